@@ -1,0 +1,213 @@
+"""The tokenizer catalog: every tokenizer tokcost knows, from ``data/catalog.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from tokcost.errors import TokcostError
+from tokcost.paths import data_dir
+
+BACKENDS = ("tiktoken", "hf", "sentencepiece", "tekken", "transformers", "proxy", "api")
+EXACTNESS = ("exact", "proxy", "none")
+
+_REQUIRED = ("id", "name", "vendor", "country", "backend", "licence", "exactness")
+_ALLOWED = {
+    *_REQUIRED,
+    "korean_trained",
+    "models",
+    "encoding",
+    "url",
+    "sha256",
+    "repo",
+    "alt_repos",
+    "file",
+    "revision",
+    "gated",
+    "vocab_size",
+    "note",
+    "refs",
+    "bundled",
+    "proxy",
+    "trust_remote_code",
+}
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """A genuine copy of a tokenizer file inside an installed distribution's wheel."""
+
+    distribution: str
+    path: str
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    id: str
+    name: str
+    vendor: str
+    country: str
+    backend: str
+    licence: str
+    exactness: str
+    korean_trained: bool = False
+    models: tuple[str, ...] = ()
+    encoding: str | None = None
+    url: str | None = None
+    sha256: str | None = None
+    repo: str | None = None
+    alt_repos: tuple[str, ...] = ()
+    file: str | None = None
+    revision: str = "main"
+    gated: bool = False
+    vocab_size: int | None = None
+    note: str = ""
+    refs: tuple[str, ...] = ()
+    bundled: tuple[Bundled, ...] = ()
+    proxy: str | None = None
+    trust_remote_code: bool = False
+    adhoc: bool = field(default=False, compare=False)
+
+    @property
+    def repos(self) -> tuple[str, ...]:
+        return ((self.repo,) if self.repo else ()) + self.alt_repos
+
+    @property
+    def countable(self) -> bool:
+        """Whether tokcost can count with this entry at all (``api`` entries cannot)."""
+        return self.backend != "api"
+
+    def pull_command(self) -> str:
+        return f"tokcost tokenizers pull {self.id}"
+
+
+def _entry_from_dict(raw: dict, where: str) -> CatalogEntry:
+    unknown = set(raw) - _ALLOWED
+    if unknown:
+        raise TokcostError(f"unknown catalog field(s) {sorted(unknown)}", path=where)
+    missing = [k for k in _REQUIRED if k not in raw]
+    if missing:
+        raise TokcostError(f"catalog entry misses {missing}", path=where)
+    if raw["backend"] not in BACKENDS:
+        raise TokcostError(f"unknown backend {raw['backend']!r}", path=where)
+    if raw["exactness"] not in EXACTNESS:
+        raise TokcostError(f"unknown exactness {raw['exactness']!r}", path=where)
+    data = dict(raw)
+    for key in ("models", "alt_repos", "refs"):
+        if key in data:
+            data[key] = tuple(data[key])
+    data["bundled"] = tuple(Bundled(**b) for b in data.get("bundled", ()))
+    return CatalogEntry(**data)
+
+
+@cache
+def load_catalog(path: str | None = None) -> dict[str, CatalogEntry]:
+    """Catalog entries by id, in file order."""
+    file = Path(path) if path else data_dir() / "catalog.toml"
+    with file.open("rb") as fh:
+        doc = tomllib.load(fh)
+    entries: dict[str, CatalogEntry] = {}
+    for i, raw in enumerate(doc.get("tokenizer", [])):
+        entry = _entry_from_dict(raw, f"{file.name} entry {i + 1} ({raw.get('id', '?')})")
+        if entry.id in entries:
+            raise TokcostError(f"duplicate catalog id {entry.id!r}", path=str(file))
+        entries[entry.id] = entry
+    for entry in entries.values():
+        if entry.backend == "proxy" and entry.proxy not in entries:
+            raise TokcostError(f"{entry.id}: proxy {entry.proxy!r} is not in the catalog")
+    return entries
+
+
+def get_entry(tokenizer_id: str) -> CatalogEntry:
+    catalog = load_catalog()
+    if tokenizer_id in catalog:
+        return catalog[tokenizer_id]
+    lowered = {k.lower(): v for k, v in catalog.items()}
+    if tokenizer_id.lower() in lowered:
+        return lowered[tokenizer_id.lower()]
+    import difflib
+
+    close = difflib.get_close_matches(tokenizer_id, list(catalog), n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else "see `tokcost tokenizers list`"
+    raise TokcostError(f"unknown tokenizer {tokenizer_id!r}", hint=hint)
+
+
+_FILE_BACKENDS = {
+    ".tiktoken": "tiktoken",
+    ".model": "sentencepiece",
+}
+
+
+def backend_for_file(path: Path) -> str:
+    """Which backend reads a tokenizer file, from its name."""
+    name = path.name
+    if name.endswith(".tiktoken"):
+        return "tiktoken"
+    if name.startswith("tekken") and name.endswith(".json"):
+        return "tekken"
+    if name.endswith(".json"):
+        return "hf"
+    if ".model" in name:  # tokenizer.model, tokenizer.model.v3, spiece.model
+        return "sentencepiece"
+    raise TokcostError(
+        f"cannot tell which tokenizer format {name!r} is",
+        path=str(path),
+        hint="expected tokenizer.json, tekken.json, *.model or *.tiktoken",
+    )
+
+
+# Files looked for, in order, when a directory or an ad-hoc hub repo is named.
+DIR_CANDIDATES = ("tokenizer.json", "tekken.json", "tokenizer.model", "tokenizer.model.v3", "spiece.model")
+
+
+def parse_spec(spec: str) -> CatalogEntry:
+    """A catalog id, or an ad-hoc spec: ``hf:org/repo``, ``tiktoken:NAME`` or a local path."""
+    if spec.startswith("hf:"):
+        repo = spec[3:].strip("/")
+        if repo.count("/") != 1:
+            raise TokcostError(f"bad spec {spec!r}", hint="write hf:ORG/REPO")
+        return CatalogEntry(
+            id=spec,
+            name=repo,
+            vendor=repo.split("/")[0],
+            country="?",
+            backend="hf",
+            licence="see repository",
+            exactness="exact",
+            repo=repo,
+            file=None,
+            adhoc=True,
+        )
+    if spec.startswith("tiktoken:"):
+        name = spec.split(":", 1)[1]
+        catalog = load_catalog()
+        if name in catalog and catalog[name].backend == "tiktoken":
+            return catalog[name]
+        return CatalogEntry(
+            id=spec,
+            name=f"tiktoken {name}",
+            vendor="OpenAI",
+            country="US",
+            backend="tiktoken",
+            licence="MIT",
+            exactness="exact",
+            encoding=name,
+            adhoc=True,
+        )
+    path = Path(spec).expanduser()
+    if path.exists() or "/" in spec or spec.endswith((".json", ".model", ".tiktoken")):
+        if not path.exists():
+            raise TokcostError("no such tokenizer file or directory", path=spec)
+        return CatalogEntry(
+            id=str(path),
+            name=path.name if path.is_file() else str(path),
+            vendor="local",
+            country="?",
+            backend=backend_for_file(path) if path.is_file() else "hf",
+            licence="local file",
+            exactness="exact",
+            adhoc=True,
+        )
+    return get_entry(spec)

@@ -1,0 +1,1 @@
+"""The command-line interface: argument parsing and rendering over the library API."""

@@ -1,0 +1,154 @@
+"""``tokcost tokenizers list|show|pull``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokcost.cli.common import ListFmt, print_table, write_output
+
+app = typer.Typer(help="The tokenizer catalog: what tokcost knows, what is on this machine, "
+                  "and fetching the rest.", no_args_is_help=True)
+
+SCHEMA_LIST = "tokcost/tokenizers-list/1"
+
+
+def _row(entry, *, check: bool = True) -> dict:
+    from tokcost.errors import TokcostError
+    from tokcost.resolve import resolve
+
+    row = {
+        "id": entry.id,
+        "name": entry.name,
+        "vendor": entry.vendor,
+        "country": entry.country,
+        "korean_trained": entry.korean_trained,
+        "backend": entry.backend,
+        "exactness": entry.exactness,
+        "proxy": entry.proxy,
+        "models": list(entry.models),
+        "repo": entry.repo,
+        "encoding": entry.encoding,
+        "licence": entry.licence,
+        "available": False,
+        "source": None,
+        "path": None,
+        "sha256": None,
+    }
+    if check and entry.countable:
+        try:
+            res = resolve(entry)
+        except TokcostError:
+            pass
+        else:
+            row.update(available=True, source=res.origin, path=str(res.path), sha256=res.sha256)
+    if entry.backend == "api":
+        row["source"] = "not published"
+    return row
+
+
+@app.command("list")
+def list_(
+    available: Annotated[bool, typer.Option("--available", help="Only tokenizers on this machine.")] = False,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+) -> None:
+    """Every catalog entry, available or not, and where it resolves from."""
+    from tokcost.catalog import load_catalog
+    from tokcost.render import rich_table, to_json
+
+    rows = [_row(e) for e in load_catalog().values()]
+    if available:
+        rows = [r for r in rows if r["available"]]
+    if fmt is ListFmt.json:
+        write_output(to_json(SCHEMA_LIST, rows), None, False)
+        return
+    for r in rows:
+        r["where"] = r["source"] or ("proxy → " + r["proxy"] if r["proxy"] else "missing")
+        r["kr"] = "KR" if r["korean_trained"] else ""
+    print_table(rich_table(rows, [("id", "id"), ("name", "name"), ("kr", "KR"),
+                                  ("backend", "backend"), ("exactness", "exact"),
+                                  ("available", "available"), ("where", "source")]))
+
+
+@app.command()
+def show(
+    tokenizer: Annotated[str, typer.Argument(help="Catalog id or spec (ID=PATH names a file).")],
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+) -> None:
+    """One entry: metadata, every place its files are looked for, and which one is used."""
+    import json
+
+    from tokcost.catalog import load_catalog, parse_spec
+    from tokcost.errors import TokcostError
+    from tokcost.resolve import candidates, pull_hint, resolve
+    from tokcost.tokenizers import split_spec
+
+    ident, user_path = split_spec(tokenizer)
+    entry = parse_spec(ident)
+    target = load_catalog()[entry.proxy] if entry.backend == "proxy" and entry.proxy else entry
+    cands = candidates(target, user_path) if entry.countable else []
+    try:
+        res = resolve(entry, user_path) if entry.countable else None
+    except TokcostError:
+        res = None
+    info = _row(entry, check=False)
+    info.update(
+        note=entry.note,
+        refs=list(entry.refs),
+        catalog_sha256=target.sha256,
+        available=res is not None,
+        source=res.origin if res else None,
+        path=str(res.path) if res else None,
+        sha256=res.sha256 if res else None,
+        sha256_verified=res.verified if res else None,
+        resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note}
+                    for c in cands],
+    )
+    if fmt is ListFmt.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    con = Console()
+    con.print(f"[bold]{entry.id}[/] — {entry.name} ({entry.vendor}, {entry.country})")
+    for key in ("backend", "exactness", "proxy", "repo", "encoding", "licence"):
+        if info.get(key):
+            con.print(f"  {key:10} {info[key]}")
+    if entry.models:
+        con.print(f"  {'models':10} {', '.join(entry.models)}")
+    if entry.note:
+        con.print(f"  {'note':10} {entry.note}")
+    if entry.countable:
+        con.print("  resolution order:")
+        for i, c in enumerate(cands, 1):
+            mark = "[green]found[/]" if c.found else "[dim]absent[/]"
+            extra = f" ({c.note})" if c.note else ""
+            con.print(f"    {i}. {c.origin:15} {mark}  {c.path}{extra}", highlight=False)
+        con.print(f"    {len(cands) + 1}. download        only with `{pull_hint(target)}`")
+        if res:
+            v = {True: "matches catalog", False: "differs from catalog", None: "no catalog hash"}
+            con.print(f"  [bold]uses[/] {res.path} (sha256 {res.sha256[:16]}…, "
+                      f"{v[res.verified]})", highlight=False)
+        else:
+            con.print(f"  [yellow]not on this machine[/]: run `{pull_hint(target)}`")
+
+
+@app.command()
+def pull(
+    tokenizers: Annotated[list[str], typer.Argument(help="Catalog ids (or hf:ORG/REPO).")],
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", help="Write a mirror here (<org>/<repo>/…, tiktoken/…) instead of "
+                     "the user cache; usable as TOKCOST_TOKENIZERS_DIR."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that differ.")] = False,
+) -> None:
+    """Download tokenizer files (the only command that uses the network)."""
+    from tokcost.catalog import parse_spec
+    from tokcost.pull import pull as do_pull
+
+    for spec in tokenizers:
+        got = do_pull(parse_spec(spec), to, force=force)
+        print(f"{got.tokenizer}: {got.status} {got.path} (sha256 {got.sha256[:16]}…)")

@@ -1,0 +1,86 @@
+"""Counting a text or files with several tokenizers: ``tokcost count`` and ``tokcost.count``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tokcost.catalog import load_catalog
+from tokcost.errors import TokcostError
+from tokcost.resolve import is_available
+from tokcost.tokenizers import Tokenizer, load_tokenizer
+
+
+def available_tokenizer_ids() -> list[str]:
+    """Catalog ids whose files are on this machine (proxy entries included, labelled)."""
+    return [e.id for e in load_catalog().values() if e.countable and is_available(e)]
+
+
+def load_many(
+    specs: Sequence[str] | None, *, download: bool = False, trust_remote_code: bool = False
+) -> list[Tokenizer]:
+    ids = list(specs) if specs else available_tokenizer_ids()
+    if not ids:
+        raise TokcostError(
+            "no tokenizer is available offline",
+            hint="pip install 'tokcost[offline]', set TOKCOST_TOKENIZERS_DIR, "
+            "or run `tokcost tokenizers pull o200k_base`",
+        )
+    return [load_tokenizer(s, download=download, trust_remote_code=trust_remote_code)
+            for s in ids]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    tokenizer: str
+    label: str
+    tokens: int
+    chars: int
+    bytes: int
+    exactness: str
+    proxy_of: str | None
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tokenizer": self.tokenizer,
+            "input": self.label,
+            "tokens": self.tokens,
+            "chars": self.chars,
+            "bytes": self.bytes,
+            "chars_per_token": round(self.chars / self.tokens, 4) if self.tokens else None,
+            "bytes_per_token": round(self.bytes / self.tokens, 4) if self.tokens else None,
+            "exactness": self.exactness,
+            "proxy_of": self.proxy_of,
+            "tokenizer_sha256": self.sha256,
+        }
+
+
+def count_texts(
+    texts: Sequence[tuple[str, str]],
+    tokenizers: Sequence[Tokenizer],
+    *,
+    add_special_tokens: bool = False,
+) -> list[CountRow]:
+    """One row per (tokenizer, labelled text); each text is tokenized whole."""
+    rows = []
+    for tok in tokenizers:
+        counts = tok.count([t for _, t in texts], add_special_tokens=add_special_tokens)
+        res = tok.resolution
+        for (label, text), n in zip(texts, counts, strict=True):
+            rows.append(
+                CountRow(tok.id, label, n, len(text), len(text.encode("utf-8")),
+                         res.entry.exactness if not res.entry.adhoc else "exact",
+                         res.proxy_of, res.sha256)
+            )
+    return rows
+
+
+def count(
+    text: str, tokenizers: Sequence[str] | None = None, *, add_special_tokens: bool = False
+) -> list[dict[str, Any]]:
+    """Library API: token counts of ``text`` on each tokenizer (default: all available)."""
+    toks = load_many(tokenizers)
+    return [r.as_dict() for r in count_texts([("text", text)], toks,
+                                             add_special_tokens=add_special_tokens)]

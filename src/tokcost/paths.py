@@ -1,0 +1,62 @@
+"""Where tokcost keeps things: package data, the user cache, mirror directories."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+MIRROR_ENV = "TOKCOST_TOKENIZERS_DIR"
+CACHE_ENV = "TOKCOST_CACHE_DIR"
+
+
+def data_dir() -> Path:
+    """The package's data folder (catalog, shipped corpora, price tables)."""
+    return Path(str(resources.files("tokcost") / "data"))
+
+
+def cache_dir() -> Path:
+    """tokcost's user cache: ``$TOKCOST_CACHE_DIR`` or the platform cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tokcost", appauthor=False))
+
+
+def tokenizer_cache_dir() -> Path:
+    return cache_dir() / "tokenizers"
+
+
+def mirror_dirs() -> list[Path]:
+    """Directories named in ``$TOKCOST_TOKENIZERS_DIR`` (os.pathsep-separated), in order."""
+    raw = os.environ.get(MIRROR_ENV, "")
+    return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+
+
+def tiktoken_cache_dir() -> Path:
+    """tiktoken's own download cache, resolved the way tiktoken resolves it."""
+    import tempfile
+
+    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+        if os.environ.get(var):
+            return Path(os.environ[var])
+    return Path(tempfile.gettempdir()) / "data-gym-cache"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers never see a partial file."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,77 @@
+"""Rendering result rows as a table, JSON, CSV or Markdown. No heavy imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tokcost._version import __version__
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def envelope(schema: str, rows: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
+    """The versioned JSON document every command writes (see docs/json-schema.md)."""
+    return {"schema": schema, "tokcost_version": __version__, **meta, "rows": rows}
+
+
+def to_json(schema: str, rows: list[dict[str, Any]], **meta: Any) -> str:
+    return json.dumps(envelope(schema, rows, **meta), ensure_ascii=False, indent=2) + "\n"
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def to_csv(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    cols = list(columns or (rows[0].keys() if rows else []))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _flat(r.get(k)) for k in cols})
+    return buf.getvalue()
+
+
+def fmt_cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def to_markdown(
+    rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]]
+) -> str:
+    head = "| " + " | ".join(title for _, title in columns) + " |"
+    sep = "|" + "|".join("---" for _ in columns) + "|"
+    lines = [head, sep]
+    for r in rows:
+        cells = [fmt_cell(r.get(key)).replace("|", "\\|") for key, _ in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def rich_table(
+    rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None
+):
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold", show_lines=False)
+    for key, label in columns:
+        numeric = key not in {"tokenizer", "id", "name", "source", "vendor", "corpus", "domain",
+                              "model", "provider", "currency", "note", "status", "file"}
+        table.add_column(label, justify="right" if numeric else "left", overflow="fold")
+    for r in rows:
+        table.add_row(*(fmt_cell(r.get(k)) for k, _ in columns))
+    return table

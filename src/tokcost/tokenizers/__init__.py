@@ -1,0 +1,91 @@
+"""Tokenizer backends and the loader that picks one.
+
+>>> from tokcost.tokenizers import load_tokenizer
+>>> tok = load_tokenizer("o200k_base")          # doctest: +SKIP
+>>> tok.count(["안녕하세요", "Hello"])           # doctest: +SKIP
+[2, 1]
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from tokcost.catalog import CatalogEntry, parse_spec
+from tokcost.errors import TokcostError
+from tokcost.resolve import Resolution, resolve
+from tokcost.tokenizers.base import Piece, Tokenizer
+
+__all__ = ["Piece", "Tokenizer", "load_tokenizer", "open_resolution", "split_spec"]
+
+
+def split_spec(spec: str) -> tuple[str, Path | None]:
+    """``ID=PATH`` names a file or directory for a catalog entry (resolution step 1)."""
+    if "=" in spec and not spec.startswith(("hf:", "tiktoken:")):
+        ident, _, path = spec.partition("=")
+        return ident, Path(path).expanduser()
+    return spec, None
+
+
+def open_resolution(res: Resolution, *, trust_remote_code: bool = False) -> Tokenizer:
+    backend = res.backend
+    if backend == "tiktoken":
+        from tokcost.tokenizers.tiktoken_backend import TiktokenTokenizer
+
+        return TiktokenTokenizer(res)
+    if backend == "hf":
+        from tokcost.tokenizers.hf_backend import HFTokenizer
+
+        return HFTokenizer(res)
+    if backend == "sentencepiece":
+        from tokcost.tokenizers.sentencepiece_backend import SentencePieceTokenizer
+
+        return SentencePieceTokenizer(res)
+    if backend == "tekken":
+        from tokcost.tokenizers.tekken_backend import TekkenTokenizer
+
+        return TekkenTokenizer(res)
+    if backend == "transformers":
+        from tokcost.tokenizers.transformers_backend import TransformersTokenizer
+
+        return TransformersTokenizer(res, trust_remote_code=trust_remote_code)
+    raise TokcostError(f"{res.entry.id}: backend {backend!r} cannot count tokens")
+
+
+def resolve_spec(
+    spec: str | CatalogEntry, *, download: bool = False
+) -> Resolution:
+    if isinstance(spec, CatalogEntry):
+        entry, user_path = spec, None
+    else:
+        ident, user_path = split_spec(spec)
+        entry = parse_spec(ident)
+    try:
+        return resolve(entry, user_path)
+    except TokcostError:
+        if not download or user_path is not None:
+            raise
+    from tokcost.pull import pull
+
+    pull(entry)
+    return resolve(entry)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(spec: str, download: bool, trust_remote_code: bool, key: str) -> Tokenizer:
+    return open_resolution(resolve_spec(spec, download=download),
+                           trust_remote_code=trust_remote_code)
+
+
+def load_tokenizer(
+    spec: str | CatalogEntry, *, download: bool = False, trust_remote_code: bool = False
+) -> Tokenizer:
+    """Load a tokenizer from a catalog id, an ad-hoc spec (``hf:ORG/REPO``, ``tiktoken:NAME``,
+    a path) or ``ID=PATH``. Never touches the network unless ``download`` is true."""
+    if isinstance(spec, CatalogEntry):
+        return open_resolution(resolve_spec(spec, download=download),
+                               trust_remote_code=trust_remote_code)
+    import os
+
+    key = os.environ.get("TOKCOST_TOKENIZERS_DIR", "")
+    return _load_cached(spec, download, trust_remote_code, key)

@@ -1,0 +1,81 @@
+"""Hugging Face ``tokenizer.json`` files, read with the ``tokenizers`` library."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tokcost.resolve import Resolution
+from tokcost.tokenizers.base import Tokenizer
+
+
+def _byte_decoder() -> dict[str, int]:
+    """Inverse of GPT-2's bytes_to_unicode table (the ByteLevel alphabet)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+    bs += list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {chr(c): b for b, c in zip(bs, cs, strict=True)}
+
+
+class HFTokenizer(Tokenizer):
+    backend = "hf"
+
+    def __init__(self, resolution: Resolution) -> None:
+        super().__init__(resolution)
+        from tokenizers import Tokenizer as _HF
+
+        self._tok = _HF.from_file(str(resolution.path))
+        self._specials = self._special_from_added()
+        self._byte_level = "ByteLevel" in repr(self._tok.decoder)
+
+    def _special_from_added(self) -> frozenset[int]:
+        decoder = self._tok.get_added_tokens_decoder()
+        return frozenset(i for i, tok in decoder.items() if tok.special)
+
+    @property
+    def vocab_size(self) -> int:
+        return int(self._tok.get_vocab_size(with_added_tokens=True))
+
+    def encode(self, text: str, *, add_special_tokens: bool = False) -> list[int]:
+        return list(self._tok.encode(text, add_special_tokens=add_special_tokens).ids)
+
+    def encode_batch(
+        self, texts: Sequence[str], *, add_special_tokens: bool = False
+    ) -> list[list[int]]:
+        encs = self._tok.encode_batch(list(texts), add_special_tokens=add_special_tokens)
+        return [e.ids for e in encs]
+
+    def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
+        encs = self._tok.encode_batch(list(texts), add_special_tokens=add_special_tokens)
+        return [len(e.ids) for e in encs]
+
+    def special_ids(self) -> frozenset[int]:
+        return self._specials
+
+    def unk_id(self) -> int | None:
+        unk = getattr(self._tok.model, "unk_token", None)
+        return None if unk is None else self._tok.token_to_id(unk)
+
+    def token_bytes(self, token_id: int) -> bytes | None:
+        if token_id in self._specials:
+            return None
+        piece = self._tok.id_to_token(token_id)
+        if piece is None:
+            return None
+        if self._byte_level:
+            table = _BYTE_DECODER
+            try:
+                return bytes(table[c] for c in piece)
+            except KeyError:
+                return piece.encode("utf-8")  # an added token written as plain text
+        if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
+            return bytes([int(piece[3:5], 16)])
+        return piece.replace("▁", " ").encode("utf-8")
+
+
+_BYTE_DECODER = _byte_decoder()

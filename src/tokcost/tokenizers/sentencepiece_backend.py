@@ -1,0 +1,49 @@
+"""SentencePiece ``.model`` files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tokcost.resolve import Resolution
+from tokcost.tokenizers.base import Tokenizer
+
+
+class SentencePieceTokenizer(Tokenizer):
+    backend = "sentencepiece"
+
+    def __init__(self, resolution: Resolution) -> None:
+        super().__init__(resolution)
+        import sentencepiece as spm
+
+        self._sp = spm.SentencePieceProcessor(model_file=str(resolution.path))
+
+    @property
+    def vocab_size(self) -> int:
+        return int(self._sp.get_piece_size())
+
+    def encode(self, text: str, *, add_special_tokens: bool = False) -> list[int]:
+        return list(self._sp.encode(text, add_bos=add_special_tokens))
+
+    def encode_batch(
+        self, texts: Sequence[str], *, add_special_tokens: bool = False
+    ) -> list[list[int]]:
+        return self._sp.encode(list(texts), add_bos=add_special_tokens)
+
+    def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
+        return [len(ids) for ids in self._sp.encode(list(texts), add_bos=add_special_tokens)]
+
+    def unk_id(self) -> int | None:
+        return int(self._sp.unk_id())
+
+    def special_ids(self) -> frozenset[int]:
+        sp = self._sp
+        return frozenset(i for i in range(sp.get_piece_size()) if sp.is_control(i))
+
+    def token_bytes(self, token_id: int) -> bytes | None:
+        sp = self._sp
+        if sp.is_control(token_id) or sp.is_unknown(token_id):
+            return None
+        piece = sp.id_to_piece(token_id)
+        if sp.is_byte(token_id):
+            return bytes([int(piece[3:5], 16)])
+        return piece.replace("▁", " ").encode("utf-8")
