@@ -67,10 +67,13 @@ def rich_table(
 ):
     from rich.table import Table
 
+    rows = list(rows)
     table = Table(title=title, header_style="bold", show_lines=False)
     for key, label in columns:
-        numeric = key not in {"tokenizer", "id", "name", "source", "vendor", "corpus", "domain",
-                              "model", "provider", "currency", "note", "status", "file"}
+        values = [r.get(key) for r in rows if r.get(key) is not None]
+        numeric = bool(values) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
         table.add_column(label, justify="right" if numeric else "left", overflow="fold")
     for r in rows:
         table.add_row(*(fmt_cell(r.get(k)) for k, _ in columns))

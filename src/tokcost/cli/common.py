@@ -74,3 +74,44 @@ def print_table(table: Any) -> None:
 
 def warn(message: str) -> None:
     sys.stderr.write(f"warning: {message}\n")
+
+
+class Normalize(str, Enum):
+    none = "none"
+    nfc = "nfc"
+
+
+class Errors(str, Enum):
+    strict = "strict"
+    replace = "replace"
+
+
+CorpusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--corpus", "-c",
+        help="Shipped name (samples, samples/DOMAIN), a .jsonl/.csv/.tsv pair file, "
+        "KO_FILE,EN_FILE, a FLORES directory, mono:FILE, or - for stdin. Repeatable.",
+    ),
+]
+DomainOpt = Annotated[str | None, typer.Option("--domain", help="Only pairs of this domain.")]
+NormalizeOpt = Annotated[
+    Normalize,
+    typer.Option("--normalize", help="Unicode normalisation before counting (recorded in results)."),
+]
+ErrorsOpt = Annotated[
+    Errors, typer.Option("--errors", help="Invalid UTF-8: stop (strict) or replace and go on.")
+]
+KoColOpt = Annotated[str, typer.Option("--ko-column", help="Korean column in JSONL/CSV.")]
+EnColOpt = Annotated[str, typer.Option("--en-column", help="English column in JSONL/CSV.")]
+SplitOpt = Annotated[str, typer.Option("--split", help="FLORES split: dev, devtest or all.")]
+
+
+def read_options(
+    *, errors: Errors = Errors.strict, normalize: Normalize = Normalize.none,
+    ko_column: str = "ko", en_column: str = "en", split: str = "dev", domain: str | None = None,
+):
+    from tokcost.corpora import ReadOptions
+
+    return ReadOptions(errors=errors.value, normalize=normalize.value, ko_column=ko_column,
+                       en_column=en_column, split=split, domain=domain)

@@ -1,0 +1,105 @@
+"""``tokcost corpora list|validate|show``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tokcost.cli.common import (
+    EnColOpt,
+    Errors,
+    ErrorsOpt,
+    KoColOpt,
+    ListFmt,
+    Normalize,
+    SplitOpt,
+    print_table,
+    read_options,
+    write_output,
+)
+
+app = typer.Typer(help="Korean–English corpora: the shipped samples and your own files.",
+                  no_args_is_help=True)
+
+
+@app.command("list")
+def list_(fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table) -> None:
+    """Shipped corpora with pair counts per domain."""
+    from tokcost.corpora import open_corpus, requests_file
+    from tokcost.corpora.requests import load_requests
+    from tokcost.render import rich_table, to_json
+
+    counts: dict[str, int] = {}
+    for pair in open_corpus("samples"):
+        counts[pair.domain or "-"] = counts.get(pair.domain or "-", 0) + 1
+    rows = [{"name": f"samples/{d}", "corpus": "samples", "domain": d, "pairs": n}
+            for d, n in sorted(counts.items())]
+    rows.append({"name": "samples", "corpus": "samples", "domain": "all",
+                 "pairs": sum(counts.values())})
+    reqs = load_requests(requests_file())
+    rows.append({"name": "requests", "corpus": "requests", "domain": "chat-requests",
+                 "pairs": len(reqs)})
+    if fmt is ListFmt.json:
+        write_output(to_json("tokcost/corpora-list/1", rows), None, False)
+        return
+    print_table(rich_table(rows, [("name", "name"), ("domain", "domain"), ("pairs", "pairs")]))
+
+
+@app.command()
+def validate(
+    path: Annotated[str, typer.Argument(help="A corpus spec: file, KO,EN pair, FLORES dir, name.")],
+    ko_column: KoColOpt = "ko",
+    en_column: EnColOpt = "en",
+    split: SplitOpt = "dev",
+    errors: ErrorsOpt = Errors.strict,
+    max_problems: Annotated[int, typer.Option(help="Stop after this many problems.")] = 100,
+) -> None:
+    """Check a corpus; print every problem (file:line: what, how to fix) and a summary.
+
+    Exit 0 when clean, 1 when not."""
+    from tokcost.corpora import open_corpus
+    from tokcost.corpora.validate import validate_corpus
+
+    opts = read_options(errors=errors, ko_column=ko_column, en_column=en_column, split=split)
+    report = validate_corpus(open_corpus(path, opts), max_problems=max_problems)
+    import sys
+
+    for e in report.errors:
+        sys.stderr.write(f"error: {e}\n")
+    for w in report.warnings:
+        sys.stderr.write(f"warning: {w}\n")
+    doms = ", ".join(f"{d} {n}" for d, n in sorted(report.domains.items()))
+    status = "OK" if report.ok else f"{len(report.errors)} problem(s)"
+    print(f"{report.corpus} ({report.kind}): {report.records} pairs"
+          f"{' — ' + doms if doms and doms != f'- {report.records}' else ''}: {status}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="Corpus spec (e.g. samples, samples/law, a file).")],
+    domain: Annotated[str | None, typer.Option("--domain", help="Only this domain.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Pairs to show.")] = 10,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+    normalize: Annotated[Normalize, typer.Option("--normalize")] = Normalize.none,
+) -> None:
+    """Print the first pairs of a corpus."""
+    from itertools import islice
+
+    from tokcost.corpora import open_corpus
+    from tokcost.render import rich_table, to_json
+
+    corpus = open_corpus(name, read_options(normalize=normalize, domain=domain))
+    rows = [{"id": p.id, "domain": p.domain, "ko": p.ko, "en": p.en}
+            for p in islice(corpus, limit)]
+    if fmt is ListFmt.json:
+        write_output(to_json("tokcost/corpora-show/1", rows, corpus=corpus.name), None, False)
+        return
+    print_table(rich_table(rows, [("id", "id"), ("domain", "domain"), ("ko", "Korean"),
+                                  ("en", "English")]))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="corpora")

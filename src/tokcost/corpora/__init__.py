@@ -1,0 +1,125 @@
+"""Corpora: shipped samples, pair files, aligned files, FLORES directories, monolingual text.
+
+``open_corpus(spec)`` accepts:
+
+- a shipped corpus name: ``samples`` (all domains) or ``samples/DOMAIN``;
+- a ``.jsonl`` / ``.csv`` / ``.tsv`` pair file;
+- two aligned plain-text files ``KO_FILE,EN_FILE``;
+- a FLORES-200 / FLORES+ directory (``flores:DIR`` or just ``DIR``; split in ``ReadOptions``);
+- ``mono:FILE`` or any other single text file: monolingual Korean, one unit per line;
+- ``-``: standard input (JSON Lines if it starts with ``{``, else monolingual lines).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from tokcost.corpora.aligned import AlignedCorpus
+from tokcost.corpora.base import Corpus, Pair, ReadOptions, ReadStats
+from tokcost.corpora.delimited import DelimitedCorpus
+from tokcost.corpora.flores import FloresCorpus, is_flores_dir
+from tokcost.corpora.jsonl import JsonlCorpus
+from tokcost.corpora.mono import MonolingualCorpus
+from tokcost.errors import CorpusError
+from tokcost.paths import data_dir
+
+__all__ = [
+    "Corpus", "Pair", "ReadOptions", "ReadStats", "open_corpus", "shipped_corpora",
+    "shipped_domains",
+]
+
+SHIPPED = "samples"
+
+
+def _samples_dir() -> Path:
+    return data_dir() / "corpora" / "samples"
+
+
+def shipped_domains() -> list[str]:
+    return sorted(p.stem for p in _samples_dir().glob("*.jsonl"))
+
+
+def shipped_corpora() -> dict[str, Path]:
+    return {SHIPPED: _samples_dir(), "requests": data_dir() / "corpora" / "requests"}
+
+
+def requests_file() -> Path:
+    return data_dir() / "corpora" / "requests" / "requests.jsonl"
+
+
+def _shipped(domain: str | None, options: ReadOptions) -> Corpus:
+    files = sorted(_samples_dir().glob("*.jsonl"))
+    if domain is not None:
+        if domain not in shipped_domains():
+            raise CorpusError(f"no shipped domain {domain!r}",
+                              hint=f"known: {', '.join(shipped_domains())}")
+        options = replace(options, domain=domain)
+    return JsonlCorpus(SHIPPED, files, options)
+
+
+def _stdin_to_file() -> Path:
+    tmp = tempfile.NamedTemporaryFile(prefix="tokcost-stdin-", suffix=".txt", delete=False)
+    with tmp:
+        shutil.copyfileobj(sys.stdin.buffer, tmp)
+    return Path(tmp.name)
+
+
+def _by_extension(path: Path, options: ReadOptions, name: str | None = None) -> Corpus:
+    name = name or path.stem
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return JsonlCorpus(name, [path], options)
+    if suffix == ".csv":
+        return DelimitedCorpus(name, [path], options, delimiter=",")
+    if suffix == ".tsv":
+        return DelimitedCorpus(name, [path], options, delimiter="\t")
+    return MonolingualCorpus(name, [path], options)
+
+
+def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
+    options = options or ReadOptions()
+    if spec == SHIPPED or spec.startswith((f"{SHIPPED}/", f"{SHIPPED}:")):
+        domain = spec[len(SHIPPED) + 1:] or None
+        return _shipped(domain or options.domain, options)
+    if spec == "-":
+        path = _stdin_to_file()
+        with path.open("rb") as fh:
+            head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head.startswith(b"{"):
+            return JsonlCorpus("stdin", [path], options)
+        return MonolingualCorpus("stdin", [path], options)
+    if spec.startswith("mono:"):
+        path = Path(spec[5:]).expanduser()
+        _must_exist(path)
+        return MonolingualCorpus(path.stem, [path], options)
+    if spec.startswith("flores:"):
+        root = Path(spec[7:]).expanduser()
+        _must_exist(root)
+        return FloresCorpus(root, options)
+    if spec.startswith("aligned:") or ("," in spec and not Path(spec).exists()):
+        body = spec.removeprefix("aligned:")
+        parts = body.split(",")
+        if len(parts) != 2:
+            raise CorpusError(f"bad aligned spec {spec!r}", hint="write KO_FILE,EN_FILE")
+        ko, en = (Path(p).expanduser() for p in parts)
+        for p in (ko, en):
+            _must_exist(p)
+        return AlignedCorpus(ko.stem, ko, en, options)
+    path = Path(spec).expanduser()
+    _must_exist(path)
+    if path.is_dir():
+        if is_flores_dir(path):
+            return FloresCorpus(path, options)
+        raise CorpusError("a directory, but not a FLORES one", path=str(path),
+                          hint="give a file, or a FLORES root with dev/ and devtest/")
+    return _by_extension(path, options)
+
+
+def _must_exist(path: Path) -> None:
+    if not path.exists():
+        hint = f"shipped corpora: {SHIPPED}, {SHIPPED}/DOMAIN" if "/" not in str(path) else None
+        raise CorpusError("no such file or corpus", path=str(path), hint=hint)

@@ -1,0 +1,187 @@
+"""The corpus interface: a named, fingerprinted stream of Korean–English pairs."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tokcost.errors import CorpusError
+
+NORMALIZATIONS = ("none", "nfc")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One aligned unit. ``en`` is None for monolingual input."""
+
+    id: str
+    ko: str
+    en: str | None
+    domain: str | None = None
+    line: int = 0  # 1-based line in the source file (first line of the record)
+
+
+@dataclass
+class ReadOptions:
+    errors: str = "strict"  # strict | replace (invalid UTF-8)
+    normalize: str = "none"  # none | nfc
+    ko_column: str = "ko"
+    en_column: str = "en"
+    id_column: str = "id"
+    domain_column: str = "domain"
+    split: str = "dev"  # FLORES: dev | devtest | all
+    domain: str | None = None  # keep only this domain
+
+    def __post_init__(self) -> None:
+        if self.errors not in ("strict", "replace"):
+            raise CorpusError(f"--errors must be strict or replace, not {self.errors!r}")
+        if self.normalize not in NORMALIZATIONS:
+            raise CorpusError(f"--normalize must be nfc or none, not {self.normalize!r}")
+
+
+@dataclass
+class ReadStats:
+    """What the reader saw, for warnings and the result signature."""
+
+    records: int = 0
+    non_nfc: int = 0  # texts that are not in NFC
+    jamo: int = 0  # texts with conjoining jamo (decomposed Hangul, U+1100–U+11FF)
+    replaced: int = 0  # lines with invalid UTF-8 replaced (--errors replace)
+    first_non_nfc: tuple[str, int] | None = None
+    samples_non_nfc: list[str] = field(default_factory=list)
+
+
+def has_jamo(text: str) -> bool:
+    return any("\u1100" <= ch <= "\u11ff" for ch in text)
+
+
+class Corpus(ABC):
+    """A parallel (or monolingual) corpus, read lazily: memory does not grow with file size."""
+
+    kind: str = "?"
+
+    def __init__(self, name: str, files: list[Path], options: ReadOptions | None = None) -> None:
+        self.name = name
+        self.files = files
+        self.options = options or ReadOptions()
+        self.stats = ReadStats()
+        self._sha256: str | None = None
+        self.problems: list[CorpusError] | None = None  # collect instead of raise (validate)
+
+    def problem(self, err: CorpusError) -> None:
+        """Raise ``err``, or record it and go on when validating."""
+        if self.problems is None:
+            raise err
+        self.problems.append(err)
+
+    @property
+    def monolingual(self) -> bool:
+        return False
+
+    def sha256(self) -> str:
+        """Fingerprint of the bytes read plus the options that change what is read."""
+        if self._sha256 is None:
+            h = hashlib.sha256()
+            h.update(f"{self.kind}\0".encode())
+            for f in self.files:
+                fh = hashlib.sha256()
+                with f.open("rb") as stream:
+                    for block in iter(lambda s=stream: s.read(1 << 20), b""):
+                        fh.update(block)
+                h.update(f"{f.name}\0{fh.hexdigest()}\0".encode())
+            o = self.options
+            h.update(f"{o.ko_column},{o.en_column},{o.split},{o.domain},{o.errors}".encode())
+            self._sha256 = h.hexdigest()
+        return self._sha256
+
+    @abstractmethod
+    def _records(self) -> Iterator[Pair]:
+        """Raw pairs, before normalisation and domain filtering."""
+
+    def pairs(self) -> Iterator[Pair]:
+        self.stats = ReadStats()
+        nfc = self.options.normalize == "nfc"
+        want = self.options.domain
+        for pair in self._records():
+            if want is not None and pair.domain != want:
+                continue
+            self.stats.records += 1
+            for text in (pair.ko, pair.en):
+                if text is None or text.isascii():
+                    continue
+                if not unicodedata.is_normalized("NFC", text):
+                    self.stats.non_nfc += 1
+                    if len(self.stats.samples_non_nfc) < 50:
+                        self.stats.samples_non_nfc.append(text)
+                    if self.stats.first_non_nfc is None:
+                        where = str(self.files[0]) if self.files else self.name
+                        self.stats.first_non_nfc = (where, pair.line)
+                    if has_jamo(text):
+                        self.stats.jamo += 1
+            if nfc:
+                pair = Pair(
+                    pair.id,
+                    unicodedata.normalize("NFC", pair.ko),
+                    unicodedata.normalize("NFC", pair.en) if pair.en is not None else None,
+                    pair.domain,
+                    pair.line,
+                )
+            yield pair
+
+    def __iter__(self) -> Iterator[Pair]:
+        return self.pairs()
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "corpus": self.name,
+            "kind": self.kind,
+            "files": [str(f) for f in self.files],
+            "sha256": self.sha256(),
+            "normalization": self.options.normalize,
+            "domain": self.options.domain,
+        }
+
+
+def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
+               on_bad: Callable[[CorpusError], None] | None = None
+               ) -> Iterable[tuple[int, str]]:
+    """(line number, text) for each line of a UTF-8 file, streamed. BOM and CRLF are handled
+    silently; invalid UTF-8 raises one clear line unless ``errors == "replace"``."""
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise CorpusError("no such file", path=str(path), hint="check the path") from None
+    except IsADirectoryError:
+        raise CorpusError("is a directory, expected a file", path=str(path)) from None
+    except OSError as exc:
+        raise CorpusError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+    with stream:
+        for no, raw in enumerate(stream, 1):
+            if no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if raw.endswith(b"\n"):
+                raw = raw[:-1]
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if errors != "replace":
+                    err = CorpusError(
+                        f"invalid UTF-8 at byte {exc.start + 1} of the line "
+                        f"({raw[exc.start:exc.start + 4]!r})",
+                        path=str(path), line=no,
+                        hint="convert the file to UTF-8 (e.g. iconv -f cp949 -t utf-8), "
+                        "or pass --errors replace to go on",
+                    )
+                    if on_bad is None:
+                        raise err from None
+                    on_bad(err)  # validating: note it, go on with the line as far as it reads
+                text = raw.decode("utf-8", errors="replace")
+                if stats is not None:
+                    stats.replaced += 1
+            yield no, text
