@@ -33,8 +33,6 @@ def _reference_counts(tid: str, tok) -> dict[str, int]:
     path = tok.resolution.path
     entry = load_catalog()[tid]
     out = {}
-    if entry.backend == "tiktoken":
-        return {}  # covered by test_tiktoken_matches_tiktoken_get_encoding
     if entry.backend == "hf":
         from tokenizers import Tokenizer
 
@@ -56,13 +54,11 @@ def _reference_counts(tid: str, tok) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("tid", MIRRORED)
+@pytest.mark.parametrize("tid", [t for t in MIRRORED if not t.endswith("_base")])
 def test_counts_equal_reference_library(mirror, tid):
     tok = load_tokenizer(tid)
     assert tok.resolution.origin == "mirror"
     ref = _reference_counts(tid, tok)
-    if not ref:
-        pytest.skip("tiktoken is checked against tiktoken.get_encoding below")
     mine = dict(zip(TEXTS, tok.count(list(TEXTS.values())), strict=True))
     assert mine == ref
     assert mine["empty"] == 0

@@ -5,14 +5,28 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from tokcost._version import __version__
 from tokcost.cli import count_cmd, tokenizers_cmd
 from tokcost.errors import TokcostError
 
+class _Group(TyperGroup):
+    """Turns a TokcostError anywhere below into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except TokcostError as err:
+            click.echo(f"tokcost: error: {err.render()}", err=True)
+            ctx.exit(err.exit_code)
+
+
 app = typer.Typer(
     name="tokcost",
+    cls=_Group,
     help="What Korean text really costs on today's language models: exact token counts on real "
     "tokenizers, Korean/English ratios with confidence intervals, and money in USD and KRW.",
     no_args_is_help=True,

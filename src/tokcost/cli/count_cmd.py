@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
         trust_remote_code: TrustOpt = False,
     ) -> None:
         """Token counts per tokenizer for a text, files or stdin, with chars and bytes per token."""
-        from tokcost.count import count_texts, load_many
+        from tokcost.counting import count_texts, load_many
         from tokcost.errors import TokcostError
         from tokcost.render import rich_table, to_json
 

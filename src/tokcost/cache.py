@@ -1,0 +1,47 @@
+"""On-disk result cache: atomic writes, self-checking entries (a corrupted one is recomputed)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from tokcost._version import __version__
+from tokcost.paths import atomic_write_bytes, cache_dir
+
+
+def measure_key(tok_sha: str, tok_id: str, corpus_sha: str, options: Any,
+                settings: dict[str, Any]) -> str:
+    doc = {"v": __version__, "tok": tok_id, "tok_sha": tok_sha, "corpus": corpus_sha,
+           "options": asdict(options), "settings": settings}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _path(key: str):
+    return cache_dir() / "measure" / key[:2] / f"{key}.json"
+
+
+def load(key: str) -> dict[str, Any] | None:
+    path = _path(key)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        body = doc["body"]
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        if doc.get("key") != key or doc.get("sha256") != digest:
+            raise ValueError("checksum mismatch")
+        return body
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # corrupted: recompute, never trust
+        return None
+
+
+def store(key: str, body: dict[str, Any]) -> None:
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    data = json.dumps({"key": key, "sha256": digest, "body": body}, ensure_ascii=False)
+    try:
+        atomic_write_bytes(_path(key), data.encode("utf-8"))
+    except OSError:
+        pass  # a read-only cache must not break a measurement

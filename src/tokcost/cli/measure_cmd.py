@@ -1,0 +1,182 @@
+"""``tokcost measure`` and ``tokcost validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokcost.cli.common import (
+    CorpusOpt,
+    DomainOpt,
+    DownloadOpt,
+    EnColOpt,
+    Errors,
+    ErrorsOpt,
+    Fmt,
+    ForceOpt,
+    KoColOpt,
+    Normalize,
+    NormalizeOpt,
+    OutOpt,
+    SpecialOpt,
+    SplitOpt,
+    TokOpt,
+    TrustOpt,
+    print_table,
+    quiet_progress,
+    read_options,
+    warn,
+    write_output,
+)
+
+TABLE_COLUMNS = [
+    ("tokenizer", "tokenizer"), ("corpus", "corpus"), ("pairs", "pairs"),
+    ("ratio_ci", "ko/en ratio (95% CI)"), ("ko_tokens_per_sentence_mean", "ko tok/sent"),
+    ("en_tokens_per_sentence_mean", "en tok/sent"), ("ko_chars_per_token", "ko chars/tok"),
+    ("ko_byte_fallback_rate", "ko byte-fallback"),
+]
+
+
+def progress_factory():
+    """A rich progress bar per corpus on a terminal; nothing when piped or in CI."""
+    if quiet_progress():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        transient=True)
+
+    def make(corpus: str, toks: str):
+        progress.start()
+        task = progress.add_task(f"{corpus} × {toks[:40]}", total=None)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+
+        return advance
+
+    return make, progress
+
+
+def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnings: list[str],
+            domain_rows: bool) -> None:
+    from tokcost.measurement import SCHEMA
+    from tokcost.render import rich_table, to_csv, to_json, to_markdown
+
+    if fmt is Fmt.json:
+        write_output(to_json(SCHEMA, rows, warnings=warnings), output, force)
+        return
+    if fmt is Fmt.csv:
+        flat = [{k: v for k, v in r.items() if k != "signature"} for r in rows]
+        write_output(to_csv(flat), output, force)
+        return
+    shown = sorted(rows, key=lambda r: (r["domain"] != "all" and domain_rows,
+                                        r["ratio"] if r["ratio"] is not None else 1e9))
+    for r in shown:
+        r = r  # noqa: PLW2901
+        if r["ratio"] is not None:
+            r["ratio_ci"] = (f"{r['ratio']:.3f} [{r['ratio_ci_low']:.3f}–{r['ratio_ci_high']:.3f}]")
+        else:
+            r["ratio_ci"] = "mono"
+        label = r["tokenizer"] + (" (KR)" if r["korean_trained"] else "")
+        if r["proxy_of"]:
+            label += f" ≈{r['proxy_of']}"
+        r["tokenizer"] = label
+        if r["domain"] not in ("all", None):
+            r["corpus"] = f"{r['corpus']}/{r['domain']}"
+    sigs = sorted({r["signature_string"] for r in rows})
+    if fmt is Fmt.markdown:
+        text = to_markdown(shown, TABLE_COLUMNS)
+        text += "\n" + "\n".join(f"`{s}`  " for s in sigs) + "\n"
+        write_output(text, output, force)
+        return
+    if output is not None:
+        write_output(to_markdown(shown, TABLE_COLUMNS), output, force)
+        return
+    print_table(rich_table(shown, TABLE_COLUMNS,
+                           title="Korean/English token ratio (lower is cheaper for Korean)"))
+    for w in warnings:
+        warn(w)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def measure(
+        corpus: CorpusOpt = None,
+        tokenizer: TokOpt = None,
+        domain: DomainOpt = None,
+        by_domain: Annotated[bool, typer.Option("--by-domain", help="Add a row per domain.")] = False,
+        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        normalize: NormalizeOpt = Normalize.none,
+        errors: ErrorsOpt = Errors.strict,
+        ko_column: KoColOpt = "ko",
+        en_column: EnColOpt = "en",
+        split: SplitOpt = "dev",
+        add_special_tokens: SpecialOpt = False,
+        resamples: Annotated[int, typer.Option(help="Bootstrap resamples for the CI.")] = 1000,
+        seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+        workers: Annotated[int, typer.Option(help="Worker processes (1 = in this process).")] = 1,
+        no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached results.")] = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """Tokens per Korean vs English sentence per tokenizer × corpus, with the Korean/English
+        ratio and its 95 % bootstrap confidence interval.
+
+        Defaults: the shipped corpora and every tokenizer available offline."""
+        from tokcost.measurement import Settings, run_measure
+
+        opts = read_options(errors=errors, normalize=normalize, ko_column=ko_column,
+                            en_column=en_column, split=split, domain=domain)
+        pf = progress_factory()
+        try:
+            result = run_measure(
+                corpus, tokenizer, read_options=opts,
+                settings=Settings(add_special_tokens=add_special_tokens, resamples=resamples,
+                                  seed=seed, by_domain=by_domain),
+                use_cache=not no_cache, workers=workers,
+                progress_factory=pf[0] if pf else None, download=download,
+                trust_remote_code=trust_remote_code,
+            )
+        finally:
+            if pf:
+                pf[1].stop()
+        present(result.rows, fmt, output, force, result.warnings, by_domain)
+
+    @app.command()
+    def validate(
+        flores: Annotated[
+            Path | None, typer.Option("--flores", help="FLORES-200 root (dev/, devtest/).")
+        ] = None,
+        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+    ) -> None:
+        """Reproduce published token counts on FLORES-200; exit 1 on any mismatch."""
+        import os
+
+        from tokcost.errors import TokcostError
+        from tokcost.render import rich_table, to_json, to_markdown
+        from tokcost.reproduce import run_checks
+
+        root = flores or (Path(os.environ["TOKCOST_FLORES_DIR"])
+                          if os.environ.get("TOKCOST_FLORES_DIR") else None)
+        if root is None:
+            raise TokcostError("no FLORES-200 directory given",
+                               hint="pass --flores DIR (with dev/ and devtest/) "
+                               "or set TOKCOST_FLORES_DIR")
+        rows = [c.as_dict() for c in run_checks(root)]
+        cols = [("tokenizer", "tokenizer"), ("split", "split"), ("method", "method"),
+                ("published_ko", "published ko"), ("tokcost_ko", "tokcost ko"),
+                ("published_en", "published en"), ("tokcost_en", "tokcost en"),
+                ("match", "match"), ("source", "source")]
+        if fmt is Fmt.json:
+            write_output(to_json("tokcost/validate/1", rows), None, False)
+        elif fmt is Fmt.markdown:
+            write_output(to_markdown(rows, cols), None, False)
+        else:
+            print_table(rich_table(rows, cols, title="Published figures vs tokcost"))
+        if not all(r["match"] for r in rows):
+            raise typer.Exit(1)

@@ -1,0 +1,207 @@
+"""Corpus readers: every format, every bad input (message and exit code), property tests."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tokcost.cli.app import app
+from tokcost.corpora import ReadOptions, open_corpus, shipped_domains
+from tokcost.corpora.validate import validate_corpus
+from tokcost.errors import CorpusError
+
+runner = CliRunner()
+
+text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\x85"),
+    min_size=1, max_size=40,
+).filter(lambda s: s.strip() and s == s.strip())
+
+
+def _run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(text, text), min_size=1, max_size=20))
+def test_jsonl_roundtrip(tmp_path_factory, pairs):
+    path = tmp_path_factory.mktemp("j") / "p.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "ko": k, "en": e}, ensure_ascii=False) + "\n"
+                            for i, (k, e) in enumerate(pairs)), encoding="utf-8")
+    got = [(p.ko, p.en) for p in open_corpus(str(path))]
+    assert got == pairs
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(text, text), min_size=1, max_size=20), st.sampled_from([",", "\t"]))
+def test_delimited_roundtrip(tmp_path_factory, pairs, delim):
+    import csv
+
+    path = tmp_path_factory.mktemp("c") / ("p.csv" if delim == "," else "p.tsv")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=delim)
+        w.writerow(["id", "ko", "en"])
+        for i, (k, e) in enumerate(pairs):
+            w.writerow([i, k, e])
+    got = [(p.ko, p.en) for p in open_corpus(str(path))]
+    assert got == pairs
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(text, text), min_size=1, max_size=20), st.booleans(), st.booleans())
+def test_aligned_roundtrip_with_bom_and_crlf(tmp_path_factory, pairs, bom, crlf):
+    pairs = [(k, e) for k, e in pairs if "\r" not in k + e and "\n" not in k + e]
+    if not pairs:
+        return
+    d = tmp_path_factory.mktemp("a")
+    nl = "\r\n" if crlf else "\n"
+    (d / "ko.txt").write_bytes((("\ufeff" if bom else "") + nl.join(k for k, _ in pairs) + nl).encode())
+    (d / "en.txt").write_bytes((nl.join(e for _, e in pairs) + nl).encode())
+    got = [(p.ko, p.en) for p in open_corpus(f"{d / 'ko.txt'},{d / 'en.txt'}")]
+    assert got == pairs
+
+
+def test_flores_dir(flores):
+    c = open_corpus(str(flores), ReadOptions(split="all"))
+    pairs = list(c)
+    assert len(pairs) == 997 + 1012
+    assert pairs[0].id == "dev-1" and pairs[-1].id == "devtest-1012"
+    assert len(list(open_corpus(f"flores:{flores}", ReadOptions(split="devtest")))) == 1012
+
+
+def test_shipped_samples_are_clean_and_large_enough():
+    report = validate_corpus(open_corpus("samples"))
+    assert report.ok, report.errors
+    assert report.records >= 1000
+    assert len(shipped_domains()) >= 10
+    assert all(n >= 100 for n in report.domains.values())
+    for pair in open_corpus("samples"):
+        assert unicodedata.is_normalized("NFC", pair.ko)
+
+
+def test_corpora_list_json():
+    out = _run("corpora", "list", "--format", "json")
+    assert out.exit_code == 0
+    rows = json.loads(out.stdout)["rows"]
+    law = next(r for r in rows if r["domain"] == "law")
+    assert {"name", "domain", "pairs"} <= law.keys() and law["pairs"] >= 100
+
+
+def test_validate_shipped_exit_zero():
+    out = _run("corpora", "validate", "samples")
+    assert out.exit_code == 0 and "OK" in out.stdout
+
+
+# ------------------------------------------------------------------ bad input, one line each
+def _one_error(result, *needles: str) -> str:
+    err = result.stderr if hasattr(result, "stderr") else result.output
+    lines = [ln for ln in err.splitlines() if ln.startswith(("error:", "tokcost: error:"))]
+    assert lines, err
+    for n in needles:
+        assert n in lines[0], lines[0]
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_missing_file(tmp_path):
+    r = _run("corpora", "validate", str(tmp_path / "nope.jsonl"))
+    assert r.exit_code == 2
+    _one_error(r, "nope.jsonl", "no such file")
+
+
+def test_invalid_utf8_names_line_and_replace_goes_on(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_bytes(b'{"ko": "\xec\x95\x88", "en": "a"}\n{"ko": "\xb0\xa1", "en": "b"}\n')
+    r = _run("corpora", "validate", str(p))
+    assert r.exit_code == 1
+    _one_error(r, "bad.jsonl:2", "invalid UTF-8", "--errors replace")
+    with pytest.raises(CorpusError, match="invalid UTF-8"):
+        list(open_corpus(str(p)))
+    pairs = list(open_corpus(str(p), ReadOptions(errors="replace")))
+    assert pairs[1].ko == "\ufffd\ufffd"
+
+
+def test_aligned_length_mismatch_gives_both_counts(tmp_path):
+    (tmp_path / "ko.txt").write_text("가\n나\n다\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("a\nb\n", encoding="utf-8")
+    r = _run("corpora", "validate", f"{tmp_path / 'ko.txt'},{tmp_path / 'en.txt'}")
+    assert r.exit_code == 1
+    _one_error(r, "3 lines", "2")
+
+
+@pytest.mark.parametrize(
+    ("content", "needles"),
+    [
+        ('{"ko": "", "en": "x"}\n', ("p.jsonl:1", "empty 'ko'")),
+        ('{"ko": "가", "english": "x"}\n', ("p.jsonl:1", "missing column 'en'", "--en-column")),
+        ('{"id": 1, "ko": "가", "en": "a"}\n{"id": 1, "ko": "나", "en": "b"}\n',
+         ("p.jsonl:2", "duplicate id '1'", "line 1")),
+        ('{"ko": "가", "en": "a"\n', ("p.jsonl:1", "invalid JSON")),
+    ],
+)
+def test_bad_records(tmp_path, content, needles):
+    p = tmp_path / "p.jsonl"
+    p.write_text(content, encoding="utf-8")
+    r = _run("corpora", "validate", str(p))
+    assert r.exit_code == 1
+    _one_error(r, *needles)
+    with pytest.raises(CorpusError):
+        list(open_corpus(str(p)))
+
+
+def test_csv_missing_column_and_custom_columns(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text("korean,english\n가나다,abc\n", encoding="utf-8")
+    r = _run("corpora", "validate", str(p))
+    assert r.exit_code == 1
+    _one_error(r, "p.csv:1", "missing column 'ko'")
+    r = _run("corpora", "validate", str(p), "--ko-column", "korean", "--en-column", "english")
+    assert r.exit_code == 0
+
+
+def test_nfd_is_detected_and_normalised(tmp_path):
+    p = tmp_path / "nfd.jsonl"
+    ko = unicodedata.normalize("NFD", "한국어 문장")
+    p.write_text(json.dumps({"ko": ko, "en": "Korean sentence"}) + "\n", encoding="utf-8")
+    r = _run("corpora", "validate", str(p))
+    assert r.exit_code == 0
+    assert "decomposed Hangul" in r.stderr and "--normalize nfc" in r.stderr
+    [pair] = list(open_corpus(str(p), ReadOptions(normalize="nfc")))
+    assert pair.ko == "한국어 문장"
+
+
+def test_monolingual_and_stdin(tmp_path, monkeypatch):
+    p = tmp_path / "log.txt"
+    p.write_text("첫 줄\n\n둘째 줄\n", encoding="utf-8")
+    c = open_corpus(f"mono:{p}")
+    assert c.monolingual and [x.ko for x in c] == ["첫 줄", "둘째 줄"]
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO('{"ko":"가","en":"a"}\n'.encode())))
+    assert [(x.ko, x.en) for x in open_corpus("-")] == [("가", "a")]
+
+
+def test_streaming_reader_does_not_load_the_file(tmp_path):
+    """The reader yields the first pair before reading the rest of a large file."""
+    p = tmp_path / "big.jsonl"
+    line = json.dumps({"ko": "가" * 50, "en": "a" * 50}, ensure_ascii=False) + "\n"
+    with p.open("w", encoding="utf-8") as fh:
+        for _ in range(20000):
+            fh.write(line)
+    it = iter(open_corpus(str(p)))
+    first = next(it)
+    assert first.line == 1
+    assert sum(1 for _ in it) == 19999
+
+
+def test_shipped_paths_are_package_data():
+    from tokcost.paths import data_dir
+
+    assert Path(data_dir(), "corpora", "samples", "law.jsonl").is_file()

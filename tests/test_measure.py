@@ -1,0 +1,145 @@
+"""Measure: ratios against hand counts, interval properties, FLORES figures, cache."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tokcost.cli.app import app
+from tokcost.measurement import Settings, run_measure
+from tokcost.metrics import bootstrap, ratio
+from tokcost.tokenizers import load_tokenizer
+
+runner = CliRunner()
+
+
+def test_premium_by_hand():
+    assert ratio.premium([3, 5, 2], [2, 2, 1]) == 2.0
+    assert ratio.per_sentence_ratios([3, 4], [1, 0]) == [3.0]
+    assert ratio.summary([1.0, 2.0, 3.0, 4.0])["median"] == 2.5
+
+
+def test_ci_contains_estimate_and_narrows():
+    import random
+
+    rng = random.Random(1)
+    ko = [rng.randint(10, 40) for _ in range(4000)]
+    en = [max(1, k // 2 + rng.randint(-3, 3)) for k in ko]
+    point = sum(ko) / sum(en)
+    small = bootstrap.ratio_ci(ko[:100], en[:100])
+    big = bootstrap.ratio_ci(ko, en)
+    assert small and big
+    assert small[0] <= sum(ko[:100]) / sum(en[:100]) <= small[1]
+    assert big[0] <= point <= big[1]
+    assert big[1] - big[0] < small[1] - small[0]
+    assert bootstrap.ratio_ci(ko, en, seed=3) == bootstrap.ratio_ci(ko, en, seed=3)
+
+
+def test_measure_equals_hand_counts(mirror, tmp_path):
+    pairs = [("안녕하세요, 반갑습니다.", "Hello, nice to meet you."),
+             ("오늘 서울의 날씨는 맑습니다.", "The weather in Seoul is clear today."),
+             ("계약서 제3조를 확인해 주세요.", "Please check Article 3 of the contract.")]
+    p = tmp_path / "p.jsonl"
+    p.write_text("".join(json.dumps({"ko": k, "en": e}, ensure_ascii=False) + "\n"
+                         for k, e in pairs), encoding="utf-8")
+    tok = load_tokenizer("o200k_base")
+    ko = tok.count([k for k, _ in pairs])
+    en = tok.count([e for _, e in pairs])
+    [row] = run_measure([str(p)], ["o200k_base"], use_cache=False).rows
+    assert row["ko_tokens"] == sum(ko) and row["en_tokens"] == sum(en)
+    assert row["ratio"] == pytest.approx(sum(ko) / sum(en))
+    assert row["ratio_ci_low"] <= row["ratio"] <= row["ratio_ci_high"]
+    assert row["ko_chars"] == sum(len(k) for k, _ in pairs)
+    assert row["ko_fertility"] == pytest.approx(sum(ko) / sum(len(k.split()) for k, _ in pairs))
+    sig = row["signature"]
+    assert sig["tokenizer_sha256"] == tok.sha256 and sig["normalization"] == "none"
+    assert sig["corpus_sha256"] and sig["special_tokens"] == "excluded"
+
+
+def test_flores_published_figures(mirror, flores):
+    """mothertoken: FLORES dev per sentence, o200k 37,589 / 25,536; cl100k 61,165 / 25,801."""
+    rows = {r["tokenizer"]: r for r in run_measure([str(flores)], ["o200k_base", "cl100k_base"],
+                                                    use_cache=False).rows}
+    assert (rows["o200k_base"]["ko_tokens"], rows["o200k_base"]["en_tokens"]) == (37589, 25536)
+    assert (rows["cl100k_base"]["ko_tokens"], rows["cl100k_base"]["en_tokens"]) == (61165, 25801)
+
+
+def test_validate_command_reproduces_published(mirror, flores):
+    r = runner.invoke(app, ["validate", "--flores", str(flores), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["rows"]
+    petrov = next(x for x in rows if x["method"] == "joined" and x["tokenizer"] == "cl100k_base")
+    assert (petrov["tokcost_ko"], petrov["tokcost_en"]) == (125737, 52835)
+    assert all(x["match"] for x in rows)
+
+
+def test_korean_tokenizer_beats_english_centric(mirror):
+    rows = {r["tokenizer"]: r for r in run_measure(["samples"], ["ax-4.0", "cl100k_base"]).rows}
+    assert rows["ax-4.0"]["ratio"] < rows["cl100k_base"]["ratio"]
+    assert rows["ax-4.0"]["ko_byte_fallback_rate"] < rows["cl100k_base"]["ko_byte_fallback_rate"]
+
+
+def test_domain_rows_partition_the_total(mirror):
+    rows = run_measure(["samples"], ["o200k_base"], settings=Settings(by_domain=True)).rows
+    total = next(r for r in rows if r["domain"] == "all")
+    parts = [r for r in rows if r["domain"] != "all"]
+    assert len(parts) >= 10
+    assert sum(r["ko_tokens"] for r in parts) == total["ko_tokens"]
+    assert sum(r["pairs"] for r in parts) == total["pairs"]
+
+
+def test_cache_hit_and_corruption(mirror, tmp_path):
+    from tokcost.paths import cache_dir
+
+    first = run_measure(["samples/law"], ["o200k_base"]).rows
+    files = list((cache_dir() / "measure").rglob("*.json"))
+    assert len(files) == 1
+    again = run_measure(["samples/law"], ["o200k_base"]).rows
+    assert again == first
+    files[0].write_text(files[0].read_text()[:-20] + "garbage", encoding="utf-8")
+    healed = run_measure(["samples/law"], ["o200k_base"]).rows
+    assert healed == first
+
+
+def test_worker_processes_give_identical_results(mirror):
+    one = run_measure(["samples/software"], ["o200k_base", "ax-4.0"], use_cache=False).rows
+    two = run_measure(["samples/software"], ["o200k_base", "ax-4.0"], use_cache=False,
+                      workers=2).rows
+    assert one == two
+
+
+def test_monolingual_has_no_ratio(mirror, tmp_path):
+    p = tmp_path / "logs.txt"
+    p.write_text("고객 문의 내용을 요약해 주세요.\n배송이 늦어지고 있습니다.\n", encoding="utf-8")
+    [row] = run_measure([f"mono:{p}"], ["o200k_base"], use_cache=False).rows
+    assert row["ratio"] is None and row["en_tokens"] is None and row["ko_tokens"] > 0
+
+
+def test_nfd_warning_quantifies_inflation(mirror, tmp_path):
+    import unicodedata
+
+    p = tmp_path / "nfd.jsonl"
+    p.write_text(json.dumps({"ko": unicodedata.normalize("NFD", "한국어 토큰 비용"),
+                             "en": "Korean token cost"}) + "\n", encoding="utf-8")
+    res = run_measure([str(p)], ["o200k_base"], use_cache=False)
+    assert any("NFD" in w and "more tokens" in w for w in res.warnings)
+
+
+def test_measure_cli_json_schema(mirror):
+    r = runner.invoke(app, ["measure", "-c", "samples/news", "-t", "o200k_base", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["schema"] == "tokcost/measure/1"
+    row = doc["rows"][0]
+    for key in ("tokenizer", "corpus", "pairs", "ko_tokens", "en_tokens", "ratio",
+                "ratio_ci_low", "ratio_ci_high", "signature"):
+        assert key in row
+
+
+def test_dataframe_api(mirror):
+    import tokcost
+
+    df = tokcost.measure(["samples/news"], ["o200k_base"], dataframe=True)
+    assert list(df["tokenizer"]) == ["o200k_base"]
