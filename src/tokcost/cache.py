@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import asdict
@@ -41,7 +42,5 @@ def load(key: str) -> dict[str, Any] | None:
 def store(key: str, body: dict[str, Any]) -> None:
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     data = json.dumps({"key": key, "sha256": digest, "body": body}, ensure_ascii=False)
-    try:
+    with contextlib.suppress(OSError):  # a read-only cache must not break a measurement
         atomic_write_bytes(_path(key), data.encode("utf-8"))
-    except OSError:
-        pass  # a read-only cache must not break a measurement

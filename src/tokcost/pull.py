@@ -6,18 +6,26 @@ reads; tiktoken encodings from their published URL. Files are verified by sha256
 catalog knows it and written atomically in the mirror layout (``<org>/<repo>/<file>``,
 ``tiktoken/<enc>.tiktoken``), so a pulled directory can serve as ``TOKCOST_TOKENIZERS_DIR``
 on an air-gapped machine.
+
+Nothing touches the disk before the server has answered 200, and a failed download leaves
+nothing behind: no partial file, no temp file, no directory it created. The bearer token is
+sent only to the origin it was meant for, never along a redirect to another host (the hub
+redirects large files to a CDN).
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
+import math
 import os
-import socket
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tokcost.catalog import DIR_CANDIDATES, CatalogEntry, load_catalog
 from tokcost.errors import DownloadError, TokcostError
@@ -25,6 +33,8 @@ from tokcost.hashing import sha256_file
 from tokcost.paths import tokenizer_cache_dir
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+TIMEOUT_ENV = "TOKCOST_DOWNLOAD_TIMEOUT"
+_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -35,99 +45,250 @@ class Pulled:
     status: str  # downloaded | present
 
 
-def _timeout() -> float:
-    return float(os.environ.get("TOKCOST_DOWNLOAD_TIMEOUT", "30"))
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    dest: Path
+    repo: str | None  # hub repo id, None for a tiktoken URL
 
 
 class _NotFound(Exception):
     pass
 
 
-def _fetch(url: str, dest: Path, *, token: str | None, expected: str | None, what: str) -> str:
-    """Stream ``url`` into ``dest`` atomically; return its sha256. Nothing is left on failure."""
+class _Denied(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _timeout() -> float:
+    """Seconds a connect or a read may stall (``$TOKCOST_DOWNLOAD_TIMEOUT``, default 30)."""
+    raw = os.environ.get(TIMEOUT_ENV, "30")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise TokcostError(f"{TIMEOUT_ENV}={raw!r} is not a positive number of seconds",
+                           hint=f"set {TIMEOUT_ENV}=30, or unset it")
+    return value
+
+
+def _endpoint() -> str:
+    endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).strip().rstrip("/")
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise TokcostError(f"HF_ENDPOINT={endpoint!r} is not an http(s) URL",
+                           hint=f"set it like {DEFAULT_ENDPOINT} or your hub mirror's URL")
+    return endpoint
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
+
+
+class _RedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but keep the bearer token with the origin it was sent to."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            new.remove_header("Authorization")
+        return new
+
+
+def _open(url: str, token: str | None, what: str) -> Any:
+    """The server's 200 response for ``url``; raises for anything else. Touches no file."""
     headers = {"User-Agent": "tokcost"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url, headers=headers)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    h = hashlib.sha256()
+    opener = urllib.request.build_opener(_RedirectHandler)
     try:
+        return opener.open(req, timeout=_timeout())
+    except urllib.error.HTTPError as err:
+        err.close()
+        if err.code in (404, 410):
+            raise _NotFound from None
+        if err.code in (401, 403):
+            raise _Denied(err.code) from None
+        raise DownloadError(f"{what}: HTTP {err.code} from {url}",
+                            hint="retry later, or copy a mirror and set TOKCOST_TOKENIZERS_DIR",
+                            ) from None
+    except ValueError as err:  # a malformed URL
+        raise TokcostError(f"{what}: cannot download {url!r} ({err})") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
+        reason = getattr(err, "reason", None) or err or type(err).__name__
+        raise DownloadError(
+            f"{what}: cannot download {url} ({reason})",
+            hint="check the network, or copy a mirror and set TOKCOST_TOKENIZERS_DIR",
+        ) from None
+
+
+def _make_dirs(directory: Path) -> list[Path]:
+    """Create ``directory``; return the directories this created, deepest first."""
+    created = []
+    p = directory
+    while not p.exists() and p != p.parent:
+        created.append(p)
+        p = p.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    return created
+
+
+def _remove_dirs(created: list[Path]) -> None:
+    for d in created:
         try:
-            with urllib.request.urlopen(req, timeout=_timeout()) as resp, os.fdopen(fd, "wb") as out:
-                for block in iter(lambda: resp.read(1 << 20), b""):
+            d.rmdir()
+        except OSError:  # not empty (someone else wrote there) or never made
+            break
+
+
+def _download(target: _Target, *, token: str | None, expected: str | None, what: str) -> str:
+    """Stream ``target.url`` into ``target.dest`` atomically; return its sha256."""
+    url, dest = target.url, target.dest
+    with _open(url, token, what) as resp:
+        length = resp.headers.get("Content-Length", "")
+        created: list[Path] = []
+        tmp: str | None = None
+        done = False
+        try:
+            created = _make_dirs(dest.parent)
+            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+            h = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    try:
+                        block = resp.read(_BLOCK)
+                    except (http.client.HTTPException, OSError) as err:
+                        raise DownloadError(
+                            f"{what}: download of {url} was cut off after {size} bytes "
+                            f"({err or type(err).__name__})",
+                            hint="retry; nothing was kept",
+                        ) from None
+                    if not block:
+                        break
                     h.update(block)
                     out.write(block)
-        except urllib.error.HTTPError as err:
-            if err.code == 404:
-                raise _NotFound from None
-            if err.code in (401, 403):
+                    size += len(block)
+                out.flush()
+                os.fsync(out.fileno())
+            if length.isdigit() and size != int(length):
                 raise DownloadError(
-                    f"{what}: access denied (HTTP {err.code}); the repository is gated or private",
-                    hint="accept its licence on the hub, then set HF_TOKEN to a token with access",
-                ) from None
-            raise DownloadError(f"{what}: HTTP {err.code} from {url}") from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as err:
-            reason = getattr(err, "reason", err)
-            raise DownloadError(
-                f"{what}: cannot download {url} ({reason})",
-                hint="check the network, or copy a mirror and set TOKCOST_TOKENIZERS_DIR",
+                    f"{what}: download of {url} ended after {size} of {length} bytes",
+                    hint="retry; nothing was kept",
+                )
+            digest = h.hexdigest()
+            if expected and digest != expected:
+                raise DownloadError(
+                    f"{what}: sha256 mismatch for {url}: got {digest[:12]}…, "
+                    f"expected {expected[:12]}…",
+                    hint="the file was not kept; the source may have changed or been tampered with",
+                )
+            os.replace(tmp, dest)
+            done = True
+            return digest
+        except OSError as err:  # writing here, not the network (that is handled above)
+            raise TokcostError(
+                f"cannot write {dest} ({err.strerror or err})",
+                hint="choose another --to directory, or check its permissions and free space",
             ) from None
-        digest = h.hexdigest()
-        if expected and digest != expected:
-            raise DownloadError(
-                f"{what}: sha256 mismatch for {url}: got {digest[:12]}…, expected {expected[:12]}…",
-                hint="the file was not kept; the source may have changed or been tampered with",
-            )
-        os.replace(tmp, dest)
-        return digest
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        finally:
+            if not done:
+                if tmp is not None:
+                    Path(tmp).unlink(missing_ok=True)
+                _remove_dirs(created)
 
 
-def _target_paths(entry: CatalogEntry, root: Path) -> list[tuple[str, Path]]:
-    """(url, destination) pairs to try in order until one exists upstream."""
+def _targets(entry: CatalogEntry, root: Path) -> list[_Target]:
+    """Where to fetch from and write to, in the order to try until one exists upstream."""
     if entry.backend == "tiktoken":
         if not entry.url:
             raise TokcostError(f"{entry.id}: no download URL is known for this encoding")
-        return [(entry.url, root / "tiktoken" / f"{entry.encoding}.tiktoken")]
-    endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
+        return [_Target(entry.url, root / "tiktoken" / f"{entry.encoding}.tiktoken", None)]
+    if not entry.repos:
+        raise TokcostError(f"{entry.id}: no hub repository is known to download from")
+    endpoint = _endpoint()
     files = (entry.file,) if entry.file else DIR_CANDIDATES
-    out = []
-    for repo in entry.repos:
-        for name in files:
-            url = f"{endpoint}/{repo}/resolve/{entry.revision}/{name}"
-            out.append((url, root.joinpath(*repo.split("/"), name)))
-    return out
+    revision = urllib.parse.quote(entry.revision, safe="")
+    return [
+        _Target(f"{endpoint}/{repo}/resolve/{revision}/{name}",
+                root.joinpath(*repo.split("/"), name), repo)
+        for repo in entry.repos
+        for name in files
+    ]
+
+
+def _denied_error(entry: CatalogEntry, denied: list[tuple[_Target, int]], token: bool
+                  ) -> DownloadError:
+    target, code = denied[0]
+    where = f"{_endpoint()}/{target.repo}" if target.repo else target.url
+    if token:
+        return DownloadError(
+            f"{entry.id}: access denied (HTTP {code}) at {where} although HF_TOKEN was sent",
+            hint="accept the licence on that page with the account HF_TOKEN belongs to, "
+            "or set HF_TOKEN to a token that has access",
+        )
+    return DownloadError(
+        f"{entry.id}: access denied (HTTP {code}) at {where}: the repository is gated or private",
+        hint="accept its licence on that page while logged in, then set HF_TOKEN to a read "
+        "token of that account",
+    )
 
 
 def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) -> Pulled:
-    """Fetch one tokenizer's file into ``to`` (default: tokcost's cache)."""
+    """Fetch one tokenizer's file into ``to`` (default: tokcost's cache).
+
+    A copy already there is kept ("present") when it matches the catalog's sha256, or when the
+    catalog knows none and ``force`` is false; a copy that differs is replaced only with
+    ``force``. Repos are tried in catalog order (``repo``, then ``alt_repos``), past 404s and
+    401/403s, until one serves the file.
+    """
     if entry.backend == "proxy":
         assert entry.proxy
         return pull(load_catalog()[entry.proxy], to, force=force)
     if entry.backend == "api":
-        raise TokcostError(f"{entry.id}: {entry.name} publishes no tokenizer to download")
+        raise TokcostError(f"{entry.id}: {entry.name} publishes no tokenizer to download",
+                           hint=entry.note or None)
     root = to if to is not None else tokenizer_cache_dir()
-    token = os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN")
-    tried = []
-    for url, dest in _target_paths(entry, root):
-        if dest.exists():
-            digest = sha256_file(dest)
-            if not entry.sha256 or digest == entry.sha256:
-                return Pulled(entry.id, dest, digest, "present")
-            if not force:
-                raise TokcostError(
-                    f"{dest} exists and differs from the catalog's sha256",
-                    hint="pass --force to replace it",
-                )
-        try:
-            digest = _fetch(url, dest, token=token, expected=entry.sha256, what=entry.id)
-        except _NotFound:
-            tried.append(url)
+    targets = _targets(entry, root)
+    _timeout()  # a bad setting is reported before anything else happens
+
+    differing: list[Path] = []
+    for t in targets:
+        if not t.dest.is_file():
             continue
-        return Pulled(entry.id, dest, digest, "downloaded")
+        digest = sha256_file(t.dest)
+        if digest == entry.sha256 or (not entry.sha256 and not force):
+            return Pulled(entry.id, t.dest, digest, "present")
+        if entry.sha256:
+            differing.append(t.dest)
+    if differing and not force:
+        raise TokcostError(
+            f"{differing[0]} exists and differs from the catalog's sha256 for {entry.id}",
+            hint="pass --force to replace it",
+        )
+
+    token = os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN") or None
+    not_found: list[str] = []
+    denied: list[tuple[_Target, int]] = []
+    for t in targets:
+        try:
+            digest = _download(t, token=token, expected=entry.sha256, what=entry.id)
+        except _NotFound:
+            not_found.append(t.url)
+            continue
+        except _Denied as err:
+            denied.append((t, err.code))
+            continue
+        return Pulled(entry.id, t.dest, digest, "downloaded")
+    if denied:
+        raise _denied_error(entry, denied, token is not None)
     raise DownloadError(
-        f"{entry.id}: not found upstream (HTTP 404) at {', '.join(tried)}",
+        f"{entry.id}: not found upstream (HTTP 404) at {', '.join(not_found)}",
         hint="the repository may have moved; report it, or name a file with -t ID=PATH",
     )

@@ -75,7 +75,7 @@ def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnin
     shown = sorted(rows, key=lambda r: (r["domain"] != "all" and domain_rows,
                                         r["ratio"] if r["ratio"] is not None else 1e9))
     for r in shown:
-        r = r  # noqa: PLW2901
+        r = r
         if r["ratio"] is not None:
             r["ratio_ci"] = (f"{r['ratio']:.3f} [{r['ratio_ci_low']:.3f}–{r['ratio_ci_high']:.3f}]")
         else:

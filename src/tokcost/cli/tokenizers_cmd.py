@@ -143,12 +143,21 @@ def pull(
         typer.Option("--to", help="Write a mirror here (<org>/<repo>/…, tiktoken/…) instead of "
                      "the user cache; usable as TOKCOST_TOKENIZERS_DIR."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace files that differ.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a file that differs from the catalog's sha256 "
+                     "(or, for entries without one, download again)."),
+    ] = False,
 ) -> None:
-    """Download tokenizer files (the only command that uses the network)."""
+    """Download tokenizer files (the only command that uses the network).
+
+    Reads HF_ENDPOINT and HF_TOKEN like huggingface_hub, and TOKCOST_DOWNLOAD_TIMEOUT (seconds).
+    """
     from tokcost.catalog import parse_spec
     from tokcost.pull import pull as do_pull
 
     for spec in tokenizers:
-        got = do_pull(parse_spec(spec), to, force=force)
-        print(f"{got.tokenizer}: {got.status} {got.path} (sha256 {got.sha256[:16]}…)")
+        entry = parse_spec(spec)
+        got = do_pull(entry, to, force=force)
+        name = entry.id if got.tokenizer == entry.id else f"{entry.id} (proxy: {got.tokenizer})"
+        print(f"{name}: {got.status} {got.path} (sha256 {got.sha256[:16]}…)")

@@ -62,8 +62,7 @@ def _shipped(domain: str | None, options: ReadOptions) -> Corpus:
 
 
 def _stdin_to_file() -> Path:
-    tmp = tempfile.NamedTemporaryFile(prefix="tokcost-stdin-", suffix=".txt", delete=False)
-    with tmp:
+    with tempfile.NamedTemporaryFile(prefix="tokcost-stdin-", suffix=".txt", delete=False) as tmp:
         shutil.copyfileobj(sys.stdin.buffer, tmp)
     return Path(tmp.name)
 

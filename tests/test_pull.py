@@ -1,0 +1,458 @@
+"""``tokcost tokenizers pull`` and ``--download`` end to end, against a hub served on 127.0.0.1.
+
+The server hands out the REAL tokenizer files of the mirror (only the tampered-file cases alter
+bytes) and answers 404, 401/403 (gated), redirects and truncated bodies where a test asks it to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tokcost.catalog import load_catalog
+from tokcost.errors import DownloadError, TokcostError
+from tokcost.hashing import sha256_file
+from tokcost.pull import pull
+
+AX = load_catalog()["ax-4.0"]
+AX_PRIMARY = "/skt/A.X-4.0/resolve/main/tokenizer.json"
+AX_ALT = "/skt/A.X-4.0-Light/resolve/main/tokenizer.json"
+NUMBERS = "2025년 7월 15일 매출 1234567원"  # 15 tokens with the official tokenizer.json
+
+
+# --------------------------------------------------------------------------- a tiny hub
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    token: str | None = None  # answer 401 unless "Authorization: Bearer <token>" is sent
+    location: str | None = None  # answer 302 to this URL
+    truncate: bool = False  # announce the full Content-Length, send half, hang up
+
+
+@dataclass
+class Hub:
+    url: str = ""
+    routes: dict[str, Route] = field(default_factory=dict)
+    seen: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Authorization)
+
+    def serve(self, path: str, body: bytes, **kw) -> None:
+        self.routes[path] = Route(body=body, **kw)
+
+    def status(self, path: str, code: int) -> None:
+        self.routes[path] = Route(status=code, body=b'{"error": "nope"}')
+
+    def paths(self) -> list[str]:
+        return [p for p, _ in self.seen]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HubServer
+
+    def do_GET(self) -> None:
+        hub = self.server.hub
+        auth = self.headers.get("Authorization")
+        hub.seen.append((self.path, auth))
+        route = hub.routes.get(self.path)
+        if route is None:
+            return self._reply(404, b'{"error": "Entry not found"}')
+        if route.location:
+            return self._reply(302, b"", {"Location": route.location})
+        if route.token and auth != f"Bearer {route.token}":
+            return self._reply(401, b'{"error": "Access to model is restricted."}')
+        if route.truncate:
+            return self._reply(200, route.body[: len(route.body) // 2], length=len(route.body))
+        return self._reply(route.status, route.body)
+
+    def _reply(self, code: int, body: bytes, headers: dict[str, str] | None = None,
+               length: int | None = None) -> None:
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _HubServer(ThreadingHTTPServer):
+    daemon_threads = True
+    hub: Hub
+
+
+def _start(hub: Hub) -> _HubServer:
+    server = _HubServer(("127.0.0.1", 0), _Handler)
+    server.hub = hub
+    hub.url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                     daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def hub(monkeypatch) -> Iterator[Hub]:
+    h = Hub()
+    server = _start(h)
+    monkeypatch.setenv("HF_ENDPOINT", h.url)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "5")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")  # a developer's proxy must not
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")  # stand between test and server
+    yield h
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def other_hub() -> Iterator[Hub]:
+    """A second origin (another port), e.g. the CDN a hub redirects to."""
+    h = Hub()
+    server = _start(h)
+    yield h
+    server.shutdown()
+    server.server_close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def ax_bytes(mirror: Path) -> bytes:
+    return (mirror / "skt" / "A.X-4.0-Light" / "tokenizer.json").read_bytes()
+
+
+def tokcost(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI (``python -m tokcost``) with the test's environment."""
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    return subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=timeout, env=env, check=False)
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    """The CLI failed the way tokcost promises: exit 2, one line on stderr, no traceback."""
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("tokcost: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def leftovers(root: Path) -> list[str]:
+    """Everything under ``root``: files, temp files and directories alike."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+def count_tokens(text: str, *extra: str) -> int:
+    proc = tokcost("count", "-t", "ax-4.0", text, "--format", "json", *extra)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == "tokcost/count/1"
+    [row] = doc["rows"]
+    assert row["tokenizer"] == "ax-4.0"
+    return row["tokens"]
+
+
+# --------------------------------------------------------------------------- 1. success
+
+
+def test_pull_to_dir_then_count_offline(mirror, hub, tmp_path, monkeypatch):
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+    out = tmp_path / "airgap"
+    proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ax-4.0: downloaded ")
+    got = out / "skt" / "A.X-4.0" / "tokenizer.json"
+    assert sha256_file(got) == AX.sha256
+    assert [p for p in out.rglob("*") if p.is_file()] == [got]  # no temp files
+    assert hub.paths() == [AX_PRIMARY]
+
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(out))
+    assert count_tokens(NUMBERS) == 15
+
+    hub.seen.clear()
+    again = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(out))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("ax-4.0: present ")
+    assert hub.seen == []  # not downloaded again
+
+
+def test_pull_tiktoken_encoding_from_catalog_url(mirror, hub, tmp_path):
+    data = (mirror / "tiktoken" / "cl100k_base.tiktoken").read_bytes()
+    hub.serve("/encodings/cl100k_base.tiktoken", data)
+    entry = dataclasses.replace(load_catalog()["cl100k_base"],
+                                url=f"{hub.url}/encodings/cl100k_base.tiktoken")
+    got = pull(entry, tmp_path)
+    assert got.status == "downloaded"
+    assert got.path == tmp_path / "tiktoken" / "cl100k_base.tiktoken"
+    assert got.sha256 == entry.sha256 == sha256_file(got.path)
+    assert leftovers(tmp_path) == ["tiktoken", "tiktoken/cl100k_base.tiktoken"]
+    assert pull(entry, tmp_path).status == "present"
+    assert hub.paths() == ["/encodings/cl100k_base.tiktoken"]
+
+
+def test_proxy_entry_pulls_its_target(mirror, hub, tmp_path):
+    hub.serve("/google/gemma-3-27b-it/resolve/main/tokenizer.json",
+              (mirror / "google" / "gemma-3-27b-it" / "tokenizer.json").read_bytes())
+    proc = tokcost("tokenizers", "pull", "gemini", "--to", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("gemini (proxy: gemma-3): downloaded ")
+    got = tmp_path / "google" / "gemma-3-27b-it" / "tokenizer.json"
+    assert sha256_file(got) == load_catalog()["gemma-3"].sha256
+
+
+def test_unpublished_tokenizer_cannot_be_pulled(hub, tmp_path):
+    line = one_line_error(tokcost("tokenizers", "pull", "claude", "--to", str(tmp_path)))
+    assert "publishes no tokenizer" in line
+    assert hub.seen == [] and leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- 2. sha256 mismatch
+
+
+def test_tampered_file_is_rejected_and_nothing_is_kept(mirror, hub, tmp_path):
+    data = bytearray(ax_bytes(mirror))
+    data[1000] ^= 0x01  # one flipped bit
+    hub.serve(AX_PRIMARY, bytes(data))
+    out = tmp_path / "airgap"
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(out)))
+    assert "sha256" in line
+    assert leftovers(out) == []
+
+
+def test_tampered_tiktoken_file_is_rejected(mirror, hub, tmp_path):
+    data = (mirror / "tiktoken" / "cl100k_base.tiktoken").read_bytes()
+    hub.serve("/cl100k_base.tiktoken", data.replace(b" 0\n", b" 1\n", 1))
+    entry = dataclasses.replace(load_catalog()["cl100k_base"],
+                                url=f"{hub.url}/cl100k_base.tiktoken")
+    with pytest.raises(DownloadError, match="sha256 mismatch") as err:
+        pull(entry, tmp_path)
+    assert "\n" not in str(err.value)
+    assert leftovers(tmp_path) == []
+
+
+def test_truncated_body_is_not_kept(mirror, hub, tmp_path):
+    """hf:ORG/REPO has no catalog sha256: a short read must still be caught."""
+    hub.serve(AX_PRIMARY, ax_bytes(mirror), truncate=True)
+    line = one_line_error(tokcost("tokenizers", "pull", "hf:skt/A.X-4.0", "--to", str(tmp_path)))
+    assert "skt/A.X-4.0" in line
+    assert leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- 3. 404 and alt repos
+
+
+def test_404_on_primary_falls_through_to_alt_repo(mirror, hub, tmp_path):
+    hub.serve(AX_ALT, ax_bytes(mirror))
+    proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert hub.paths() == [AX_PRIMARY, AX_ALT]
+    got = tmp_path / "skt" / "A.X-4.0-Light" / "tokenizer.json"
+    assert sha256_file(got) == AX.sha256
+    assert leftovers(tmp_path) == ["skt", "skt/A.X-4.0-Light", "skt/A.X-4.0-Light/tokenizer.json"]
+
+    hub.seen.clear()
+    again = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert "present" in again.stdout and str(got) in again.stdout
+    assert hub.seen == []  # the copy from the alt repo counts: no network at all
+
+
+def test_404_everywhere_is_one_clear_line(hub, tmp_path):
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "not found" in line and "404" in line
+    assert "skt/A.X-4.0/" in line and "skt/A.X-4.0-Light/" in line
+    assert hub.paths() == [AX_PRIMARY, AX_ALT]
+    assert leftovers(tmp_path) == []
+
+
+def test_404_for_tiktoken_encoding(hub, tmp_path):
+    entry = dataclasses.replace(load_catalog()["cl100k_base"], url=f"{hub.url}/gone.tiktoken")
+    with pytest.raises(DownloadError, match="404"):
+        pull(entry, tmp_path)
+    assert leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- 4. gated repos
+
+
+def test_gated_repo_without_token_says_what_to_do(mirror, hub, tmp_path):
+    hub.serve(AX_PRIMARY, ax_bytes(mirror), token="hf_secret")
+    hub.serve(AX_ALT, ax_bytes(mirror), token="hf_secret")
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "401" in line and "licence" in line and "HF_TOKEN" in line
+    assert all(auth is None for _, auth in hub.seen)
+    assert leftovers(tmp_path) == []
+
+
+def test_gated_repo_with_token_sends_it(mirror, hub, tmp_path, monkeypatch):
+    hub.serve(AX_PRIMARY, ax_bytes(mirror), token="hf_secret")
+    monkeypatch.setenv("HF_TOKEN", "hf_secret")
+    proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert hub.seen == [(AX_PRIMARY, "Bearer hf_secret")]
+    assert sha256_file(tmp_path / "skt" / "A.X-4.0" / "tokenizer.json") == AX.sha256
+
+
+def test_token_without_access_is_told_apart(hub, tmp_path, monkeypatch):
+    hub.status(AX_PRIMARY, 403)
+    hub.status(AX_ALT, 403)
+    monkeypatch.setenv("HF_TOKEN", "hf_wrong")
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "403" in line and "HF_TOKEN" in line and "licence" in line
+    assert "hf_wrong" not in line  # the token itself is never printed
+    assert leftovers(tmp_path) == []
+
+
+def test_gated_primary_falls_through_to_open_alt(mirror, hub, tmp_path):
+    hub.serve(AX_PRIMARY, ax_bytes(mirror), token="hf_secret")
+    hub.serve(AX_ALT, ax_bytes(mirror))
+    got = pull(AX, tmp_path)
+    assert got.status == "downloaded"
+    assert got.path == tmp_path / "skt" / "A.X-4.0-Light" / "tokenizer.json"
+    assert leftovers(tmp_path) == ["skt", "skt/A.X-4.0-Light", "skt/A.X-4.0-Light/tokenizer.json"]
+
+
+def test_token_is_not_forwarded_to_another_origin(mirror, hub, other_hub, tmp_path, monkeypatch):
+    """The hub redirects file downloads to a CDN: the bearer token must stay with the hub."""
+    other_hub.serve("/cdn/blob", ax_bytes(mirror))
+    hub.serve(AX_PRIMARY, b"", location=f"{other_hub.url}/cdn/blob")
+    monkeypatch.setenv("HF_TOKEN", "hf_secret")
+    got = pull(AX, tmp_path)
+    assert got.sha256 == AX.sha256
+    assert hub.seen == [(AX_PRIMARY, "Bearer hf_secret")]
+    assert other_hub.seen == [("/cdn/blob", None)]
+
+
+# --------------------------------------------------------------------------- 5. network down
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_network_down_fails_fast(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "2")
+    out = tmp_path / "airgap"
+    start = time.monotonic()
+    proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(out), timeout=30)
+    assert time.monotonic() - start < 10
+    line = one_line_error(proc)
+    assert "cannot download" in line and "TOKCOST_TOKENIZERS_DIR" in line
+    assert leftovers(out) == []
+
+
+def test_silent_server_times_out(tmp_path, monkeypatch):
+    """A server that accepts the connection and never answers: the timeout ends the wait."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(4)  # never accepted: the kernel completes the handshake, nobody answers
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{s.getsockname()[1]}")
+        monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "0.5")
+        start = time.monotonic()
+        with pytest.raises(DownloadError, match="cannot download") as err:
+            pull(AX, tmp_path)
+        assert time.monotonic() - start < 5
+    assert "\n" not in str(err.value)
+    assert leftovers(tmp_path) == []
+
+
+def test_bad_settings_are_one_line_errors(hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "soon")
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "TOKCOST_DOWNLOAD_TIMEOUT" in line
+    monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "5")
+    monkeypatch.setenv("HF_ENDPOINT", "127.0.0.1:9")  # no scheme
+    with pytest.raises(TokcostError, match="HF_ENDPOINT"):
+        pull(AX, tmp_path)
+    assert leftovers(tmp_path) == [] and hub.seen == []
+
+
+def test_to_an_existing_file_is_a_one_line_error(mirror, hub, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(blocker)))
+    assert "not-a-dir" in line
+    assert blocker.read_text() == "x"
+
+
+# --------------------------------------------------------------------------- 6. --force
+
+
+def test_different_file_needs_force(mirror, hub, tmp_path):
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+    dest = tmp_path / "skt" / "A.X-4.0" / "tokenizer.json"
+    dest.parent.mkdir(parents=True)
+    other = mirror / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json"  # a real, other file
+    dest.write_bytes(other.read_bytes())
+
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "differs" in line and "--force" in line
+    assert sha256_file(dest) == sha256_file(other)  # untouched
+    assert hub.seen == []
+
+    proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert "downloaded" in proc.stdout
+    assert sha256_file(dest) == AX.sha256
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [dest]
+
+
+def test_force_refreshes_a_file_without_catalog_hash(mirror, hub, tmp_path):
+    """hf:ORG/REPO has no catalog sha256: present as is, replaced with --force."""
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+    dest = tmp_path / "skt" / "A.X-4.0" / "tokenizer.json"
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes((mirror / "Qwen" / "Qwen3-1.7B" / "tokenizer.json").read_bytes())
+    proc = tokcost("tokenizers", "pull", "hf:skt/A.X-4.0", "--to", str(tmp_path))
+    assert proc.returncode == 0 and "present" in proc.stdout, proc.stderr
+    assert hub.seen == []
+    proc = tokcost("tokenizers", "pull", "hf:skt/A.X-4.0", "--to", str(tmp_path), "--force")
+    assert proc.returncode == 0 and "downloaded" in proc.stdout, proc.stderr
+    assert sha256_file(dest) == AX.sha256
+
+
+# --------------------------------------------------------------------------- 7. count --download
+
+
+def test_count_download_fills_the_cache(mirror, hub, tmp_path, monkeypatch):
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(empty))
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+
+    offline = tokcost("count", "-t", "ax-4.0", NUMBERS)
+    assert "tokcost tokenizers pull ax-4.0" in one_line_error(offline)
+    assert hub.seen == []  # never the network without --download
+
+    assert count_tokens(NUMBERS, "--download") == 15
+    cached = Path(os.environ["TOKCOST_CACHE_DIR"]) / "tokenizers" / "skt" / "A.X-4.0"
+    assert sha256_file(cached / "tokenizer.json") == AX.sha256
+    assert leftovers(empty) == []
+    assert hub.paths() == [AX_PRIMARY]
+
+    hub.seen.clear()
+    assert count_tokens(NUMBERS) == 15  # now offline, from the cache
+    assert hub.seen == []
