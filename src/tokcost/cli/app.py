@@ -13,6 +13,7 @@ from tokcost._version import __version__
 from tokcost.cli import count_cmd, tokenizers_cmd
 from tokcost.errors import TokcostError
 
+
 class _Group(TyperGroup):
     """Turns a TokcostError anywhere below into one line on stderr and its exit code."""
 

@@ -1,0 +1,188 @@
+"""``tokcost cost`` and ``tokcost budget``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokcost.cli.common import Fmt, ForceOpt, OutOpt, print_table, write_output
+
+ModelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--model", "-m", help="Model id from the price tables. Repeatable. "
+                 "Default: every model in the tables."),
+]
+CurrencyOpt = Annotated[str, typer.Option("--currency", help="USD or KRW.")]
+FxOpt = Annotated[float | None, typer.Option("--fx", help="KRW per USD (default: pricing/fx.toml).")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Price date YYYY-MM-DD (default: today).")
+]
+VatOpt = Annotated[bool, typer.Option("--vat", help="Add Korean VAT (10 %).")]
+PricingOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--pricing", help="Your own price file (negotiated prices). Repeatable."),
+]
+
+
+def _date(value: str | None) -> date:
+    from tokcost.errors import TokcostError
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TokcostError(f"bad date {value!r}", hint="write YYYY-MM-DD") from None
+
+
+def _opts(currency, fx, as_of, vat, pricing, **kw):
+    from tokcost.costing import CostOptions
+    from tokcost.pricing.fx import check_currency
+
+    return CostOptions(as_of=_date(as_of), currency=check_currency(currency), fx=fx, vat=vat,
+                       pricing_files=[str(p) for p in pricing or []], **kw)
+
+
+def _emit(rows, cols, schema, fmt: Fmt, output, force, title):
+    from tokcost.render import rich_table, to_csv, to_json, to_markdown
+
+    if fmt is Fmt.json:
+        write_output(to_json(schema, rows), output, force)
+    elif fmt is Fmt.csv:
+        write_output(to_csv(rows), output, force)
+    elif fmt is Fmt.markdown or output is not None:
+        write_output(to_markdown(rows, cols), output, force)
+    else:
+        print_table(rich_table(rows, cols, title=title))
+
+
+def _money(v, cur):
+    if v is None:
+        return None
+    if cur == "KRW":
+        return f"₩{v:,.0f}" if v >= 100 else f"₩{v:,.2f}"
+    return f"${v:,.4f}" if v < 1 else f"${v:,.2f}"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def cost(
+        request: Annotated[
+            Path | None,
+            typer.Option("--request", help="Chat request file (JSONL with ko/en message lists). "
+                         "Default: the shipped multi-turn requests."),
+        ] = None,
+        text: Annotated[str | None, typer.Option("--text", help="A Korean prompt.")] = None,
+        en_text: Annotated[str | None, typer.Option("--en-text", help="Its English version.")] = None,
+        corpus: Annotated[
+            str | None, typer.Option("--corpus", "-c", help="Cost one average pair of a corpus.")
+        ] = None,
+        model: ModelOpt = None,
+        output_tokens: Annotated[
+            int | None, typer.Option("--output-tokens", help="Answer length in English tokens; "
+                                     "the Korean answer is scaled by the measured premium.")
+        ] = None,
+        output_ratio: Annotated[
+            float | None, typer.Option("--output-ratio", help="Output = R × input tokens.")
+        ] = None,
+        cache_share: Annotated[float, typer.Option(help="Share of input read from cache.")] = 0.0,
+        currency: CurrencyOpt = "USD",
+        fx: FxOpt = None,
+        as_of: AsOfOpt = None,
+        vat: VatOpt = False,
+        pricing: PricingOpt = None,
+        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+    ) -> None:
+        """Per-request cost across models for Korean and for the same content in English."""
+        from tokcost.corpora import open_corpus, requests_file
+        from tokcost.corpora.requests import load_requests
+        from tokcost.costing import SCHEMA_COST, Workload, cost_rows
+        from tokcost.errors import TokcostError
+
+        if output_tokens is not None and output_ratio is not None:
+            raise TokcostError("give --output-tokens or --output-ratio, not both")
+        if text is not None:
+            wl = Workload("text", [text], [en_text] if en_text else None)
+        elif corpus is not None:
+            pairs = list(open_corpus(corpus))
+            wl = Workload(corpus, [p.ko for p in pairs],
+                          [p.en for p in pairs if p.en is not None] or None, len(pairs))
+        else:
+            reqs = load_requests(request or requests_file())
+            wl = Workload(str(request or "requests"),
+                          [t for r in reqs for t in r.texts("ko")],
+                          [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs)
+                          else None, len(reqs))
+        opts = _opts(currency, fx, as_of, vat, pricing, cache_share=cache_share,
+                     output_tokens=output_tokens if output_ratio is None else None,
+                     output_ratio=output_ratio)
+        if opts.output_tokens is None and opts.output_ratio is None:
+            opts.output_tokens = 500
+        rows = cost_rows(wl, model, opts)
+        for r in rows:
+            r["cost_fmt"] = _money(r["cost"], r["currency"]) or r["status"]
+            r["en_cost_fmt"] = _money(r["en_cost"], r["currency"])
+            r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
+        cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in"),
+                ("output_tokens", "ko out"), ("cost_fmt", f"ko cost ({currency})"),
+                ("en_input_tokens", "en in"), ("en_cost_fmt", "en cost"),
+                ("premium", "Korean premium"), ("price_date", "price date")]
+        if fmt in (Fmt.json, Fmt.csv):
+            for r in rows:
+                for k in ("cost_fmt", "en_cost_fmt", "premium"):
+                    r.pop(k)
+        _emit(rows, cols, SCHEMA_COST, fmt, output, force,
+              f"Cost per request ({wl.label}, prices as of {opts.as_of})")
+
+    @app.command()
+    def budget(
+        requests_per_day: Annotated[float, typer.Option("--requests-per-day", help="Requests a day.")],
+        days: Annotated[int, typer.Option(help="Days in the period.")] = 30,
+        input_chars: Annotated[
+            int | None, typer.Option("--input-chars", help="Korean characters in (default 2000).")
+        ] = None,
+        output_chars: Annotated[
+            int | None, typer.Option("--output-chars", help="Korean characters out (default 500).")
+        ] = None,
+        corpus: Annotated[str, typer.Option("--corpus", "-c", help="Corpus that sets tokens per "
+                                            "character and the ratio.")] = "samples",
+        cache_share: Annotated[float, typer.Option(help="Share of input read from cache.")] = 0.0,
+        model: ModelOpt = None,
+        currency: CurrencyOpt = "USD",
+        fx: FxOpt = None,
+        as_of: AsOfOpt = None,
+        vat: VatOpt = False,
+        pricing: PricingOpt = None,
+        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+    ) -> None:
+        """Monthly cost per model for Korean traffic, cheapest first, with a low/high range
+        from the Korean/English ratio's confidence interval."""
+        from tokcost.costing import SCHEMA_BUDGET, BudgetInput, budget_rows
+
+        opts = _opts(currency, fx, as_of, vat, pricing, cache_share=cache_share)
+        rows = budget_rows(BudgetInput(requests_per_day, days, input_chars, output_chars, corpus),
+                           model, opts)
+        for r in rows:
+            cur = r["currency"]
+            r["monthly"] = _money(r["monthly_cost"], cur) or r["status"]
+            r["range"] = (f"{_money(r['monthly_low'], cur)} – {_money(r['monthly_high'], cur)}"
+                          if r["monthly_low"] is not None else None)
+            r["english"] = _money(r["monthly_cost_en"], cur)
+            r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
+        cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in/req"),
+                ("monthly", f"monthly ({currency})"), ("range", "95% range"),
+                ("english", "same in English"), ("premium", "Korean premium"),
+                ("price_date", "price date")]
+        if fmt in (Fmt.json, Fmt.csv):
+            for r in rows:
+                for k in ("monthly", "range", "english", "premium"):
+                    r.pop(k)
+        _emit(rows, cols, SCHEMA_BUDGET, fmt, output, force,
+              f"{requests_per_day:,.0f} requests/day × {days} days")

@@ -1,0 +1,367 @@
+"""``tokcost inspect | coverage | normalization | breakdown | explain``: Korean diagnostics.
+
+Thin wrappers over :mod:`tokcost.diagnostics`; see docs/diagnostics.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tokcost.cli.common import (
+    DownloadOpt,
+    Fmt,
+    ForceOpt,
+    ListFmt,
+    OutOpt,
+    TokOpt,
+    TrustOpt,
+    write_output,
+)
+
+SCHEMA_INSPECT = "tokcost/inspect/1"
+SCHEMA_COVERAGE = "tokcost/coverage/1"
+SCHEMA_NORMALIZATION = "tokcost/normalization/1"
+SCHEMA_BREAKDOWN = "tokcost/breakdown/1"
+SCHEMA_EXPLAIN = "tokcost/explain/1"
+_FREE = ("eojeol", "split", "split_against")
+
+
+
+class RankBy(StrEnum):
+    occurrence = "occurrence"
+    total = "total"
+
+
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+
+TextArg = Annotated[str | None, typer.Argument(help="Text to analyse; '-' reads stdin.")]
+FileOpt = Annotated[
+    Path | None, typer.Option("--file", help="Analyse a whole UTF-8 text file ('-' = stdin).")
+]
+
+
+def _one_text(text: str | None, file: Path | None) -> tuple[str, str]:
+    """``(label, text)`` from TEXT, --file or stdin: exactly one of them."""
+    from tokcost.diagnostics.sources import read_text_file
+    from tokcost.errors import TokcostError
+
+    if text is not None and file is not None:
+        raise TokcostError("give either TEXT or --file, not both")
+    if file is not None:
+        if str(file) == "-":
+            return "stdin", sys.stdin.read()
+        return str(file), read_text_file(file)
+    if text is not None:
+        return ("stdin", sys.stdin.read()) if text == "-" else ("text", text)
+    if sys.stdin.isatty():
+        raise TokcostError("nothing to analyse", hint="give TEXT, --file PATH or pipe stdin")
+    return "stdin", sys.stdin.read()
+
+
+def _emit(
+    fmt: str, schema: str, rows: list[dict[str, Any]], cols: list[tuple[str, str]],
+    output: Path | None, force: bool, title: str | None = None, toks: list[Any] | None = None,
+    **meta: Any,
+) -> bool:
+    """Write json/csv/markdown; returns False when the caller renders a table itself."""
+    from tokcost.render import to_csv, to_json, to_markdown
+
+    if fmt == "json":
+        write_output(to_json(schema, rows, **meta), output, force)
+    elif fmt == "csv":
+        write_output(to_csv(rows, [k for k, _ in cols]), output, force)
+    elif fmt == "markdown":
+        head = f"**{title}**\n\n" if title else ""
+        write_output(head + to_markdown(_labelled(rows, toks or []), cols), output, force)
+    else:
+        return False
+    return True
+
+
+def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
+    """Print rich renderables, or write them as plain text with ``-o``."""
+    from rich.console import Console
+
+    if output is None:
+        console = Console()
+        for r in renderables:
+            console.print(r)
+        return
+    import io
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=120, color_system=None, force_terminal=False)
+    for r in renderables:
+        console.print(r)
+    write_output(buf.getvalue(), output, force)
+
+
+def _escaped(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows whose free-text cells cannot be read as rich markup (``[b]`` in a word)."""
+    from rich.markup import escape
+
+    return [{**r, **{k: escape(r[k]) for k in keys if isinstance(r.get(k), str)}} for r in rows]
+
+
+def _labelled(rows: list[dict[str, Any]], toks: list[Any]) -> list[dict[str, Any]]:
+    """Table rows with proxies named as such: ``gemini (proxy: gemma-3)``."""
+    proxies = {t.id: t.resolution.proxy_of for t in toks if t.resolution.proxy_of}
+    return [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {proxies[r['tokenizer']]})"}
+            if r.get("tokenizer") in proxies else r for r in rows]
+
+
+def _load(tokenizer: list[str] | None, download: bool, trust: bool):
+    from tokcost.counting import load_many
+
+    return load_many(tokenizer, download=download, trust_remote_code=trust)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def inspect(
+        text: TextArg = None,
+        file: FileOpt = None,
+        tokenizer: TokOpt = None,
+        fmt: Annotated[ListFmt, typer.Option("--format", "-f", help="table or json.")] = (
+            ListFmt.table),
+        plain: Annotated[
+            bool,
+            typer.Option("--plain", help="No colours: '|' between tokens, ⟦…⟧ⁿ around n "
+                         "byte-fallback pieces (the default when stdout is not a terminal)."),
+        ] = False,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """Token boundaries per tokenizer (alternating colours, byte-fallback pieces in red and
+        underlined) and token counts side by side."""
+        from rich.markup import escape
+        from rich.rule import Rule
+
+        from tokcost.diagnostics.boundaries import inspect_text, render_plain, render_rich
+        from tokcost.render import rich_table, to_json
+
+        label, body = _one_text(text, file)
+        toks = _load(tokenizer, download, trust_remote_code)
+        results = inspect_text(body, toks)
+        if fmt is ListFmt.json:
+            write_output(to_json(SCHEMA_INSPECT, [r.as_dict() for r in results], input=label),
+                         output, force)
+            return
+        use_plain = plain or output is not None or not sys.stdout.isatty()
+        out: list[Any] = []
+        for r in results:
+            note = "  (tokenizer normalised the input)" if r.alignment.normalized else ""
+            if use_plain:
+                out.append(f"── {r.tokenizer}: {r.tokens} tokens{note}")
+                out.append(render_plain(r))
+            else:
+                out.append(Rule(escape(f"{r.tokenizer}: {r.tokens} tokens{note}"), align="left"))
+                out.append(render_rich(r))
+        out.append("")
+        out.append(rich_table(
+            _labelled([r.summary() for r in results], toks),
+            [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
+             ("chars_per_token", "chars/token"), ("byte_fallback_tokens", "byte-fallback tokens"),
+             ("byte_fallback_groups", "byte-fallback groups")],
+        ))
+        if use_plain:
+            _plain_print(out, output, force)
+        else:
+            _show(out, output, force)
+
+    @app.command()
+    def coverage(
+        tokenizer: TokOpt = None,
+        corpus: Annotated[
+            str | None,
+            typer.Option("--corpus", help="A UTF-8 text file: adds coverage weighted by how often "
+                         "each syllable occurs in it (corpus names: later)."),
+        ] = None,
+        top: Annotated[int, typer.Option("--top", help="Frequent multi-token syllables to list "
+                                         "(json).")] = 10,
+        fmt: FmtOpt = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """Hangul vocabulary coverage: the share of the 11,172 syllables and of the 2,350 KS X 1001
+        syllables that encode as one token, and mean tokens per syllable."""
+        from tokcost.diagnostics.coverage import hangul_coverage
+        from tokcost.diagnostics.sources import read_corpus_text
+        from tokcost.render import rich_table
+
+        label, body = read_corpus_text(corpus) if corpus else ("", None)
+        toks = _load(tokenizer, download, trust_remote_code)
+        rows = [hangul_coverage(t, body, source=label, top=top).as_dict() for t in toks]
+        cols = [("tokenizer", "tokenizer"), ("single_token_share", "1-tok all"),
+                ("ksx1001_share", "1-tok KS X"), ("mean_tokens_per_syllable", "tok/syl all"),
+                ("ksx1001_mean_tokens", "tok/syl KS X")]
+        if body is not None:
+            cols += [("text_single_token_share", "1-tok text"),
+                     ("text_mean_tokens_per_syllable", "tok/syl text")]
+        meta = {"corpus": label or None}
+        if _emit(fmt.value, SCHEMA_COVERAGE, rows, cols, output, force, toks=toks, **meta):
+            return
+        _show([rich_table(_labelled(rows, toks), cols, title="Hangul syllables encoded as one "
+                          "token (11,172 precomposed; 2,350 KS X 1001)")], output, force)
+
+    @app.command()
+    def normalization(
+        text: TextArg = None,
+        file: FileOpt = None,
+        tokenizer: TokOpt = None,
+        fmt: FmtOpt = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """Normalisation audit: tokens for the same text as NFC, NFD (jamo) and NFKC per
+        tokenizer, and the inflation NFD/NFC."""
+        from tokcost.diagnostics.normalization import normalization_audit
+        from tokcost.render import rich_table
+
+        label, body = _one_text(text, file)
+        toks = _load(tokenizer, download, trust_remote_code)
+        rows = [r.as_dict() for r in normalization_audit(body, toks)]
+        cols = [("tokenizer", "tokenizer"), ("tokens_input", "as given"), ("tokens_nfc", "NFC"),
+                ("tokens_nfd", "NFD"), ("tokens_nfkc", "NFKC"), ("nfd_over_nfc", "NFD/NFC"),
+                ("nfkc_over_nfc", "NFKC/NFC")]
+        if _emit(fmt.value, SCHEMA_NORMALIZATION, rows, cols, output, force, toks=toks,
+                 input=label):
+            return
+        form = rows[0]["input_form"] if rows else "?"
+        _show([rich_table(_labelled(rows, toks), cols,
+                          title=f"Tokens by Unicode normal form (input is {form})")],
+              output, force)
+
+    @app.command()
+    def breakdown(
+        text: TextArg = None,
+        file: FileOpt = None,
+        tokenizer: TokOpt = None,
+        fmt: FmtOpt = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """Script breakdown: tokens spent on Hangul, Latin letters, digits, punctuation,
+        whitespace, other characters and code (backtick spans and ``` blocks)."""
+        from tokcost.diagnostics.breakdown import CLASSES, script_breakdown
+        from tokcost.render import rich_table
+
+        label, body = _one_text(text, file)
+        toks = _load(tokenizer, download, trust_remote_code)
+        results = [script_breakdown(t, body) for t in toks]
+        rows = [b.as_dict() for b in results]
+        cols = [("tokenizer", "tokenizer"), ("total", "total"), *((c, c) for c in CLASSES)]
+        chars = results[0].chars if results else {}
+        if _emit(fmt.value, SCHEMA_BREAKDOWN, rows, cols, output, force, toks=toks,
+                 input=label, chars=chars):
+            return
+        char_row = "characters: " + ", ".join(f"{c} {n:,}" for c, n in chars.items())
+        _show([rich_table(_labelled(rows, toks), cols, title="Tokens per character class"),
+               char_row],
+              output, force)
+
+    @app.command()
+    def explain(
+        text: TextArg = None,
+        file: Annotated[
+            Path | None,
+            typer.Option("--file", help="A UTF-8 text file; each non-empty line is tokenized on "
+                         "its own ('-' = stdin)."),
+        ] = None,
+        tokenizer: Annotated[
+            list[str] | None,
+            typer.Option("--tokenizer", "-t", help="Tokenizer to explain (catalog id or spec). "
+                         "Repeatable; at least one."),
+        ] = None,
+        against: Annotated[
+            str | None,
+            typer.Option("--against", help="Compare each -t with this tokenizer, e.g. "
+                         "o200k_base: where it saves tokens, eojeol by eojeol."),
+        ] = None,
+        top: Annotated[int, typer.Option("--top", "-n", help="Rows per list.")] = 15,
+        by: Annotated[
+            RankBy,
+            typer.Option("--by", help="Rank costly eojeol by tokens per occurrence or by "
+                         "tokens over all occurrences."),
+        ] = RankBy.occurrence,
+        fmt: Annotated[ListFmt, typer.Option("--format", "-f", help="table or json.")] = (
+            ListFmt.table),
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """The eojeol (whitespace words) that cost the most tokens per tokenizer, and where a
+        tokenizer saves against another (--against)."""
+        from tokcost.diagnostics.explain import explain as run_explain
+        from tokcost.diagnostics.sources import nonempty_lines
+        from tokcost.errors import TokcostError
+        from tokcost.render import rich_table, to_json
+        from tokcost.tokenizers import load_tokenizer
+
+        if not tokenizer:
+            raise TokcostError("explain needs a tokenizer", hint="add -t ID, e.g. -t ax-4.0")
+        label, body = _one_text(text, file)
+        texts = nonempty_lines(body) if file is not None else [body]
+        toks = _load(tokenizer, download, trust_remote_code)
+        base = (load_tokenizer(against, download=download, trust_remote_code=trust_remote_code)
+                if against else None)
+        doc = run_explain(texts, toks, base, top=top, by=by.value)
+        if fmt is ListFmt.json:
+            write_output(to_json(SCHEMA_EXPLAIN, doc["tokenizers"], input=label,
+                                 comparisons=doc["comparisons"]), output, force)
+            return
+        summary_cols = [("tokenizer", "tokenizer"), ("total_tokens", "tokens"),
+                        ("eojeol", "eojeol"), ("eojeol_tokens", "tokens in eojeol"),
+                        ("other_tokens", "other tokens"), ("fertility", "tokens/eojeol"),
+                        ("continued_share", "continued share")]
+        out: list[Any] = [rich_table(_labelled(doc["tokenizers"], toks), summary_cols,
+                                     title="Eojeol cost")]
+        word_cols = [("eojeol", "eojeol"), ("occurrences", "n"),
+                     ("tokens_per_occurrence", "tokens/occurrence"), ("split", "split")]
+        for t in doc["tokenizers"]:
+            out.append(rich_table(_escaped(t["top"], _FREE), word_cols,
+                                  title=f"{t['tokenizer']}: costliest eojeol (by {by.value})"))
+        save_cols = [("eojeol", "eojeol"), ("occurrences", "n"), ("tokens_against", "tokens ref"),
+                     ("tokens", "tokens"), ("saved", "saved"), ("split", "split"),
+                     ("split_against", "split ref")]
+        for c in doc["comparisons"]:
+            share = c["saved_share"]
+            pct = f" ({share:.1%})" if share is not None else ""
+            out.append(rich_table(
+                _escaped(c["top_savings"], _FREE), save_cols,
+                title=f"{c['tokenizer']} vs {c['against']}: saves {c['saved']:,} tokens over "
+                f"the eojeol{pct} ({c['eojeol_tokens']:,} vs {c['eojeol_tokens_against']:,})"))
+            if c["top_losses"]:
+                out.append(rich_table(_escaped(c["top_losses"], _FREE), save_cols,
+                                      title=f"{c['tokenizer']} vs {c['against']}: dearer on"))
+        _show(out, output, force)
+
+
+def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:
+    """Strings as they are (no rich markup parsing), tables through rich without colour."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=120, color_system=None, force_terminal=False)
+    for it in items:
+        if isinstance(it, str):
+            buf.write(it + "\n")
+        else:
+            console.print(it)
+    write_output(buf.getvalue(), output, force)

@@ -1,0 +1,590 @@
+"""Price tables: strict validation, the row in force on a date, tiers, user files, FX, VAT,
+self-hosted derivation, the LiteLLM extra source and the ``tokcost pricing`` commands."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tokcost.cli.app import app
+from tokcost.errors import PricingError
+from tokcost.paths import data_dir
+from tokcost.pricing import (
+    Money,
+    SelfHostedOverride,
+    apply_vat,
+    convert,
+    fx_rate,
+    load_tables,
+    price_for,
+    validate,
+)
+
+runner = CliRunner()
+TODAY = date(2026, 11, 23)
+PRICING = data_dir() / "pricing"
+
+
+def _run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def _failure(result) -> str:
+    """The one-line error of a failed command, whichever layer reported it."""
+    assert result.exit_code != 0
+    return f"{result.output}{result.exception or ''}"
+
+
+def _main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    """Run the real entry point (which turns TokcostError into one line + exit 2)."""
+    from tokcost.cli.app import main
+
+    monkeypatch.setattr(sys, "argv", ["tokcost", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    return int(exc.value.code or 0), capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- shipped tables
+def test_shipped_tables_validate_without_errors():
+    issues = validate(today=TODAY)
+    errors = [i.render() for i in issues if i.severity == "error"]
+    assert errors == []
+    result = _run("pricing", "validate", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_shipped_rows_are_real_prices_with_known_tokenizers():
+    from tokcost.catalog import load_catalog
+
+    catalog = load_catalog()
+    tables = load_tables()
+    models = tables.models()
+    assert len(models) > 60
+    for m in models:
+        assert m.tokenizer in catalog, m.id
+        assert m.prices, m.id
+        for r in m.prices:
+            assert r.input > 0 and r.output > 0, (m.id, r)
+            assert r.cached_input is None or r.cached_input > 0
+            assert r.currency in ("USD", "KRW")
+            assert r.source and r.confidence
+
+
+def test_max_age_warnings_follow_today_and_threshold():
+    old = [i for i in validate(today=TODAY, max_age_days=180) if "gpt-4o:" in i.message]
+    assert old and old[0].severity == "warning" and "2025-07-04" in old[0].message
+    assert not [i for i in validate(today=date(2025, 8, 1), max_age_days=180)
+                if "gpt-4o:" in i.message]
+    assert not [i for i in validate(today=TODAY, max_age_days=10_000) if "gpt-4o:" in i.message]
+    result = _run("pricing", "validate", "--today", "2026-11-23", "--max-age-days", "180")
+    assert result.exit_code == 0
+    assert "warning: pricing/openai.toml" in result.output
+
+
+# --------------------------------------------------------------------------- dates and history
+@pytest.mark.parametrize(("model", "day", "expected"), [
+    ("o3", date(2025, 6, 9), (10.0, 40.0)),
+    ("o3", date(2025, 6, 10), (2.0, 8.0)),
+    ("gpt-5.6-terra", date(2026, 6, 26), (2.5, 15.0)),
+    ("gpt-5.6-terra", date(2026, 7, 29), (2.5, 15.0)),
+    ("gpt-5.6-terra", date(2026, 7, 30), (2.0, 12.0)),
+    ("gpt-5.6-luna", date(2026, 7, 30), (0.2, 1.2)),
+    ("gemini-3.6-flash", date(2026, 12, 31), (0.75, 3.75)),
+    ("gemini-3.6-flash", date(2027, 1, 1), (1.5, 7.5)),
+    ("gemini-3.7-flash", date(2027, 6, 1), (1.5, 7.5)),
+    ("claude-sonnet-5", date(2026, 8, 31), (2.0, 10.0)),
+    ("claude-sonnet-5", date(2026, 9, 1), (3.0, 15.0)),
+])
+def test_as_of_picks_the_row_in_force(model, day, expected):
+    row = price_for(model, day)
+    assert row is not None
+    assert (row.input, row.output) == expected
+    assert row.effective <= day and (row.end is None or day < row.end)
+
+
+def test_unpriced_is_none_never_zero():
+    assert price_for("gpt-5.6-terra", date(2026, 6, 25)) is None  # before launch
+    assert price_for("o3", date(2025, 1, 1)) is None  # before the first row
+    assert price_for("no-such-model", TODAY) is None
+    assert price_for("gpt-4o", TODAY, variant="peak") is None
+    result = _run("pricing", "list", "--as-of", "2025-01-01", "-f", "json", "-p", "openai")
+    assert result.exit_code == 0
+    rows = {r["model"]: r for r in json.loads(result.output)["rows"]}
+    assert rows["gpt-5"]["status"] == "unpriced"
+    assert rows["gpt-5"]["input"] is None and rows["gpt-5"]["output"] is None
+
+
+def test_variants_default_and_explicit():
+    day = date(2026, 8, 1)
+    std = price_for("deepseek-v4-flash", day)
+    assert std is not None and std.variant == "off-peak" and std.default
+    assert (std.input, std.cached_input, std.output) == (0.14, 0.0028, 0.28)
+    peak = price_for("deepseek-v4-flash", day, variant="peak")
+    assert peak is not None and peak.input == 0.28
+    ll = price_for("deepseek-v4-flash", day, variant="litellm-peak")
+    assert ll is not None and ll.confidence == "low" and ll.output == 1.2
+    # before peak pricing started there is one flat row and no variants
+    flat = price_for("deepseek-v4-flash", date(2026, 5, 1))
+    assert flat is not None and flat.variant is None
+    assert price_for("deepseek-v4-flash", date(2026, 5, 1), variant="peak") is None
+
+
+def test_aliases_resolve_to_the_pinned_model():
+    row = price_for("mistral-large-latest", TODAY)
+    assert row is not None and row.model == "mistral-large-2512"
+    assert load_tables().model("A.X-4.0").id == "skt/A.X-4.0"
+
+
+# --------------------------------------------------------------------------- tiers
+def test_tier_selection_by_input_tokens():
+    row = price_for("gpt-5.4", TODAY)
+    assert row is not None
+    assert row.rates(272_000).input == 2.5 and row.rates(272_000).tier is None
+    big = row.rates(272_001)
+    assert (big.input, big.cached_input, big.output, big.tier) == (5.0, 0.5, 22.5, 272_000)
+    cost = row.cost(300_000, 1_000, cached_input_tokens=100_000)
+    assert cost.currency == "USD"
+    assert cost.amount == pytest.approx((200_000 * 5.0 + 100_000 * 0.5 + 1_000 * 22.5) / 1e6)
+
+
+def test_opus_4_6_long_context_surcharge_ends_2026_03_13():
+    before = price_for("claude-opus-4-6", date(2026, 3, 12))
+    after = price_for("claude-opus-4-6", date(2026, 3, 13))
+    assert before is not None and after is not None
+    assert before.rates(250_000).input == 10.0
+    assert after.rates(250_000).input == 5.0 and after.tiers == ()
+
+
+def test_cached_tokens_without_a_cache_price_pay_full_input():
+    row = price_for("gpt-4", TODAY)
+    assert row is not None and row.cached_input is None
+    assert row.cost(1000, 0, cached_input_tokens=1000).amount == pytest.approx(1000 * 30 / 1e6)
+    with pytest.raises(PricingError):
+        row.cost(10, 0, cached_input_tokens=11)
+
+
+# --------------------------------------------------------------------------- FX, KRW, VAT
+def test_krw_table_converts_to_usd_and_back():
+    rate = fx_rate()
+    assert rate.krw_per_usd == 1440.60 and rate.default and rate.date == date(2026, 1, 26)
+    row = price_for("HCX-007", TODAY)
+    assert row is not None and row.currency == "KRW" and row.confidence == "low"
+    assert (row.input, row.output) == (1500.0, 5000.0)
+    assert "VAT" in row.notes
+    usd = convert(Money(row.input, row.currency), "USD", rate)
+    assert usd.currency == "USD" and usd.amount == pytest.approx(1500 / 1440.60)
+    back = convert(usd, "KRW", rate)
+    assert back.currency == "KRW" and back.amount == pytest.approx(1500.0)
+    as_usd = row.in_currency("USD", rate)
+    assert as_usd.output == pytest.approx(5000 / 1440.60) and as_usd.converted_from == "KRW"
+    result = _run("pricing", "list", "-p", "naver", "--currency", "USD", "-f", "json")
+    rows = json.loads(result.output)["rows"]
+    hcx = next(r for r in rows if r["model"] == "HCX-007")
+    assert hcx["currency"] == "USD" and hcx["listed_currency"] == "KRW"
+    assert hcx["input"] == pytest.approx(1500 / 1440.60)
+
+
+def test_fx_override_as_of_and_vat():
+    assert fx_rate(override=1500).krw_per_usd == 1500
+    assert fx_rate(override=1500).confidence == "user"
+    assert fx_rate(date(2026, 1, 1)).krw_per_usd == 1422.16  # 2025 average, dated 2025-12-31
+    assert fx_rate(date(2025, 1, 1)).krw_per_usd == 1440.60  # nothing older: the default
+    with pytest.raises(PricingError):
+        fx_rate(override=0)
+    usd = Money(10.0, "USD")
+    assert convert(usd, "KRW", 1500).amount == 15000
+    with_vat = apply_vat(convert(usd, "KRW", 1500))
+    assert with_vat.amount == pytest.approx(16500) and with_vat.vat_included
+    with pytest.raises(PricingError):
+        apply_vat(with_vat)
+    with pytest.raises(PricingError):
+        _ = Money(1, "USD") + Money(1, "KRW")
+    result = _run("pricing", "fx", "--amount", "10", "--fx", "1500", "-f", "json")
+    doc = json.loads(result.output)
+    assert doc["schema"] == "tokcost/pricing-fx/1"
+    assert doc["conversion"]["to"] == {"amount": 15000.0, "currency": "KRW",
+                                       "vat_included": False}
+
+
+# --------------------------------------------------------------------------- self-hosted
+def test_self_hosted_price_is_derived_from_the_stated_assumptions():
+    doc = tomllib.loads((PRICING / "self-hosted.toml").read_text(encoding="utf-8"))
+    assert len(doc["model"]) == 9
+    for entry in doc["model"]:
+        sh = entry["self_hosted"]
+        assert sh["confidence"] == "assumption" and "ASSUMPTION" in sh["notes"]
+        hourly = sh["gpu_count"] * sh["gpu_hourly_usd"]
+        want_in = hourly / (sh["prompt_tokens_per_s"] * 3600) * 1e6
+        want_out = hourly / (sh["output_tokens_per_s"] * 3600) * 1e6
+        row = price_for(entry["id"], TODAY)
+        assert row is not None and row.currency == "USD" and row.confidence == "assumption"
+        assert row.input == pytest.approx(want_in) and row.output == pytest.approx(want_out)
+    # A.X 4.0 by hand: 4 x 2.50 USD/h, 2,000 output tok/s, 20,000 prompt tok/s
+    ax = price_for("skt/A.X-4.0", TODAY)
+    assert ax is not None
+    assert ax.output == pytest.approx(10.0 / (2000 * 3600) * 1e6)  # 1.3889 USD / 1M
+    assert ax.input == pytest.approx(10.0 / (20000 * 3600) * 1e6)
+
+
+def test_self_hosted_overrides():
+    tables = load_tables(self_hosted=SelfHostedOverride(gpu_hourly_usd=2.0,
+                                                        output_tokens_per_s=4000))
+    row = tables.price_for("skt/A.X-4.0", TODAY)
+    assert row is not None and row.self_hosted is not None
+    assert row.output == pytest.approx(4 * 2.0 / (4000 * 3600) * 1e6)
+    assert row.input == pytest.approx(4 * 2.0 / (20000 * 3600) * 1e6)  # prompt rate kept
+    assert row.self_hosted.overridden == ("gpu_hourly_usd", "output_tokens_per_s")
+    assert "Overridden" in row.notes
+    assert price_for("skt/A.X-4.0", TODAY).output == pytest.approx(10 / (2000 * 3600) * 1e6)
+    with pytest.raises(PricingError, match="--throughput"):
+        SelfHostedOverride(output_tokens_per_s=-5)
+    result = _run("pricing", "show", "A.X-4.0", "--gpu-hourly", "1", "--throughput", "1000",
+                  "--prompt-throughput", "10000", "-f", "json")
+    doc = json.loads(result.output)
+    assert doc["price_in_force"]["output"] == pytest.approx(4 / (1000 * 3600) * 1e6)
+    assert doc["price_in_force"]["input"] == pytest.approx(4 / (10000 * 3600) * 1e6)
+
+
+# --------------------------------------------------------------------------- user files
+NEGOTIATED = """\
+schema = 1
+provider = "openai"
+
+[[model]]
+id = "gpt-4o"
+
+  [[model.price]]
+  effective = 2026-01-01
+  currency = "USD"
+  input = 2.00
+  cached_input = 1.00
+  output = 8.00
+  source = "ACME / OpenAI enterprise agreement 2026"
+  confidence = "high"
+"""
+
+
+def test_user_file_overrides_and_adds(tmp_path):
+    f = tmp_path / "negotiated.toml"
+    f.write_text(NEGOTIATED, encoding="utf-8")
+    tables = load_tables(user_files=[f])
+    mine = tables.price_for("gpt-4o", date(2026, 6, 1))
+    assert mine is not None and mine.input == 2.0 and mine.layer == 1
+    assert mine.origin == str(f)
+    shipped = tables.price_for("gpt-4o", date(2025, 12, 1))
+    assert shipped is not None and shipped.input == 2.5 and shipped.layer == 0
+    assert tables.model("gpt-4o").name == "GPT-4o"  # metadata inherited
+    # a later file wins over an earlier one
+    g = tmp_path / "later.toml"
+    g.write_text(NEGOTIATED.replace("input = 2.00", "input = 1.80"), encoding="utf-8")
+    later = load_tables(user_files=[f, g]).price_for("gpt-4o", date(2026, 6, 1))
+    assert later is not None and later.input == 1.8
+    # the shipped tables are untouched
+    assert price_for("gpt-4o", date(2026, 6, 1)).input == 2.5
+    result = _run("pricing", "show", "gpt-4o", "--pricing", str(f), "--as-of", "2026-06-01",
+                  "-f", "json")
+    assert json.loads(result.output)["price_in_force"]["input"] == 2.0
+    assert _run("pricing", "validate", str(f), "--today", "2026-06-01").exit_code == 0
+
+
+def test_user_file_adds_a_new_provider(tmp_path):
+    f = tmp_path / "inhouse.toml"
+    f.write_text('schema = 1\nprovider = "inhouse"\nprovider_name = "In-house gateway"\n'
+                 '[[model]]\nid = "gw-1"\nname = "Gateway 1"\ntokenizer = "qwen3"\n'
+                 'tokenizer_confidence = "medium"\n[[model.price]]\neffective = 2026-01-01\n'
+                 'currency = "KRW"\ninput = 700\noutput = 2100\nsource = "internal"\n'
+                 'confidence = "high"\n', encoding="utf-8")
+    tables = load_tables(user_files=[f])
+    row = tables.price_for("gw-1", TODAY)
+    assert row is not None and row.currency == "KRW" and row.provider == "inhouse"
+
+
+# --------------------------------------------------------------------------- validation errors
+HEAD = 'schema = 1\nprovider = "acme"\nprovider_name = "ACME"\n'
+MODEL = ('[[model]]\nid = "acme-1"\nname = "ACME 1"\ntokenizer = "o200k_base"\n'
+         'tokenizer_confidence = "high"\n')
+
+
+def _row(**kw: object) -> str:
+    fields = {"effective": "2026-01-01", "currency": '"USD"', "input": "1.0", "output": "2.0",
+              "source": '"https://acme.example/pricing"', "confidence": '"high"'}
+    fields.update({k: str(v) for k, v in kw.items()})
+    body = "".join(f"{k} = {v}\n" for k, v in fields.items() if v != "DROP")
+    return "[[model.price]]\n" + body
+
+
+SELF = ('[model.self_hosted]\neffective = 2026-01-01\ngpu = "H100"\ngpu_count = 1\n'
+        'gpu_hourly_usd = 2.5\noutput_tokens_per_s = 1000\nprompt_tokens_per_s = 10000\n'
+        'source = "assumption"\nconfidence = "assumption"\n')
+
+BAD = {
+    "unknown model key": (HEAD + MODEL + "colour = 'red'\n" + _row(),
+                          "model acme-1: unknown key 'colour'"),
+    "unknown price key": (HEAD + MODEL + _row(inputt="1.0"),
+                          "model acme-1: unknown key 'inputt' (did you mean input?)"),
+    "missing price": (HEAD + MODEL + _row(output="DROP"), "model acme-1: missing output"),
+    "negative price": (HEAD + MODEL + _row(input="-0.5"),
+                       "model acme-1: input is negative (-0.5)"),
+    "zero price": (HEAD + MODEL + _row(output="0.0"), "model acme-1: output is 0"),
+    "unknown tokenizer": (HEAD + MODEL.replace("o200k_base", "o200k") + _row(),
+                          "model acme-1: unknown tokenizer 'o200k' (did you mean o200k_base?)"),
+    "date not a date": (HEAD + MODEL + _row(effective='"2026/01/01"'),
+                        "model acme-1: effective must be a TOML date"),
+    "inverted dates": (HEAD + MODEL + _row(effective="2026-05-01", end="2026-04-01"),
+                       "model acme-1: end 2026-04-01 is not after effective 2026-05-01"),
+    "empty range": (HEAD + MODEL + _row(effective="2026-05-01", end="2026-05-01"),
+                    "is not after effective"),
+    "overlap": (HEAD + MODEL + _row(end="2026-07-01") + _row(effective="2026-06-01"),
+                "model acme-1: price rows overlap: 2026-01-01..2026-07-01 and 2026-06-01..open"),
+    "overlap same variant": (HEAD + MODEL + _row(variant='"peak"', default="true")
+                             + _row(effective="2026-03-01", variant='"peak"', default="true"),
+                             "price rows overlap (variant peak)"),
+    "two defaults": (HEAD + MODEL + _row(variant='"a"', default="true")
+                     + _row(variant='"b"', default="true"),
+                     "model acme-1: 2 rows marked default = true apply on 2026-01-01 (a, b)"),
+    "no default": (HEAD + MODEL + _row(variant='"a"') + _row(variant='"b"'),
+                   "model acme-1: on 2026-01-01 only variant rows apply (a, b) and none has "
+                   "default = true"),
+    "default without variant": (HEAD + MODEL + _row(default="true"),
+                                "model acme-1: default = true on a row without a variant"),
+    "no rows": (HEAD + MODEL, "model acme-1: no [[model.price]] rows"),
+    "bad currency": (HEAD + MODEL + _row(currency='"EUR"'),
+                     "model acme-1: currency 'EUR' is not allowed (use one of USD, KRW)"),
+    "bad confidence": (HEAD + MODEL + _row(confidence='"sure"'),
+                       "model acme-1: confidence 'sure' is not allowed"),
+    "new model without name": (HEAD + MODEL.replace('name = "ACME 1"\n', "") + _row(),
+                               "model acme-1: missing name"),
+    "duplicate model": (HEAD + MODEL + _row() + MODEL + _row(),
+                        "model acme-1: listed twice in this file"),
+    "invalid toml": (HEAD + "[[model]\n", "invalid TOML"),
+    "bad schema": (HEAD.replace("schema = 1", "schema = 2") + MODEL + _row(),
+                   "schema must be 1, got 2"),
+    "self-hosted and price": (HEAD + MODEL + _row() + SELF,
+                              "model acme-1: has both [[model.price]] rows and "
+                              "[model.self_hosted]"),
+    "self-hosted negative": (HEAD + MODEL + SELF.replace("2.5", "-2.5"),
+                             "model acme-1: self_hosted: gpu_hourly_usd is negative"),
+    "self-hosted missing throughput": (HEAD + MODEL + SELF.replace(
+        "output_tokens_per_s = 1000\n", ""), "model acme-1: self_hosted: missing "
+        "output_tokens_per_s"),
+    "two default rates": ('schema = 1\n[[rate]]\ndate = 2026-01-01\nkrw_per_usd = 1400.0\n'
+                          'source = "x"\nconfidence = "low"\ndefault = true\n'
+                          '[[rate]]\ndate = 2026-02-01\nkrw_per_usd = 1410.0\nsource = "x"\n'
+                          'confidence = "low"\ndefault = true\n', "2 rates have default = true"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_each_validation_error_is_one_clear_line(tmp_path, monkeypatch, capsys, case):
+    text, expected = BAD[case]
+    f = tmp_path / "bad.toml"
+    f.write_text(text, encoding="utf-8")
+    errors = [i for i in validate([f], today=TODAY) if i.severity == "error"]
+    assert errors, case
+    rendered = [i.render() for i in errors]
+    assert any(expected in r for r in rendered), rendered
+    assert all(r.startswith(f"{f}") and "\n" not in r for r in rendered)
+    assert all(i.hint for i in errors if "invalid TOML" not in i.message)
+    # `pricing validate` lists it and exits 1
+    result = _run("pricing", "validate", str(f), "--today", "2026-11-23")
+    assert result.exit_code == 1
+    assert expected in result.output
+    # any other command refuses the file: one line on stderr, exit 2, no traceback
+    code, err = _main(monkeypatch, capsys, "pricing", "list", "--pricing", str(f))
+    assert code == 2
+    assert err.startswith("tokcost: error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+    with pytest.raises(PricingError):
+        load_tables(user_files=[f])
+
+
+def test_line_numbers_point_at_the_row(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text(HEAD + MODEL + _row() + _row(effective="2026-02-01", input="-1"),
+                 encoding="utf-8")
+    [err] = [i for i in validate([f]) if i.severity == "error"]
+    lines = f.read_text().splitlines()
+    assert err.line is not None and lines[err.line - 1] == "[[model.price]]"
+    assert "2026-02-01" in lines[err.line]
+
+
+def test_missing_file_is_an_error(tmp_path):
+    result = _run("pricing", "validate", str(tmp_path / "nope.toml"))
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+# --------------------------------------------------------------------------- properties
+D0 = date(2024, 1, 1)
+MODEL_FILE = HEAD + MODEL
+
+
+@settings(max_examples=80, deadline=None)
+@given(points=st.lists(st.integers(0, 900), min_size=2, max_size=7, unique=True),
+       keep=st.lists(st.booleans(), min_size=7, max_size=7),
+       open_end=st.booleans(),
+       probe=st.integers(-30, 960))
+def test_property_date_range_selection(tmp_path_factory, points, keep, open_end, probe):
+    points.sort()
+    spans: list[tuple[date, date | None]] = []
+    for i, (a, b) in enumerate(itertools.pairwise(points)):
+        if keep[i] or not spans:
+            spans.append((D0 + timedelta(a), D0 + timedelta(b)))
+    if open_end:
+        spans.append((D0 + timedelta(points[-1]), None))
+    text = MODEL_FILE + "".join(
+        _row(effective=a.isoformat(), input=f"{k + 1}.0",
+             **({"end": b.isoformat()} if b else {}))
+        for k, (a, b) in enumerate(spans))
+    f = tmp_path_factory.mktemp("prop") / "p.toml"
+    f.write_text(text, encoding="utf-8")
+    tables = load_tables(user_files=[f])
+    day = D0 + timedelta(probe)
+    expected = [k + 1.0 for k, (a, b) in enumerate(spans) if a <= day and (b is None or day < b)]
+    row = tables.price_for("acme-1", day)
+    if expected:
+        assert row is not None and row.input == expected[0] and len(expected) == 1
+    else:
+        assert row is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(a=st.integers(0, 60), la=st.one_of(st.none(), st.integers(1, 40)),
+       b=st.integers(0, 60), lb=st.one_of(st.none(), st.integers(1, 40)))
+def test_property_overlap_detected_iff_ranges_intersect(tmp_path_factory, a, la, b, lb):
+    def row(start: int, length: int | None) -> str:
+        kw = {"effective": (D0 + timedelta(start)).isoformat()}
+        if length is not None:
+            kw["end"] = (D0 + timedelta(start + length)).isoformat()
+        return _row(**kw)
+
+    f = tmp_path_factory.mktemp("ovl") / "o.toml"
+    f.write_text(MODEL_FILE + row(a, la) + row(b, lb), encoding="utf-8")
+    end_a = a + la if la is not None else 10**9
+    end_b = b + lb if lb is not None else 10**9
+    intersect = a < end_b and b < end_a
+    flagged = any("overlap" in i.message for i in validate([f]) if i.severity == "error")
+    assert flagged == intersect
+
+
+# --------------------------------------------------------------------------- CLI output
+LIST_KEYS = {"provider", "model", "name", "tokenizer", "currency", "input", "cached_input",
+             "output", "effective", "end", "source", "confidence"}
+
+
+def test_list_json_rows_carry_the_required_fields():
+    result = _run("pricing", "list", "-f", "json", "--as-of", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["schema"] == "tokcost/pricing-list/1" and doc["as_of"] == "2026-11-23"
+    assert doc["rows"] and all(set(r) >= LIST_KEYS for r in doc["rows"])
+    o3 = next(r for r in doc["rows"] if r["model"] == "o3")
+    assert (o3["input"], o3["output"], o3["effective"]) == (2.0, 8.0, "2025-06-10")
+
+
+def test_list_formats_and_currency():
+    csv_out = _run("pricing", "list", "-p", "openai", "-f", "csv", "--as-of", "2026-11-23")
+    assert csv_out.exit_code == 0
+    header = csv_out.output.splitlines()[0].split(",")
+    assert header[:12] == ["provider", "model", "name", "tokenizer", "currency", "input",
+                           "cached_input", "output", "effective", "end", "source", "confidence"]
+    md = _run("pricing", "list", "-p", "google", "-f", "markdown", "--currency", "KRW")
+    assert md.exit_code == 0 and "| gemini-2.5-pro |" in md.output and "KRW" in md.output
+    table = _run("pricing", "list", "-p", "anthropic")
+    assert table.exit_code == 0 and "claude-opus-5" in table.output
+    krw = json.loads(_run("pricing", "list", "-p", "openai", "-f", "json", "--currency", "KRW",
+                          "--fx", "1000", "--vat").output)
+    gpt4 = next(r for r in krw["rows"] if r["model"] == "gpt-4")
+    assert gpt4["currency"] == "KRW" and gpt4["input"] == pytest.approx(30 * 1000 * 1.1)
+    assert gpt4["vat_included"] is True
+    bad = _run("pricing", "list", "-p", "opena1")
+    assert "unknown provider 'opena1' (did you mean openai?)" in _failure(bad)
+
+
+def test_show_lists_history_and_marks_the_row_used():
+    result = _run("pricing", "show", "o3", "--as-of", "2025-06-01", "-f", "json")
+    doc = json.loads(result.output)
+    assert doc["schema"] == "tokcost/pricing-show/1"
+    used = [r for r in doc["rows"] if r["used"]]
+    assert len(doc["rows"]) == 2 and len(used) == 1 and used[0]["input"] == 10.0
+    text = _run("pricing", "show", "gpt-5.6-terra", "--as-of", "2026-07-01")
+    assert text.exit_code == 0 and "→ 2026-06-26" in text.output
+    missing = _run("pricing", "show", "gpt-4oo")
+    assert "no price table lists model 'gpt-4oo' (did you mean" in _failure(missing)
+
+
+def test_cli_writes_output_file_once(tmp_path):
+    out = tmp_path / "prices.json"
+    assert _run("pricing", "list", "-f", "json", "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text())["rows"]
+    again = _run("pricing", "list", "-f", "json", "-o", str(out))
+    assert "exists" in _failure(again)
+
+
+# --------------------------------------------------------------------------- LiteLLM extra
+def _litellm_or_skip() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("litellm")
+    except metadata.PackageNotFoundError:
+        pytest.skip("litellm is not installed (pip install 'tokcost[test]')")
+
+
+def test_litellm_extra_prices_only_models_we_do_not_list():
+    version = _litellm_or_skip()
+    tables = load_tables(extra="litellm")
+    extra = tables.find_model("gpt-3.5-turbo")
+    assert extra is not None and extra.kind == "extra"
+    row = extra.prices[0]
+    assert row.source == f"LiteLLM {version} price map"
+    assert row.confidence == "low" and row.input > 0 and row.output > 0
+    assert row.effective == tables.extra.seen
+    assert load_tables().find_model("gpt-3.5-turbo") is None  # opt-in only
+    # never overrides our cited tables, even where LiteLLM disagrees (stale Sonnet 5 intro)
+    ours = tables.price_for("claude-sonnet-5", TODAY)
+    assert ours is not None and (ours.input, ours.output) == (3.0, 15.0)
+    assert ours.source.startswith("https://platform.claude.com")
+    assert tables.find_model("gpt-4o").kind == "api"
+    # before the map was seen on this machine there is no price, not 0
+    assert tables.price_for("gpt-3.5-turbo", tables.extra.seen - timedelta(1)) is None
+
+
+def test_litellm_json_is_read_not_imported():
+    _litellm_or_skip()
+    code = ("import sys; from tokcost.pricing import load_tables; "
+            "t = load_tables(extra='litellm'); t.find_model('gpt-3.5-turbo'); "
+            "print('litellm' in sys.modules)")
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_help_stays_light():
+    import subprocess
+
+    code = ("import sys, tokcost.cli.app; "
+            "print(sorted(m for m in ('tokcost.pricing.tables', 'rich.table', 'litellm') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_shipped_files_cover_every_provider_file():
+    names = {p.name for p in Path(PRICING).glob("*.toml")}
+    assert {"openai.toml", "naver.toml", "self-hosted.toml", "fx.toml"} <= names
+    providers = set(load_tables().providers)
+    assert providers == {n[:-5] for n in names} - {"fx"}
