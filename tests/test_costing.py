@@ -111,3 +111,9 @@ def test_cost_cli_json(mirror):
             assert key in row
     r = runner.invoke(app, ["budget", "--requests-per-day", "10", "-m", "nope-model"])
     assert r.exit_code == 2 and "nope-model" in r.stderr
+
+
+def test_retired_model_is_flagged(mirror):
+    [row] = cost_rows(Workload("t", ["안녕"], ["hi"]), ["deepseek-chat"],
+                      CostOptions(as_of=AS_OF, output_tokens=10))
+    assert row["deprecated"] == "2026-07-24" and row["status"].startswith("retired")

@@ -72,6 +72,13 @@ def _tokenizer_for(model, cache: dict[str, Any]):
     return res
 
 
+def _status(model, as_of: date) -> str:
+    """``ok``, or a warning that the model was retired before ``as_of`` (its last price kept)."""
+    if model.deprecated and model.deprecated <= as_of:
+        return f"retired {model.deprecated.isoformat()} (last published price)"
+    return "ok"
+
+
 def _money_row(price, fx, opts: CostOptions, inp: int, out: int):
     from tokcost.pricing import apply_vat, convert
 
@@ -105,7 +112,9 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             "price_confidence": price.confidence if price else None,
             "listed_currency": price.currency if price else None,
             "fx_krw_per_usd": fx.krw_per_usd, "vat_included": opts.vat,
-            "context_window": model.context_window, "status": "ok",
+            "context_window": model.context_window,
+            "deprecated": model.deprecated.isoformat() if model.deprecated else None,
+            "status": _status(model, opts.as_of),
         }
         if tok is None:
             row["status"] = reason
@@ -191,7 +200,9 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
             "premium_pct": None, "input_tokens": None, "output_tokens": None,
             "price_source": price.source if price else None,
             "price_date": price.effective.isoformat() if price else None,
-            "price_confidence": price.confidence if price else None, "status": "ok",
+            "price_confidence": price.confidence if price else None,
+            "deprecated": m.deprecated.isoformat() if m.deprecated else None,
+            "status": _status(m, opts.as_of),
         }
         st = stats.get(tok.id) if tok is not None else None
         if tok is None or st is None:
