@@ -134,12 +134,6 @@ def get_entry(tokenizer_id: str) -> CatalogEntry:
     raise TokcostError(f"unknown tokenizer {tokenizer_id!r}", hint=hint)
 
 
-_FILE_BACKENDS = {
-    ".tiktoken": "tiktoken",
-    ".model": "sentencepiece",
-}
-
-
 def backend_for_file(path: Path) -> str:
     """Which backend reads a tokenizer file, from its name."""
     name = path.name

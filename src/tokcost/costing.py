@@ -39,7 +39,12 @@ class CostOptions:
     output_tokens: int | None = None  # English-equivalent output tokens per request
     output_ratio: float | None = None  # output tokens = ratio × input tokens (per language)
     variant: str | None = None
-    pricing_files: Sequence[str] = ()
+    tables: Any = None  # a tokcost.pricing.PriceTables; None = the shipped tables
+
+    def price_tables(self):
+        from tokcost.pricing import load_tables
+
+        return self.tables if self.tables is not None else load_tables()
 
 
 def _select_models(tables, models: Sequence[str] | None):
@@ -93,9 +98,7 @@ def _money_row(price, fx, opts: CostOptions, inp: int, out: int):
 def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions
               ) -> list[dict[str, Any]]:
     """Per-request cost for Korean and English on each model's own tokenizer."""
-    from tokcost.pricing import load_tables
-
-    tables = load_tables(user_files=opts.pricing_files)
+    tables = opts.price_tables()
     fx = tables.fx_rate(override=opts.fx)
     toks: dict[str, Any] = {}
     rows = []
@@ -169,11 +172,10 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     The range scales Korean tokens by the ratio's 95 % interval relative to its point estimate.
     """
     from tokcost.measurement import run_measure
-    from tokcost.pricing import load_tables
 
     if inp.requests_per_day <= 0 or inp.days <= 0:
         raise TokcostError("--requests-per-day and --days must be positive")
-    tables = load_tables(user_files=opts.pricing_files)
+    tables = opts.price_tables()
     fx = tables.fx_rate(override=opts.fx)
     chosen = _select_models(tables, models)
     toks: dict[str, Any] = {}

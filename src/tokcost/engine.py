@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from tokcost.metrics.fallback import count_partial, count_unk
 from tokcost.resolve import Resolution
 from tokcost.tokenizers import Tokenizer, open_resolution
 
@@ -29,12 +30,11 @@ def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -
     """Token, byte-fallback and UNK counts of each text (each tokenized on its own)."""
     ids_list = tok.encode_batch(texts, add_special_tokens=add_special_tokens)
     table = tok.partial_table()
-    get = table.__getitem__
     unk = tok.unk_id()
     return TextCounts(
         [len(ids) for ids in ids_list],
-        [sum(map(get, ids)) for ids in ids_list],
-        [ids.count(unk) for ids in ids_list] if unk is not None else [0] * len(ids_list),
+        [count_partial(ids, table) for ids in ids_list],
+        [count_unk(ids, unk) for ids in ids_list],
     )
 
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -250,7 +249,6 @@ def _measure_one(
                 rows.append(_row(tok, corpus, settings, acc, idx, d, shared.per_domain[d],
                                  (dp[d][0], dp[d][1]), (dp[d][2], dp[d][3])))
         out[tok.id] = rows
-    corpus.stats_snapshot = corpus.stats  # type: ignore[attr-defined]
     return out
 
 
@@ -332,7 +330,3 @@ def measure(
     pandas DataFrame with ``dataframe=True``."""
     result = run_measure(corpora, tokenizers, **kwargs)
     return result.dataframe() if dataframe else result.rows
-
-
-def rows_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, sort_keys=True)

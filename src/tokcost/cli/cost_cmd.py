@@ -2,48 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tokcost.cli.common import Fmt, ForceOpt, OutOpt, print_table, write_output
+from tokcost.cli.pricing_cmd import (
+    AsOfOpt,
+    Currency,
+    ExtraPricesOpt,
+    FxOpt,
+    GpuHourlyOpt,
+    PricingFilesOpt,
+    PromptThroughputOpt,
+    ThroughputOpt,
+    VatOpt,
+    parse_date,
+    tables_from_options,
+)
 
 ModelOpt = Annotated[
     list[str] | None,
     typer.Option("--model", "-m", help="Model id from the price tables. Repeatable. "
                  "Default: every model in the tables."),
 ]
-CurrencyOpt = Annotated[str, typer.Option("--currency", help="USD or KRW.")]
-FxOpt = Annotated[float | None, typer.Option("--fx", help="KRW per USD (default: pricing/fx.toml).")]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Price date YYYY-MM-DD (default: today).")
-]
-VatOpt = Annotated[bool, typer.Option("--vat", help="Add Korean VAT (10 %).")]
-PricingOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--pricing", help="Your own price file (negotiated prices). Repeatable."),
-]
+MoneyCurrencyOpt = Annotated[Currency, typer.Option("--currency", help="Currency of the result.")]
 
 
-def _date(value: str | None) -> date:
-    from tokcost.errors import TokcostError
-
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise TokcostError(f"bad date {value!r}", hint="write YYYY-MM-DD") from None
-
-
-def _opts(currency, fx, as_of, vat, pricing, **kw):
+def _opts(currency: Currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
+          prompt_throughput, **kw):
     from tokcost.costing import CostOptions
-    from tokcost.pricing.fx import check_currency
 
-    return CostOptions(as_of=_date(as_of), currency=check_currency(currency), fx=fx, vat=vat,
-                       pricing_files=[str(p) for p in pricing or []], **kw)
+    tables = tables_from_options(pricing, extra_prices, gpu_hourly, throughput, prompt_throughput)
+    return CostOptions(as_of=parse_date(as_of), currency=currency.value, fx=fx, vat=vat,
+                       tables=tables, **kw)
 
 
 def _emit(rows, cols, schema, fmt: Fmt, output, force, title):
@@ -89,11 +82,15 @@ def register(app: typer.Typer) -> None:
             float | None, typer.Option("--output-ratio", help="Output = R × input tokens.")
         ] = None,
         cache_share: Annotated[float, typer.Option(help="Share of input read from cache.")] = 0.0,
-        currency: CurrencyOpt = "USD",
+        currency: MoneyCurrencyOpt = Currency.USD,
         fx: FxOpt = None,
         as_of: AsOfOpt = None,
         vat: VatOpt = False,
-        pricing: PricingOpt = None,
+        pricing: PricingFilesOpt = None,
+        extra_prices: ExtraPricesOpt = None,
+        gpu_hourly: GpuHourlyOpt = None,
+        throughput: ThroughputOpt = None,
+        prompt_throughput: PromptThroughputOpt = None,
         fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
         output: OutOpt = None,
         force: ForceOpt = False,
@@ -118,8 +115,8 @@ def register(app: typer.Typer) -> None:
                           [t for r in reqs for t in r.texts("ko")],
                           [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs)
                           else None, len(reqs))
-        opts = _opts(currency, fx, as_of, vat, pricing, cache_share=cache_share,
-                     output_tokens=output_tokens if output_ratio is None else None,
+        opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
+                     prompt_throughput, cache_share=cache_share, output_tokens=output_tokens,
                      output_ratio=output_ratio)
         if opts.output_tokens is None and opts.output_ratio is None:
             opts.output_tokens = 500
@@ -129,7 +126,7 @@ def register(app: typer.Typer) -> None:
             r["en_cost_fmt"] = _money(r["en_cost"], r["currency"])
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
         cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in"),
-                ("output_tokens", "ko out"), ("cost_fmt", f"ko cost ({currency})"),
+                ("output_tokens", "ko out"), ("cost_fmt", f"ko cost ({currency.value})"),
                 ("en_input_tokens", "en in"), ("en_cost_fmt", "en cost"),
                 ("premium", "Korean premium"), ("price_date", "price date")]
         if fmt in (Fmt.json, Fmt.csv):
@@ -153,11 +150,15 @@ def register(app: typer.Typer) -> None:
                                             "character and the ratio.")] = "samples",
         cache_share: Annotated[float, typer.Option(help="Share of input read from cache.")] = 0.0,
         model: ModelOpt = None,
-        currency: CurrencyOpt = "USD",
+        currency: MoneyCurrencyOpt = Currency.USD,
         fx: FxOpt = None,
         as_of: AsOfOpt = None,
         vat: VatOpt = False,
-        pricing: PricingOpt = None,
+        pricing: PricingFilesOpt = None,
+        extra_prices: ExtraPricesOpt = None,
+        gpu_hourly: GpuHourlyOpt = None,
+        throughput: ThroughputOpt = None,
+        prompt_throughput: PromptThroughputOpt = None,
         fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
         output: OutOpt = None,
         force: ForceOpt = False,
@@ -166,7 +167,8 @@ def register(app: typer.Typer) -> None:
         from the Korean/English ratio's confidence interval."""
         from tokcost.costing import SCHEMA_BUDGET, BudgetInput, budget_rows
 
-        opts = _opts(currency, fx, as_of, vat, pricing, cache_share=cache_share)
+        opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
+                     prompt_throughput, cache_share=cache_share)
         rows = budget_rows(BudgetInput(requests_per_day, days, input_chars, output_chars, corpus),
                            model, opts)
         for r in rows:
@@ -177,7 +179,7 @@ def register(app: typer.Typer) -> None:
             r["english"] = _money(r["monthly_cost_en"], cur)
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
         cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in/req"),
-                ("monthly", f"monthly ({currency})"), ("range", "95% range"),
+                ("monthly", f"monthly ({currency.value})"), ("range", "95% range"),
                 ("english", "same in English"), ("premium", "Korean premium"),
                 ("price_date", "price date")]
         if fmt in (Fmt.json, Fmt.csv):

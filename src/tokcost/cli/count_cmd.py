@@ -21,25 +21,6 @@ from tokcost.cli.common import (
 SCHEMA = "tokcost/count/1"
 
 
-def _read(path: Path) -> str:
-    from tokcost.errors import CorpusError
-
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError("no such file", path=str(path), hint="check the path") from None
-    except OSError as exc:
-        raise CorpusError(f"cannot read file ({exc.strerror})", path=str(path)) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"invalid UTF-8 at byte {exc.start}", path=str(path), line=line,
-            hint="convert the file to UTF-8 (e.g. iconv -f cp949 -t utf-8)",
-        ) from None
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def count(
@@ -54,6 +35,7 @@ def register(app: typer.Typer) -> None:
         trust_remote_code: TrustOpt = False,
     ) -> None:
         """Token counts per tokenizer for a text, files or stdin, with chars and bytes per token."""
+        from tokcost.corpora.base import read_text_file
         from tokcost.counting import count_texts, load_many
         from tokcost.errors import TokcostError
         from tokcost.render import rich_table, to_json
@@ -62,7 +44,7 @@ def register(app: typer.Typer) -> None:
         if text is not None:
             inputs.append(("stdin", sys.stdin.read()) if text == "-" else ("text", text))
         for f in files or []:
-            inputs.append(("stdin", sys.stdin.read()) if str(f) == "-" else (str(f), _read(f)))
+            inputs.append(("stdin", sys.stdin.read()) if str(f) == "-" else (str(f), read_text_file(f)))
         if not inputs:
             if sys.stdin.isatty():
                 raise TokcostError("nothing to count", hint="give TEXT, --file PATH or pipe stdin")

@@ -185,3 +185,24 @@ def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = Non
                 if stats is not None:
                     stats.replaced += 1
             yield no, text
+
+
+def read_text_file(path: str | Path) -> str:
+    """A whole UTF-8 text file (a BOM is dropped); one-line errors with the byte's line."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError("no such file", path=str(p), hint="check the path") from None
+    except IsADirectoryError:
+        raise CorpusError("is a directory, not a text file", path=str(p)) from None
+    except OSError as exc:
+        raise CorpusError(f"cannot read file ({exc.strerror})", path=str(p)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"invalid UTF-8 at byte {exc.start}", path=str(p), line=line,
+            hint="convert the file to UTF-8 (e.g. iconv -f cp949 -t utf-8)",
+        ) from None

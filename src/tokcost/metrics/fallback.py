@@ -10,11 +10,9 @@ from collections.abc import Sequence
 
 
 def count_partial(ids: Sequence[int], table: bytes | bytearray) -> int:
-    n = len(table)
-    return sum(table[i] for i in ids if i < n)
+    """Byte-fallback tokens among ``ids`` (``table`` from ``Tokenizer.partial_table()``)."""
+    return sum(map(table.__getitem__, ids))
 
 
-def count_unk(ids: Sequence[int], unk_id: int | None) -> int:
-    return 0 if unk_id is None else ids.count(unk_id) if isinstance(ids, list) else sum(
-        1 for i in ids if i == unk_id
-    )
+def count_unk(ids: list[int], unk_id: int | None) -> int:
+    return 0 if unk_id is None else ids.count(unk_id)
