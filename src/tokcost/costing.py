@@ -95,12 +95,31 @@ def _money_row(price, fx, opts: CostOptions, inp: int, out: int):
     return money.amount
 
 
-def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions
-              ) -> list[dict[str, Any]]:
-    """Per-request cost for Korean and English on each model's own tokenizer."""
+def context_fit(window: int | None, stats: dict[str, Any] | None) -> dict[str, int | None]:
+    """Effective context: how many Korean characters and English words fit in ``window`` tokens,
+    from a measure row's Korean characters per token and English tokens per word."""
+    out: dict[str, int | None] = {"context_chars_ko": None, "context_words_en": None}
+    if not window or not stats:
+        return out
+    if stats.get("ko_chars_per_token"):
+        out["context_chars_ko"] = round(window * stats["ko_chars_per_token"])
+    if stats.get("en_fertility"):
+        out["context_words_en"] = round(window / stats["en_fertility"])
+    return out
+
+
+def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
+              *, measured: dict[str, dict[str, Any]] | None = None,
+              memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Per-request cost for Korean and English on each model's own tokenizer.
+
+    Each tokenizer counts the workload once, however many models share it (pass the same ``memo``
+    dict to share counts of the same workload across calls). ``measured`` (measure rows by
+    tokenizer id) adds the effective context in Korean characters and English words."""
     tables = opts.price_tables()
     fx = tables.fx_rate(override=opts.fx)
     toks: dict[str, Any] = {}
+    counted: dict[str, Any] = memo if memo is not None else {}
     rows = []
     for model in _select_models(tables, models):
         price = model.price_for(opts.as_of, opts.variant)
@@ -126,8 +145,14 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         row["exactness"] = tok.resolution.entry.exactness
         row["proxy_of"] = tok.resolution.proxy_of
         n = max(1, workload.n_requests)
-        ko_in = sum(tok.count(workload.ko_texts)) / n
-        en_in = sum(tok.count(workload.en_texts)) / n if workload.en_texts else None
+        if tok.id not in counted:
+            counted[tok.id] = (sum(tok.count(workload.ko_texts)),
+                               sum(tok.count(workload.en_texts)) if workload.en_texts else None)
+        ko_total, en_total = counted[tok.id]
+        ko_in = ko_total / n
+        en_in = en_total / n if en_total is not None else None
+        if measured is not None:
+            row.update(context_fit(model.context_window, measured.get(tok.id)))
         if opts.output_ratio is not None:
             ko_out = ko_in * opts.output_ratio
             en_out = en_in * opts.output_ratio if en_in is not None else None
@@ -163,13 +188,14 @@ class BudgetInput:
     corpus: str = "samples"
 
 
-def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions
-                ) -> list[dict[str, Any]]:
+def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
+                *, measured: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Monthly cost per model for Korean traffic, with a low/high range from the ratio CI.
 
     Tokens per request come from characters × the tokenizer's measured tokens per Korean
     character on ``corpus``; the English-equivalent from the measured Korean/English ratio.
     The range scales Korean tokens by the ratio's 95 % interval relative to its point estimate.
+    ``measured`` (measure rows of ``corpus`` by tokenizer id) skips measuring again.
     """
     from tokcost.measurement import run_measure
 
@@ -184,9 +210,10 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
         tok, _ = _tokenizer_for(m, toks)
         if tok is not None:
             needed[tok.id] = tok
-    stats = {}
-    if needed:
-        for r in run_measure([inp.corpus], list(needed.values())).rows:
+    stats = dict(measured or {})
+    missing = [t for tid, t in needed.items() if tid not in stats]
+    if missing:
+        for r in run_measure([inp.corpus], missing).rows:
             stats.setdefault(r["tokenizer"], r)
     in_chars = inp.input_chars if inp.input_chars is not None else 2000
     out_chars = inp.output_chars if inp.output_chars is not None else 500
@@ -217,8 +244,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
         row.update(input_tokens=round(ko_in), output_tokens=round(ko_out),
                    ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi,
                    exactness=tok.resolution.entry.exactness)
-        if m.context_window:
-            row["context_chars_ko"] = round(m.context_window * cpt)
+        row.update(context_fit(m.context_window, st))
         if price is None:
             row["status"] = "unpriced"
             rows.append(row)

@@ -60,6 +60,14 @@ def _money(v, cur):
     return f"${v:,.4f}" if v < 1 else f"${v:,.2f}"
 
 
+def _compact(n: int | None) -> str:
+    if n is None:
+        return "?"
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.2f}M"
+    return f"{n / 1000:.0f}k" if n >= 10_000 else f"{n:,}"
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def cost(
@@ -178,13 +186,15 @@ def register(app: typer.Typer) -> None:
                           if r["monthly_low"] is not None else None)
             r["english"] = _money(r["monthly_cost_en"], cur)
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
+            r["context"] = (f"{_compact(r['context_chars_ko'])} / {_compact(r['context_words_en'])}"
+                            if r.get("context_chars_ko") else None)
         cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in/req"),
                 ("monthly", f"monthly ({currency.value})"), ("range", "95% range"),
                 ("english", "same in English"), ("premium", "Korean premium"),
-                ("price_date", "price date")]
+                ("context", "context: ko chars / en words"), ("price_date", "price date")]
         if fmt in (Fmt.json, Fmt.csv):
             for r in rows:
-                for k in ("monthly", "range", "english", "premium"):
+                for k in ("monthly", "range", "english", "premium", "context"):
                     r.pop(k)
         _emit(rows, cols, SCHEMA_BUDGET, fmt, output, force,
               f"{requests_per_day:,.0f} requests/day × {days} days")

@@ -1,0 +1,244 @@
+"""Everything a report shows, gathered once: measurement, cost, budget and diagnostics.
+
+Each corpus is tokenized once per tokenizer (``run_measure``); cost and budget reuse those counts
+(budget through the measured characters per token and ratio; cost of a typical request counts the
+request file once per tokenizer, however many models share that tokenizer). The result is a plain
+JSON-ready document, ``tokcost/report/1``, which the HTML and Markdown reports only format: every
+number a report shows is in ``results.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from tokcost._version import __version__
+
+SCHEMA_REPORT = "tokcost/report/1"
+REQUESTS_PER_BATCH = 1000
+
+
+@dataclass
+class ReportOptions:
+    corpora: Sequence[str] | None = None  # default: the shipped samples
+    tokenizers: Sequence[str] | None = None  # default: every tokenizer available offline
+    models: Sequence[str] | None = None  # default: every model in the price tables
+    requests: str | Path | None = None  # chat request file; default: the shipped requests
+    output_tokens: int = 500  # answer length in English tokens (the Korean one scaled)
+    requests_per_day: float = 1000.0
+    days: int = 30
+    input_chars: int = 2000
+    output_chars: int = 500
+    as_of: date = field(default_factory=date.today)
+    fx: float | None = None
+    vat: bool = False
+    tables: Any = None  # PriceTables; None = shipped
+    workers: int | str = 1
+    use_cache: bool = True
+    samples_per_tokenizer: int = 3
+    diagnostics: bool = True
+    progress_factory: Callable[[str, str], Callable[[int], None] | None] | None = None
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
+
+    @property
+    def total(self) -> float:
+        return sum(self.stages.values())
+
+
+# Sample sentences for the token-boundary view: (corpus domain, pair index in that domain).
+_SAMPLE_PICKS = (("news", 1), ("software", 3), ("casual-chat", 5), ("medical", 2))
+
+
+def _samples(corpus_pairs: list[Any], n: int) -> list[dict[str, str]]:
+    by_domain: dict[str, list[Any]] = {}
+    for p in corpus_pairs:
+        by_domain.setdefault(p.domain or "", []).append(p)
+    out = []
+    for dom, i in _SAMPLE_PICKS:
+        pairs = by_domain.get(dom)
+        if pairs:
+            p = pairs[min(i, len(pairs) - 1)]
+            out.append({"id": p.id, "domain": dom, "ko": p.ko, "en": p.en})
+    if not out:
+        out = [{"id": p.id, "domain": p.domain, "ko": p.ko, "en": p.en} for p in corpus_pairs[:n]]
+    return out[:n]
+
+
+def _boundaries(texts: list[dict[str, str]], toks: Sequence[Any]) -> list[dict[str, Any]]:
+    from tokcost.diagnostics.boundaries import inspect_text
+
+    rows = []
+    for s in texts:
+        for tok, insp in zip(toks, inspect_text(s["ko"], toks), strict=True):
+            rows.append({
+                "sample": s["id"], "domain": s["domain"], "tokenizer": tok.id,
+                "tokens": insp.tokens, "byte_fallback_tokens": insp.byte_fallback_tokens,
+                "groups": [{"text": g.text, "tokens": g.count, "byte_fallback": g.byte_fallback,
+                            "special": g.special} for g in insp.groups],
+            })
+    return rows
+
+
+def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]]) -> dict[str, Any]:
+    """The facts the plain-words summary states, computed from the rows (so they are checkable)."""
+    main = [r for r in measure if r["domain"] == "all" and r.get("ratio") is not None]
+    first_corpus = main[0]["corpus"] if main else None
+    main = [r for r in main if r["corpus"] == first_corpus]
+    english_centric = [r for r in main if not r["korean_trained"]]
+    korean = [r for r in main if r["korean_trained"]]
+    out: dict[str, Any] = {"corpus": first_corpus}
+    if main:
+        lo = min(main, key=lambda r: r["ratio"])
+        hi = max(main, key=lambda r: r["ratio"])
+        out.update(lowest_ratio_tokenizer=lo["tokenizer"], lowest_ratio=lo["ratio"],
+                   highest_ratio_tokenizer=hi["tokenizer"], highest_ratio=hi["ratio"])
+    if english_centric:
+        ratios = [r["ratio"] for r in english_centric]
+        out.update(english_centric_ratio_min=min(ratios), english_centric_ratio_max=max(ratios),
+                   english_centric_premium_pct_min=(min(ratios) - 1) * 100,
+                   english_centric_premium_pct_max=(max(ratios) - 1) * 100,
+                   english_centric_tokenizers=len(ratios))
+    if korean:
+        ratios = [r["ratio"] for r in korean]
+        out.update(korean_trained_ratio_min=min(ratios), korean_trained_ratio_max=max(ratios),
+                   korean_trained_tokenizers=len(ratios))
+    # "Korean costs 347 % more": 4.47× English tokens for the same content. Does any measured
+    # tokenizer come near? (Premium = ratio − 1; even its interval's upper end is compared.)
+    if main:
+        top = max(main, key=lambda r: r["ratio_ci_high"])
+        out["claim_347_ratio_needed"] = 4.47
+        out["claim_347_max_ratio_ci_high"] = top["ratio_ci_high"]
+        out["claim_347_max_tokenizer"] = top["tokenizer"]
+        out["claim_347_holds"] = top["ratio_ci_high"] >= 4.47
+    usd = [r for r in cost if r["currency"] == "USD" and r.get("cost") is not None]
+    if usd:
+        cheapest = min(usd, key=lambda r: r["cost"])
+        out.update(cheapest_model=cheapest["model"], cheapest_provider=cheapest["provider"],
+                   cheapest_tokenizer=cheapest["tokenizer"],
+                   cheapest_cost_usd_per_batch=cheapest["cost_per_batch"],
+                   cheapest_kind=cheapest.get("kind"))
+        api = [r for r in usd if r.get("kind") != "self-hosted"]
+        if api:
+            c = min(api, key=lambda r: r["cost"])
+            out.update(cheapest_api_model=c["model"], cheapest_api_provider=c["provider"],
+                       cheapest_api_cost_usd_per_batch=c["cost_per_batch"])
+        dearest = max(usd, key=lambda r: r["cost"])
+        out.update(dearest_model=dearest["model"],
+                   dearest_cost_usd_per_batch=dearest["cost_per_batch"])
+    out["models_priced"] = len(usd)
+    out["models_not_costed"] = sorted({r["model"] for r in cost if r.get("cost") is None})
+    return out
+
+
+def collect_results(opts: ReportOptions | None = None, timings: Timings | None = None
+                    ) -> dict[str, Any]:
+    """Measure, cost and diagnose; return the ``tokcost/report/1`` document."""
+    from tokcost.corpora import open_corpus, requests_file
+    from tokcost.corpora.requests import load_requests
+    from tokcost.costing import BudgetInput, CostOptions, Workload, budget_rows, cost_rows
+    from tokcost.counting import load_many
+    from tokcost.measurement import DEFAULT_CORPORA, Settings, run_measure
+
+    opts = opts or ReportOptions()
+    timings = timings or Timings()
+    corpora = list(opts.corpora or DEFAULT_CORPORA)
+
+    with timings.stage("load tokenizers"):
+        toks = load_many(list(opts.tokenizers) if opts.tokenizers else None)
+    with timings.stage("measure"):
+        settings = Settings(by_domain=True)
+        result = run_measure(corpora, toks, settings=settings, use_cache=opts.use_cache,
+                             workers=opts.workers, progress_factory=opts.progress_factory)
+    measure = result.rows
+    first = corpora[0]
+    measured = {r["tokenizer"]: r for r in measure
+                if r["corpus"] == measure[0]["corpus"] and r["domain"] == "all"} if measure else {}
+
+    with timings.stage("cost"):
+        reqs = load_requests(Path(opts.requests) if opts.requests else requests_file())
+        wl = Workload(str(opts.requests or "requests"),
+                      [t for r in reqs for t in r.texts("ko")],
+                      [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
+                      len(reqs))
+        from tokcost.catalog import load_catalog
+
+        catalog = load_catalog()
+        memo: dict[str, Any] = {}
+        cost: list[dict[str, Any]] = []
+        for cur in ("USD", "KRW"):
+            copts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
+                                output_tokens=opts.output_tokens, tables=opts.tables)
+            for r in cost_rows(wl, opts.models, copts, measured=measured, memo=memo):
+                entry = catalog.get(r["tokenizer"] or "")
+                r["korean_trained"] = bool(entry and entry.korean_trained)
+                r["requests"] = REQUESTS_PER_BATCH
+                r["cost_per_batch"] = r["cost"] * REQUESTS_PER_BATCH if r["cost"] is not None \
+                    else None
+                r["en_cost_per_batch"] = r["en_cost"] * REQUESTS_PER_BATCH \
+                    if r["en_cost"] is not None else None
+                cost.append(r)
+    with timings.stage("budget"):
+        bopts = CostOptions(as_of=opts.as_of, currency="USD", fx=opts.fx, vat=opts.vat,
+                            tables=opts.tables)
+        budget = budget_rows(BudgetInput(opts.requests_per_day, opts.days, opts.input_chars,
+                                         opts.output_chars, first if isinstance(first, str)
+                                         else "samples"),
+                             opts.models, bopts, measured=measured)
+    diagnostics: list[dict[str, Any]] = []
+    boundaries: list[dict[str, Any]] = []
+    with timings.stage("diagnostics"):
+        pairs = list(open_corpus(first))
+        samples = _samples(pairs, opts.samples_per_tokenizer)
+        boundaries = _boundaries(samples, toks)
+        if opts.diagnostics:
+            diagnostics = _diagnostics(toks, first)
+    return {
+        "schema": SCHEMA_REPORT,
+        "tokcost_version": __version__,
+        "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "settings": {
+            "corpora": corpora, "tokenizers": [t.id for t in toks],
+            "models": list(opts.models) if opts.models else "all",
+            "requests": wl.label, "requests_in_file": len(reqs),
+            "requests_per_batch": REQUESTS_PER_BATCH, "output_tokens": opts.output_tokens,
+            "as_of": opts.as_of.isoformat(), "fx_krw_per_usd": cost[0]["fx_krw_per_usd"]
+            if cost else None, "vat": opts.vat,
+            "budget": {"requests_per_day": opts.requests_per_day, "days": opts.days,
+                       "input_chars": opts.input_chars, "output_chars": opts.output_chars},
+            "measure": settings.key(),
+        },
+        "summary": _summary(measure, cost),
+        "measure": measure,
+        "cost": cost,
+        "budget": budget,
+        "diagnostics": diagnostics,
+        "samples": samples,
+        "boundaries": boundaries,
+        "warnings": result.warnings,
+    }
+
+
+def _diagnostics(toks: Sequence[Any], corpus: str) -> list[dict[str, Any]]:
+    """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility)."""
+    try:
+        from tokcost.diagnostics import summary
+    except ImportError:
+        return []
+    return summary(list(toks), corpus)

@@ -1,0 +1,270 @@
+"""`tokcost report`: the folder it writes, its numbers against results.json, and the HTML in a
+real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tokcost.report.document import money, ratio
+
+MODELS = ["gpt-4o", "gpt-4", "skt/A.X-4.0", "LGAI-EXAONE/EXAONE-4.0-32B", "claude-opus-4-7"]
+TOKENIZERS = ["o200k_base", "cl100k_base", "exaone-4.0", "ax-4.0"]
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import MIRROR, need_shared
+
+    mirror = need_shared(MIRROR)
+    out = tmp_path_factory.mktemp("report") / "rep"
+    args = ["report", "--out", str(out), "--as-of", "2026-11-01", "--timings"]
+    for t in TOKENIZERS:
+        args += ["-t", t]
+    for m in MODELS:
+        args += ["-m", m]
+    cache = tmp_path_factory.mktemp("report-cache")
+    proc = _run(*args, env={"TOKCOST_TOKENIZERS_DIR": str(mirror), "TOKCOST_CACHE_DIR": str(cache),
+                            "HF_HUB_OFFLINE": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert "total" in proc.stderr  # --timings prints the stage breakdown
+    return out
+
+
+@pytest.fixture(scope="module")
+def doc(report_dir: Path) -> dict:
+    return json.loads((report_dir / "results.json").read_text("utf-8"))
+
+
+class _Tables(HTMLParser):
+    """Cells of every <table id=...> by table id, and the set of tags seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.tags: set[str] = set()
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        a = dict(attrs)
+        if tag == "table":
+            self._table = a.get("id") or "?"
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _parse(html_text: str) -> _Tables:
+    p = _Tables()
+    p.feed(html_text)
+    return p
+
+
+def test_report_writes_every_file(report_dir: Path, doc: dict) -> None:
+    for name in ("report.html", "report.md", "results.json", "results.csv", "cost.csv"):
+        assert (report_dir / name).stat().st_size > 0, name
+    assert doc["schema"] == "tokcost/report/1"
+    assert doc["settings"]["tokenizers"] == TOKENIZERS
+    # by-domain rows for every tokenizer: 10 shipped domains + "all"
+    assert {r["domain"] for r in doc["measure"]} >= {"all", "news", "law", "software", "casual-chat"}
+    header = (report_dir / "results.csv").read_text("utf-8").splitlines()[0]
+    assert header.startswith("tokenizer,")
+    assert len((report_dir / "results.csv").read_text("utf-8").splitlines()) == len(doc["measure"]) + 1
+
+
+def test_html_is_self_contained(report_dir: Path) -> None:
+    text = (report_dir / "report.html").read_text("utf-8")
+    p = _parse(text)
+    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+    assert not re.search(r"""(src|href)\s*=\s*["']https?:""", text)
+    assert text.count("<svg") >= 4  # ratio, cost, domain heatmap, distribution
+
+
+def test_every_number_in_the_html_tables_is_in_results_json(report_dir: Path, doc: dict) -> None:
+    p = _parse((report_dir / "report.html").read_text("utf-8"))
+    main = {r["tokenizer"]: r for r in doc["measure"] if r["domain"] == "all"}
+    rows = p.tables["measure-table"][1:]
+    assert len(rows) == len(main)
+    for cells in rows:
+        r = main[cells[0].split(" (proxy")[0]]
+        assert cells[2] == ratio(r["ratio"])
+        assert cells[3] == f"{ratio(r['ratio_ci_low'])}–{ratio(r['ratio_ci_high'])}"
+        assert cells[4] == f"{r['ko_tokens']:,}" and cells[5] == f"{r['en_tokens']:,}"
+    usd = {r["model"]: r for r in doc["cost"] if r["currency"] == "USD"}
+    krw = {r["model"]: r for r in doc["cost"] if r["currency"] == "KRW"}
+    rows = p.tables["cost-table"][1:]
+    assert rows, "no costed model"
+    for cells in rows:
+        m = cells[0]
+        assert cells[5] == money(usd[m]["cost_per_batch"], "USD")
+        assert cells[6] == money(krw[m]["cost_per_batch"], "KRW")
+        assert cells[7] == money(usd[m]["en_cost_per_batch"], "USD")
+
+
+def test_report_numbers_recomputed(doc: dict, mirror: Path, tmp_path: Path, monkeypatch) -> None:
+    """Counts from the tokenizer library itself (tiktoken's own loader); costs from the table."""
+    import hashlib
+
+    import tiktoken
+    import tiktoken.registry
+
+    from tokcost.catalog import load_catalog
+    from tokcost.corpora import open_corpus
+    from tokcost.pricing import load_tables
+
+    cache = tmp_path / "tt"
+    cache.mkdir()
+    name = hashlib.sha1(load_catalog()["o200k_base"].url.encode()).hexdigest()
+    shutil.copy(mirror / "tiktoken" / "o200k_base.tiktoken", cache / name)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+    tiktoken.registry.ENCODINGS.pop("o200k_base", None)
+    enc = tiktoken.get_encoding("o200k_base")
+    pairs = list(open_corpus("samples"))
+    ko = sum(len(enc.encode_ordinary(p.ko)) for p in pairs)
+    en = sum(len(enc.encode_ordinary(p.en)) for p in pairs)
+    row = next(r for r in doc["measure"] if r["tokenizer"] == "o200k_base" and r["domain"] == "all")
+    assert (row["ko_tokens"], row["en_tokens"]) == (ko, en)
+    assert row["ratio"] == pytest.approx(ko / en)
+    # cost of 1,000 requests = 1,000 × the price table's per-request price of the row's tokens
+    gpt = next(r for r in doc["cost"] if r["model"] == "gpt-4o" and r["currency"] == "USD")
+    price = load_tables().model("gpt-4o").price_for(__import__("datetime").date(2026, 11, 1))
+    per_req = (gpt["input_tokens"] * price.input + gpt["output_tokens"] * price.output) / 1e6
+    assert gpt["cost_per_batch"] == pytest.approx(1000 * per_req)
+    krw = next(r for r in doc["cost"] if r["model"] == "gpt-4o" and r["currency"] == "KRW")
+    assert krw["cost_per_batch"] == pytest.approx(gpt["cost_per_batch"] * gpt["fx_krw_per_usd"])
+
+
+def test_summary_states_what_the_rows_say(doc: dict, report_dir: Path) -> None:
+    s = doc["summary"]
+    usd = [r for r in doc["cost"] if r["currency"] == "USD" and r["cost"] is not None]
+    assert s["cheapest_model"] == min(usd, key=lambda r: r["cost"])["model"]
+    main = [r for r in doc["measure"] if r["domain"] == "all"]
+    eng = [r["ratio"] for r in main if not r["korean_trained"]]
+    assert s["english_centric_ratio_max"] == max(eng)
+    assert s["claim_347_holds"] is (max(r["ratio_ci_high"] for r in main) >= 4.47)
+    assert "claude-opus-4-7" in s["models_not_costed"]
+    html_text = (report_dir / "report.html").read_text("utf-8")
+    assert f"Cheapest for Korean: {s['cheapest_model']}" in html_text
+    assert "347 %" in html_text
+    md = (report_dir / "report.md").read_text("utf-8")
+    assert f"Cheapest for Korean: {s['cheapest_model']}" in md
+
+
+def test_token_boundaries_cover_the_sample_text(doc: dict) -> None:
+    samples = {s["id"]: s for s in doc["samples"]}
+    assert samples
+    for b in doc["boundaries"]:
+        text = "".join(g["text"] for g in b["groups"])
+        # the tokenizer's view of the text (a SentencePiece dummy prefix may add a space)
+        assert text.strip() == samples[b["sample"]]["ko"].strip()
+        assert sum(g["tokens"] for g in b["groups"]) == b["tokens"]
+
+
+def test_report_refuses_to_overwrite(report_dir: Path, mirror: Path) -> None:
+    proc = _run("report", "--out", str(report_dir), "-t", "o200k_base", "-m", "gpt-4o",
+                env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "--force" in proc.stderr
+
+
+def test_report_without_chart_libraries(tmp_path: Path, mirror: Path, monkeypatch) -> None:
+    from tokcost.report import ReportOptions, write_report
+    from tokcost.report import charts as charts_mod
+
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(mirror))
+    monkeypatch.setattr(charts_mod, "available", lambda: False)
+    files = write_report(tmp_path / "r", ReportOptions(tokenizers=["o200k_base"], models=["gpt-4o"],
+                                                       diagnostics=False))
+    text = files["report.html"].read_text("utf-8")
+    assert "<svg" not in text and 'pip install "tokcost[report]"' in text
+
+
+# ------------------------------------------------------------------------- headless Chromium
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    exe = _chromium()
+    if exe is None:
+        if os.environ.get("TOKCOST_REQUIRE_CHROMIUM"):
+            pytest.fail("TOKCOST_REQUIRE_CHROMIUM is set but no chromium is installed")
+        pytest.skip("headless Chromium not installed (apt-get install chromium)")
+    return exe
+
+
+_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+          "--disable-component-update", "--disable-default-apps", "--disable-sync",
+          "--no-first-run", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+
+
+def _chrome(exe: str, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([exe, *_FLAGS, f"--user-data-dir={tmp / 'profile'}", *args],
+                          capture_output=True, text=True, timeout=120, cwd=tmp)
+
+
+def test_html_renders_in_chromium(report_dir: Path, chromium: str, tmp_path: Path) -> None:
+    url = (report_dir / "report.html").as_uri()
+    proc = _chrome(chromium, tmp_path, "--dump-dom", url)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    for chart in ("ratio", "cost", "domains", "distribution"):
+        assert f'data-chart="{chart}"' in dom
+    assert dom.count("<svg") >= 4 and "Where the tokenizers cut" in dom
+    console = [ln for ln in proc.stderr.splitlines() if ":CONSOLE" in ln]
+    assert console == [], console
+
+
+def test_screenshot_is_not_blank(report_dir: Path, chromium: str, tmp_path: Path) -> None:
+    from PIL import Image
+
+    shot = tmp_path / "shot.png"
+    proc = _chrome(chromium, tmp_path, "--window-size=1280,1600", f"--screenshot={shot}",
+                   (report_dir / "report.html").as_uri())
+    assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
+    im = Image.open(shot).convert("RGB")
+    assert im.size == (1280, 1600)
+    # The ratio chart's bars are drawn: both the Korean-trained red and the global blue appear.
+    colors = im.getcolors(maxcolors=1 << 20) or []
+
+    def near(rgb: tuple[int, int, int], opacity: float = 0.85) -> int:
+        """Pixels of ``rgb`` drawn at ``opacity`` over white (the bars' fill)."""
+        want = [round(opacity * a + (1 - opacity) * 255) for a in rgb]
+        return sum(n for n, c in colors if sum(abs(a - b) for a, b in zip(c, want, strict=True)) < 12)
+
+    assert near((0xC0, 0x39, 0x2B)) > 500  # Korean-trained bars
+    assert near((0x2E, 0x6D, 0xA4)) > 500  # English-centric bars
+    white = next((n for n, c in colors if c == (255, 255, 255)), 0)
+    assert white < 0.97 * 1280 * 1600
