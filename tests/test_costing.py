@@ -117,3 +117,22 @@ def test_retired_model_is_flagged(mirror):
     [row] = cost_rows(Workload("t", ["안녕"], ["hi"]), ["deepseek-chat"],
                       CostOptions(as_of=AS_OF, output_tokens=10))
     assert row["deprecated"] == "2026-07-24" and row["status"].startswith("retired")
+
+
+def test_effective_context_and_measured_reuse(mirror):
+    """Context in Korean characters and English words from the measured rates; budget reuses
+    given measure rows instead of measuring again."""
+    from tokcost.measurement import run_measure
+
+    st = run_measure(["samples"], ["o200k_base"]).rows[0]
+    opts = CostOptions(as_of=date(2026, 11, 1))
+    rows = budget_rows(BudgetInput(1000), ["gpt-4o"], opts, measured={"o200k_base": st})
+    r = rows[0]
+    assert r["context_chars_ko"] == round(128_000 * st["ko_chars_per_token"])
+    assert r["context_words_en"] == round(128_000 / st["en_fertility"])
+    assert r["context_chars_ko"] > r["context_words_en"]
+    # a doctored measure row is used as given: proof that nothing was measured again
+    fake = {**st, "ko_chars_per_token": 2.0, "en_fertility": 2.0}
+    r2 = budget_rows(BudgetInput(1000), ["gpt-4o"], opts, measured={"o200k_base": fake})[0]
+    assert (r2["context_chars_ko"], r2["context_words_en"]) == (256_000, 64_000)
+    assert r2["input_tokens"] == 1000  # 2,000 characters at 2 characters per token

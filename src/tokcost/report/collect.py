@@ -127,6 +127,10 @@ def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]]) -> dict[
         out["claim_347_max_ratio_ci_high"] = top["ratio_ci_high"]
         out["claim_347_max_tokenizer"] = top["tokenizer"]
         out["claim_347_holds"] = top["ratio_ci_high"] >= 4.47
+        # Read loosely as "3.47× the tokens", the figure is reached by these tokenizers:
+        out["claim_347_loose_ratio"] = 3.47
+        out["claim_347_loose_reached_by"] = sorted(r["tokenizer"] for r in main
+                                                   if r["ratio_ci_high"] >= 3.47)
     usd = [r for r in cost if r["currency"] == "USD" and r.get("cost") is not None]
     if usd:
         cheapest = min(usd, key=lambda r: r["cost"])

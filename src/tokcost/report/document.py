@@ -137,7 +137,10 @@ def summary_sentences(doc: dict[str, Any]) -> list[str]:
             f"The often-quoted \u201cKorean costs 347 % more\u201d needs a ratio of "
             f"{s['claim_347_ratio_needed']:.2f}; the highest measured here, "
             f"{s['claim_347_max_tokenizer']}, reaches at most {s['claim_347_max_ratio_ci_high']:.2f} "
-            f"(upper end of its 95 % CI), so on these tokenizers and this corpus the claim {verdict}.")
+            f"(upper end of its 95 % CI), so on these tokenizers and this corpus the claim {verdict}."
+            + (f" Read loosely as {s['claim_347_loose_ratio']:.2f}× the tokens, it is reached only by "
+               f"{', '.join(s['claim_347_loose_reached_by'])}."
+               if s.get("claim_347_loose_reached_by") else ""))
     if s.get("models_not_costed"):
         out.append(f"Not costed (tokenizer not public, not on this machine, or no price): "
                    f"{len(s['models_not_costed'])} models, listed in the cost table.")
