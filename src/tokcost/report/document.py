@@ -81,12 +81,12 @@ def _diag_cols() -> list[Column]:
 
     return [
         ("tokenizer", "tokenizer", lambda r: r["tokenizer"]),
-        ("cov", "single-token syllables (of 11,172)", share("coverage_all")),
-        ("cov2350", "of the 2,350 common", share("coverage_ksx1001")),
-        ("tps", "tokens per syllable", lambda r: num(r.get("tokens_per_syllable"), 3)),
-        ("cont_ko", "continued eojeol", share("continued_ko")),
-        ("cont_en", "continued English words", share("continued_en")),
-        ("morph", "tokens per morpheme", lambda r: num(r.get("morpheme_fertility"), 3)),
+        ("cov", "single-token syllables (of 11,172)", share("hangul_single_token_share")),
+        ("cov2350", "of the 2,350 common", share("ksx1001_single_token_share")),
+        ("tps", "tokens per syllable", lambda r: num(r.get("mean_tokens_per_syllable"), 3)),
+        ("cont_ko", "continued eojeol", share("ko_continued_share")),
+        ("cont_en", "continued English words", share("en_continued_share")),
+        ("morph", "tokens per morpheme", lambda r: num(r.get("tokens_per_morpheme"), 3)),
     ]
 
 
