@@ -1,0 +1,197 @@
+"""``tokcost check`` (the CI gate) and ``tokcost diff`` (any two result files)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokcost.cli.common import DownloadOpt, ForceOpt, OutOpt, print_table, warn, write_output
+
+
+class CheckFmt(str, Enum):
+    markdown = "markdown"
+    table = "table"
+    json = "json"
+
+
+class DiffFmt(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _append_step_summary(text: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from tokcost.errors import TokcostError
+
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise TokcostError(f"cannot append to $GITHUB_STEP_SUMMARY: {exc.strerror}",
+                           path=target) from None
+
+
+def _print_check_tables(outcome) -> None:
+    from tokcost.gate.compare import fmt_pct, fmt_value
+    from tokcost.render import rich_table
+
+    if outcome.comparison is not None:
+        rows = []
+        for r in outcome.comparison.rows:
+            cur = r.metric.key[1] if r.metric.kind != "ratio" else None
+            rows.append({"metric": r.metric.label,
+                         "baseline": fmt_value(r.metric.kind, r.baseline, cur),
+                         "current": fmt_value(r.metric.kind, r.current, cur),
+                         "change": fmt_pct(r.change_pct), "limit": r.limit_text(),
+                         "status": r.status.upper() if r.failed else r.status})
+        verdict = "passed" if outcome.comparison.passed else "FAILED"
+        print_table(rich_table(rows, [(k, k) for k in ("metric", "baseline", "current", "change",
+                                                       "limit", "status")],
+                               title=f"tokcost check: {verdict} (baseline {outcome.baseline_path})"))
+    if outcome.prompts is not None:
+        rows = [{"file": p.file, "model": p.target, "tokenizer": p.tokenizer, "tokens": p.tokens,
+                 "budget": p.budget, "status": p.status.upper() if p.failed else p.status}
+                for p in outcome.prompts]
+        print_table(rich_table(rows, [(k, k) for k in ("file", "model", "tokenizer", "tokens",
+                                                       "budget", "status")],
+                               title="Prompt budgets"))
+    for note in outcome.notes:
+        typer.echo(note)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def check(
+        baseline: Annotated[
+            Path | None, typer.Option("--baseline", "-b", help="The committed baseline results "
+                                      "(default: baseline in [check] of tokcost.toml).")
+        ] = None,
+        results: Annotated[
+            Path | None, typer.Option("--results", help="Compare this result file (tokcost "
+                                      "report/measure/cost/budget JSON) instead of measuring now.")
+        ] = None,
+        max_ratio_increase: Annotated[
+            float | None, typer.Option("--max-ratio-increase", metavar="PCT", min=0,
+                                       help="Fail when a Korean/English ratio rises more than PCT "
+                                       "percent over the baseline (default 5).")
+        ] = None,
+        max_cost_increase: Annotated[
+            float | None, typer.Option("--max-cost-increase", metavar="PCT", min=0,
+                                       help="Fail when a cost rises more than PCT percent over the "
+                                       "baseline (default 10).")
+        ] = None,
+        max_ratio: Annotated[
+            float | None, typer.Option("--max-ratio", metavar="R", min=0,
+                                       help="Fail when any current ratio is above R.")
+        ] = None,
+        prompts: Annotated[
+            list[str] | None, typer.Option("--prompts", metavar="GLOB",
+                                           help="Prompt files to hold to --max-tokens (quote it; "
+                                           "** matches any depth). Repeatable.")
+        ] = None,
+        max_tokens: Annotated[
+            int | None, typer.Option("--max-tokens", metavar="N", min=1,
+                                     help="Token budget of each prompt file.")
+        ] = None,
+        model: Annotated[
+            list[str] | None, typer.Option("--model", "-m", help="Model id from the price tables "
+                                           "(its own tokenizer counts prompts; its cost is "
+                                           "measured). Repeatable.")
+        ] = None,
+        tokenizer: Annotated[
+            list[str] | None, typer.Option("--tokenizer", "-t", help="Tokenizer to measure or to "
+                                           "count prompts with. Repeatable.")
+        ] = None,
+        corpus: Annotated[
+            list[str] | None, typer.Option("--corpus", "-c", help="Corpus to measure (as in "
+                                           "tokcost measure). Repeatable.")
+        ] = None,
+        config: Annotated[
+            Path | None, typer.Option("--config", help="Configuration file (default: tokcost.toml "
+                                      "or [tool.tokcost] in pyproject.toml, here or upward).")
+        ] = None,
+        junit: Annotated[
+            Path | None, typer.Option("--junit", metavar="FILE",
+                                      help="Also write JUnit XML: one testcase per metric.")
+        ] = None,
+        update_baseline: Annotated[
+            bool, typer.Option("--update-baseline", help="Measure and overwrite the baseline on "
+                               "purpose (exit 0); commit the file afterwards.")
+        ] = False,
+        fmt: Annotated[CheckFmt, typer.Option("--format", "-f", help="Output format.")]
+            = CheckFmt.markdown,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --junit file.")]
+            = False,
+        download: DownloadOpt = False,
+    ) -> None:
+        """Compare results with a committed baseline and hold prompts to token budgets.
+
+        Exit 0 within the limits, 1 on a regression (or a prompt over budget, or a baseline row
+        missing now), 2 on a usage or input error. Prints a Markdown diff table and appends it to
+        $GITHUB_STEP_SUMMARY when set. With no flags, tokcost.toml decides what is checked."""
+        from tokcost.config import load_config
+        from tokcost.gate.check import CheckRequest, run_check
+        from tokcost.gate.junit import junit_xml
+
+        req = CheckRequest(
+            config=load_config(config), baseline=baseline, results=results,
+            max_ratio_increase=max_ratio_increase, max_cost_increase=max_cost_increase,
+            max_ratio=max_ratio, prompts=prompts, max_tokens=max_tokens, corpora=corpus,
+            tokenizers=tokenizer, models=model, update_baseline=update_baseline,
+            download=download)
+        outcome = run_check(req)
+        markdown = outcome.markdown()
+        if fmt is CheckFmt.json:
+            write_output(outcome.as_json(), None, False)
+        elif fmt is CheckFmt.table:
+            _print_check_tables(outcome)
+        else:
+            write_output(markdown, None, False)
+        for w in (outcome.current_doc or {}).get("warnings") or []:
+            warn(str(w))
+        _append_step_summary(markdown)
+        if junit is not None:
+            write_output(junit_xml(outcome.comparison, outcome.prompts), junit, force)
+        if not outcome.passed:
+            raise typer.Exit(1)
+
+    @app.command()
+    def diff(
+        old: Annotated[Path, typer.Argument(metavar="OLD", help="The older result file (JSON).")],
+        new: Annotated[Path, typer.Argument(metavar="NEW", help="The newer result file (JSON).")],
+        fmt: Annotated[DiffFmt, typer.Option("--format", "-f", help="Output format.")]
+            = DiffFmt.table,
+        changed: Annotated[bool, typer.Option("--changed", help="Only metrics that changed.")]
+            = False,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+    ) -> None:
+        """Per-metric old, new and change between any two tokcost result files (report, measure,
+        cost or budget JSON): ratios per tokenizer × corpus, costs per model."""
+        from tokcost.gate.compare import DIFF_SCHEMA, diff_markdown, diff_rows, fmt_pct, fmt_value
+        from tokcost.gate.results import load_results
+        from tokcost.render import rich_table, to_json
+
+        a, b = load_results(old), load_results(new)
+        rows = diff_rows(a, b)
+        if changed:
+            rows = [r for r in rows if r["status"] != "same"]
+        if fmt is DiffFmt.json:
+            write_output(to_json(DIFF_SCHEMA, rows, old=str(old), new=str(new)), output, force)
+        elif fmt is DiffFmt.markdown or output is not None:
+            write_output(diff_markdown(rows), output, force)
+        else:
+            shown = [{"metric": r["metric"],
+                      "old": fmt_value(r["kind"], r["old"], r.get("currency")),
+                      "new": fmt_value(r["kind"], r["new"], r.get("currency")),
+                      "change": fmt_pct(r["change_pct"]), "status": r["status"]} for r in rows]
+            print_table(rich_table(shown, [(k, k) for k in ("metric", "old", "new", "change",
+                                                            "status")],
+                                   title=f"{old} → {new}"))

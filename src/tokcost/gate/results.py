@@ -1,0 +1,189 @@
+"""Reading tokcost result documents and turning them into comparable metrics.
+
+Readable documents (see docs/json-schema.md): ``tokcost/measure/1``, ``tokcost/cost/1``,
+``tokcost/budget/1`` and ``tokcost/report/1``. Every one becomes a set of :class:`Metric`:
+
+* ``ratio`` — the Korean/English token ratio per (tokenizer, corpus, domain);
+* ``cost`` — cost of one typical request per (model, currency);
+* ``budget`` — monthly cost per (model, currency).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tokcost.errors import TokcostError
+
+READS = {"measure": 1, "cost": 1, "budget": 1, "report": 1}
+REPORT_SCHEMA = "tokcost/report/1"
+KINDS = ("ratio", "cost", "budget")
+
+
+class ResultsError(TokcostError):
+    """A result document is missing, not JSON, or not one tokcost can compare."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    kind: str  # ratio | cost | budget
+    key: tuple[str, ...]  # (tokenizer, corpus, domain) or (model, currency)
+    value: float | None  # None: present but not measurable (unpriced, not counted offline ...)
+    status: str = "ok"  # the row's own status when value is None
+    facts: dict[str, Any] = field(default_factory=dict, compare=False)  # hashes, price date ...
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:" + ":".join(self.key)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "ratio":
+            tok, corpus, domain = self.key
+            where = corpus if domain in ("all", "") else f"{corpus}/{domain}"
+            return f"ko/en ratio · {tok} · {where}"
+        model, cur = self.key
+        return f"{'cost/request' if self.kind == 'cost' else 'monthly cost'} · {model} · {cur}"
+
+    def fields(self) -> dict[str, Any]:
+        if self.kind == "ratio":
+            return dict(zip(("tokenizer", "corpus", "domain"), self.key, strict=True))
+        return dict(zip(("model", "currency"), self.key, strict=True))
+
+
+@dataclass
+class Results:
+    """One result document, normalised."""
+
+    source: str
+    schema: str
+    metrics: dict[str, Metric]
+    doc: dict[str, Any]
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        s = self.doc.get("settings")
+        return s if isinstance(s, dict) else {}
+
+
+def parse_schema(schema: Any, source: str) -> tuple[str, int]:
+    if not isinstance(schema, str) or schema.count("/") != 2 or not schema.startswith("tokcost/"):
+        raise ResultsError(f"not a tokcost result document (schema {schema!r})", path=source,
+                           hint="use a file written by tokcost report, tokcost measure/cost/budget "
+                           "--format json, or tokcost check --update-baseline")
+    _, kind, ver = schema.split("/")
+    if kind not in READS:
+        raise ResultsError(f"schema {schema} holds no comparable results", path=source,
+                           hint="compare tokcost/report, measure, cost or budget documents")
+    if not ver.isdigit() or int(ver) != READS[kind]:
+        raise ResultsError(
+            f"schema {schema} is not supported: this tokcost reads tokcost/{kind}/{READS[kind]}",
+            path=source, hint="regenerate the file with this tokcost version, or upgrade tokcost")
+    return kind, int(ver)
+
+
+def _num(row: dict[str, Any], key: str, source: str, where: str) -> float | None:
+    v = row.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ResultsError(f"{where}: {key} must be a number or null, not {v!r}", path=source)
+    return float(v)
+
+
+def _str(row: dict[str, Any], key: str, source: str, where: str, default: str | None = None) -> str:
+    v = row.get(key, default)
+    if not isinstance(v, str) or not v:
+        raise ResultsError(f"{where}: needs a text field {key!r}", path=source)
+    return v
+
+
+def _rows(doc: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    rows = doc.get(key, [])
+    if rows is None:
+        return []
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise ResultsError(f"{key!r} must be a list of objects", path=source)
+    return rows
+
+
+def measure_metrics(rows: list[dict[str, Any]], source: str, section: str = "rows"
+                    ) -> list[Metric]:
+    out = []
+    for i, r in enumerate(rows, 1):
+        where = f"{section}[{i}]"
+        sig = r.get("signature") if isinstance(r.get("signature"), dict) else {}
+        key = (_str(r, "tokenizer", source, where), _str(r, "corpus", source, where),
+               _str(r, "domain", source, where, "all"))
+        value = _num(r, "ratio", source, where)
+        if value is None and r.get("monolingual"):
+            continue  # monolingual corpora have no ratio to compare
+        facts = {k: v for k, v in (("tokenizer_sha256", sig.get("tokenizer_sha256")),
+                                   ("corpus_sha256", sig.get("corpus_sha256")),
+                                   ("ko_tokens", r.get("ko_tokens")),
+                                   ("en_tokens", r.get("en_tokens")),
+                                   ("ratio_ci_low", r.get("ratio_ci_low")),
+                                   ("ratio_ci_high", r.get("ratio_ci_high"))) if v is not None}
+        out.append(Metric("ratio", key, value, "ok" if value is not None else "no ratio", facts))
+    return out
+
+
+def money_metrics(rows: list[dict[str, Any]], kind: str, source: str, section: str = "rows"
+                  ) -> list[Metric]:
+    value_key = "cost" if kind == "cost" else "monthly_cost"
+    out = []
+    for i, r in enumerate(rows, 1):
+        where = f"{section}[{i}]"
+        key = (_str(r, "model", source, where), _str(r, "currency", source, where))
+        value = _num(r, value_key, source, where)
+        status = r.get("status") if isinstance(r.get("status"), str) else "ok"
+        facts = {k: r[k] for k in ("tokenizer", "price_date", "input_tokens", "output_tokens")
+                 if r.get(k) is not None}
+        out.append(Metric(kind, key, value, status if value is None else "ok", facts))
+    return out
+
+
+def normalize(doc: Any, source: str) -> Results:
+    """Metrics of any readable document, keyed by :attr:`Metric.id` (first occurrence wins)."""
+    if not isinstance(doc, dict):
+        raise ResultsError("not a tokcost result document (expected a JSON object)", path=source)
+    schema = doc.get("schema")
+    kind, _ = parse_schema(schema, source)
+    metrics: list[Metric] = []
+    if kind == "measure":
+        metrics = measure_metrics(_rows(doc, "rows", source), source)
+    elif kind in ("cost", "budget"):
+        metrics = money_metrics(_rows(doc, "rows", source), kind, source)
+    else:
+        metrics = (measure_metrics(_rows(doc, "measure", source), source, "measure")
+                   + money_metrics(_rows(doc, "cost", source), "cost", source, "cost")
+                   + money_metrics(_rows(doc, "budget", source), "budget", source, "budget"))
+    out: dict[str, Metric] = {}
+    for m in metrics:
+        out.setdefault(m.id, m)
+    return Results(source, str(schema), out, doc)
+
+
+def load_results(path: Path | str, *, what: str = "results file") -> Results:
+    """Read and normalise one result file; every problem is a one-line :class:`ResultsError`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ResultsError(f"no such {what}", path=str(p)) from None
+    except IsADirectoryError:
+        raise ResultsError(f"{what} is a directory", path=str(p)) from None
+    except UnicodeDecodeError:
+        raise ResultsError(f"{what} is not UTF-8 text", path=str(p)) from None
+    except OSError as exc:
+        raise ResultsError(f"cannot read {what}: {exc.strerror}", path=str(p)) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{what} is not valid JSON (column {exc.colno}): {exc.msg}",
+                           path=str(p), line=exc.lineno,
+                           hint="regenerate it with tokcost check --update-baseline or "
+                           "tokcost report") from None
+    return normalize(doc, str(p))
