@@ -320,3 +320,211 @@ def test_cli_errors_are_one_line(mirror, tmp_path):
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("tokcost: error:")
         assert "Traceback" not in proc.stderr
+
+
+# --- fertility, continued words, morphemes ------------------------------------------------
+
+
+def _need_kiwi():
+    """The morph extra is in the test extra, so CI has it; elsewhere skip without it."""
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("kiwipiepy") is None:
+        if os.environ.get("TOKCOST_REQUIRE_SHARED") == "1":
+            pytest.fail('kiwipiepy is missing: pip install ".[test]"')
+        pytest.skip("kiwipiepy (the morph extra) is not installed")
+
+
+@pytest.fixture
+def no_kiwi(monkeypatch):
+    """kiwipiepy made unimportable (``import kiwipiepy`` raises ImportError), as without the
+    extra. Nothing about the tokenizers is touched."""
+    import sys
+
+    from tokcost.diagnostics import morphemes
+
+    monkeypatch.setitem(sys.modules, "kiwipiepy", None)
+    morphemes._kiwi.cache_clear()
+    yield
+    morphemes._kiwi.cache_clear()
+
+
+def test_kiwi_morphemes_of_a_known_sentence():
+    _need_kiwi()
+    from tokcost.diagnostics.morphemes import analyse, analyser_name, count_morphemes
+
+    [ms] = analyse(["나는 학교에 갔다."])
+    assert [(m.form, m.tag) for m in ms] == [
+        ("나", "NP"), ("는", "JX"), ("학교", "NNG"), ("에", "JKB"), ("가", "VV"), ("었", "EP"),
+        ("다", "EF"), (".", "SF")]
+    assert count_morphemes(["나는 학교에 갔다.", "", "학교"]) == [8, 0, 1]
+    assert analyser_name().startswith("kiwipiepy 0.")
+
+
+def _brute_continued(tok, texts: list[str]) -> tuple[int, int]:
+    """(words, continued) by encoding every word occurrence on its own, one by one."""
+    words = continued = 0
+    for text in texts:
+        for w in text.split():
+            ids = tok.encode(w)
+            n = len(ids) - (len(ids) > 1 and tok.token_bytes(ids[0]) == b" ")  # SentencePiece's ▁
+            words += 1
+            continued += n >= 2
+    return words, continued
+
+
+@pytest.mark.parametrize("tid", ["o200k_base", "exaone-4.0", "mistral-spm-v3"])
+def test_continued_words_equal_brute_force(mirror, tid):
+    from tokcost.diagnostics import read_corpus, word_stats
+
+    tok = load_tokenizer(tid)
+    corpus = read_corpus("samples/finance")
+    assert corpus.en is not None and len(corpus.ko) == len(corpus.en) == 110
+    for lang, texts in (("ko", list(corpus.ko)), ("en", list(corpus.en))):
+        s = word_stats(tok, texts, lang)
+        assert (s.words, s.continued) == _brute_continued(tok, texts)
+        assert 0 < s.continued < s.words
+        assert s.tokens == sum(len(tok.encode(t)) for t in texts)
+        assert s.fertility == s.tokens / sum(len(t.split()) for t in texts)
+
+
+def test_word_fertility_equals_measure(mirror):
+    from tokcost.diagnostics import fertility_rows, read_corpus
+    from tokcost.measurement import run_measure
+
+    toks = [load_tokenizer("o200k_base"), load_tokenizer("ax-4.0")]
+    c = read_corpus("samples", domain="law")
+    rows = fertility_rows(toks, c.ko, c.en, corpus="samples", domain="law", morphemes=False)
+    measured = {r["tokenizer"]: r for r in run_measure(["samples/law"], toks, use_cache=False).rows}
+    for r in rows:
+        d = r.as_dict()
+        m = measured[r.tokenizer]
+        assert d["ko_tokens"] == m["ko_tokens"] and d["en_tokens"] == m["en_tokens"]
+        assert d["ko_fertility"] == round(m["ko_fertility"], 4)
+        assert d["en_fertility"] == round(m["en_fertility"], 4)
+        assert d["morphemes"] is None and d["tokens_per_morpheme"] is None
+    # A.X 4.0 leaves more eojeol whole than o200k_base does
+    assert rows[1].ko.continued_share < rows[0].ko.continued_share
+
+
+def test_morpheme_fertility_korean_trained_is_lower(mirror):
+    _need_kiwi()
+    from tokcost.diagnostics import fertility_rows, read_corpus
+    from tokcost.diagnostics.morphemes import count_morphemes
+
+    c = read_corpus("samples")
+    o200k, exaone = load_tokenizer("o200k_base"), load_tokenizer("exaone-4.0")
+    rows = {r.tokenizer: r for r in fertility_rows([o200k, exaone], c.ko, c.en, morphemes=True)}
+    n = sum(count_morphemes(c.ko))
+    assert rows["o200k_base"].morphemes == rows["exaone-4.0"].morphemes == n
+    assert n > rows["o200k_base"].ko.words  # more morphemes than eojeol
+    for tid, tok in (("o200k_base", o200k), ("exaone-4.0", exaone)):
+        assert rows[tid].tokens_per_morpheme == sum(tok.count(list(c.ko))) / n
+    assert rows["exaone-4.0"].tokens_per_morpheme < rows["o200k_base"].tokens_per_morpheme
+
+
+def test_summary_rows(mirror):
+    from tokcost.diagnostics import hangul_coverage, summary
+    from tokcost.diagnostics.overview import FIELDS
+
+    rows = summary(["o200k_base", load_tokenizer("ax-4.0")], "samples/news", morphemes=False)
+    assert [r["tokenizer"] for r in rows] == ["o200k_base", "ax-4.0"]
+    for r in rows:
+        assert tuple(r) == FIELDS
+        assert r["corpus"] == "samples/news" and r["domain"] == "news" and r["units"] == 110
+        cov = hangul_coverage(load_tokenizer(r["tokenizer"]))
+        assert r["hangul_single_token_share"] == round(cov.single_token_share, 4)
+        assert r["ksx1001_single_token_share"] == round(cov.ksx1001_share, 4)
+        assert r["morphemes"] is None and r["tokens_per_morpheme"] is None
+        assert 0 < r["ko_continued_share"] <= 1 and 0 < r["en_continued_share"] <= 1
+    assert rows[1]["korean_trained"] and not rows[0]["korean_trained"]
+    assert rows[1]["ksx1001_single_token_share"] > rows[0]["ksx1001_single_token_share"]
+    json.dumps(rows)
+
+
+def test_summary_without_the_extra_has_no_morphemes(mirror, no_kiwi):
+    from tokcost.diagnostics import summary
+    from tokcost.diagnostics.morphemes import MorphAnalyserMissing, count_morphemes
+
+    [row] = summary(["o200k_base"], "requests")
+    assert row["corpus"] == "requests" and row["units"] > 12  # every message of 12 requests
+    assert row["morphemes"] is None and row["morph_analyser"] is None
+    assert row["ko_fertility"] > row["en_fertility"]
+    with pytest.raises(MorphAnalyserMissing, match=r'pip install "tokcost\[morph\]"'):
+        count_morphemes(["학교"])
+
+
+def test_cli_fertility_without_the_extra(mirror, no_kiwi):
+    res = _run(["fertility", "-t", "o200k_base"])
+    assert res.exit_code == 2
+    err = res.stderr
+    assert err.count("\n") == 1 and err.startswith("tokcost: error:")
+    assert 'pip install "tokcost[morph]"' in err and "Traceback" not in err
+    res = _run(["fertility", "-t", "o200k_base", "--no-morphemes", "-c", "samples/law",
+                "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["rows"][0]["morphemes"] is None and doc["domain"] == "law"
+
+
+def test_cli_fertility_formats(mirror, tmp_path):
+    _need_kiwi()
+    res = _run(["fertility", "-t", "o200k_base", "-t", "exaone-4.0", "--domain", "medical",
+                "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["schema"] == "tokcost/fertility/1" and doc["units"] == 110
+    by = {r["tokenizer"]: r for r in doc["rows"]}
+    assert by["exaone-4.0"]["tokens_per_morpheme"] < by["o200k_base"]["tokens_per_morpheme"]
+    assert doc["morph_analyser"].startswith("kiwipiepy")
+    out = tmp_path / "f.md"
+    res = _run(["fertility", "-t", "o200k_base", "-c", "requests", "-f", "markdown", "-o",
+                str(out)])
+    assert res.exit_code == 0, res.output
+    assert "| tok/morpheme |" in out.read_text(encoding="utf-8")
+    res = _run(["fertility", "-t", "o200k_base", "-c", "requests", "-f", "csv", "-o", str(out)])
+    assert res.exit_code == 2 and "exists" in res.stderr
+    res = _run(["fertility", "-t", "o200k_base", "-c", "samples/law", "-f", "csv"])
+    assert res.exit_code == 0
+    head = res.stdout.splitlines()[0].split(",")
+    assert {"ko_continued_share", "en_fertility", "tokens_per_morpheme"} <= set(head)
+
+
+@pytest.mark.parametrize("spec", ["samples", "samples/law", "requests", "FLORES_FILE"])
+def test_cli_corpus_names_accepted(mirror, spec):
+    from tests.conftest import FLORES, need_shared
+
+    if spec == "FLORES_FILE":
+        spec = str(need_shared(FLORES) / "dev" / "kor_Hang.dev")
+    cmds = [["coverage", "-t", "ax-4.0", "--corpus", spec, "-f", "json"],
+            ["fertility", "-t", "ax-4.0", "--corpus", spec, "--no-morphemes", "-f", "json"]]
+    if spec in ("samples/law", "requests"):  # explain aligns every unit: the small ones
+        cmds.append(["explain", "-t", "ax-4.0", "--corpus", spec, "-n", "1", "-f", "json"])
+    for cmd in cmds:
+        res = _run(cmd)
+        assert res.exit_code == 0, (cmd, res.output)
+        doc = json.loads(res.stdout)
+        assert doc["rows"], cmd
+        if cmd[0] != "explain":
+            assert doc["corpus"] == spec
+        else:
+            assert doc["input"] == spec
+    res = _run(["coverage", "-t", "ax-4.0", "--domain", "law", "-f", "json"])
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 0 and doc["corpus"] == "samples" and doc["domain"] == "law"
+    assert doc["rows"][0]["text_syllables"] > 0
+
+
+def test_read_corpus_units(mirror):
+    from tokcost.corpora import requests_file
+    from tokcost.corpora.requests import load_requests
+    from tokcost.diagnostics import read_corpus
+
+    reqs = load_requests(requests_file())
+    c = read_corpus("requests")
+    assert len(c) == sum(len(r.ko) for r in reqs) and c.en is not None
+    assert c.ko[0] == reqs[0].ko[0].content
+    law = read_corpus("samples", domain="law")
+    assert read_corpus("samples/law").ko == law.ko and law.domain == "law" and len(law) == 110
+    assert len(read_corpus("samples")) == 1100

@@ -1,4 +1,5 @@
-"""``tokcost inspect | coverage | normalization | breakdown | explain``: Korean diagnostics.
+"""``tokcost inspect | coverage | normalization | breakdown | explain | fertility``: Korean
+diagnostics.
 
 Thin wrappers over :mod:`tokcost.diagnostics`; see docs/diagnostics.md.
 """
@@ -28,6 +29,7 @@ SCHEMA_COVERAGE = "tokcost/coverage/1"
 SCHEMA_NORMALIZATION = "tokcost/normalization/1"
 SCHEMA_BREAKDOWN = "tokcost/breakdown/1"
 SCHEMA_EXPLAIN = "tokcost/explain/1"
+SCHEMA_FERTILITY = "tokcost/fertility/1"
 _FREE = ("eojeol", "split", "split_against")
 
 
@@ -42,6 +44,11 @@ FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="table, json, csv or
 TextArg = Annotated[str | None, typer.Argument(help="Text to analyse; '-' reads stdin.")]
 FileOpt = Annotated[
     Path | None, typer.Option("--file", help="Analyse a whole UTF-8 text file ('-' = stdin).")
+]
+_CORPUS_HELP = ("Shipped name (samples, samples/DOMAIN, requests), a .jsonl/.csv/.tsv pair file, "
+                "KO_FILE,EN_FILE, a FLORES directory, or a text file (one unit per line).")
+DiagDomainOpt = Annotated[
+    str | None, typer.Option("--domain", help="Only the pairs of this domain (e.g. law).")
 ]
 
 
@@ -181,9 +188,10 @@ def register(app: typer.Typer) -> None:
         tokenizer: TokOpt = None,
         corpus: Annotated[
             str | None,
-            typer.Option("--corpus", help="A UTF-8 text file: adds coverage weighted by how often "
-                         "each syllable occurs in it (corpus names: later)."),
+            typer.Option("--corpus", "-c", help="Adds coverage weighted by how often each "
+                         "syllable occurs in this corpus's Korean. " + _CORPUS_HELP),
         ] = None,
+        domain: DiagDomainOpt = None,
         top: Annotated[int, typer.Option("--top", help="Frequent multi-token syllables to list "
                                          "(json).")] = 10,
         fmt: FmtOpt = Fmt.table,
@@ -198,7 +206,9 @@ def register(app: typer.Typer) -> None:
         from tokcost.diagnostics.sources import read_corpus_text
         from tokcost.render import rich_table
 
-        label, body = read_corpus_text(corpus) if corpus else ("", None)
+        if domain is not None and corpus is None:
+            corpus = "samples"
+        label, body = read_corpus_text(corpus, domain=domain) if corpus else ("", None)
         toks = _load(tokenizer, download, trust_remote_code)
         rows = [hangul_coverage(t, body, source=label, top=top).as_dict() for t in toks]
         cols = [("tokenizer", "tokenizer"), ("single_token_share", "1-tok all"),
@@ -207,7 +217,7 @@ def register(app: typer.Typer) -> None:
         if body is not None:
             cols += [("text_single_token_share", "1-tok text"),
                      ("text_mean_tokens_per_syllable", "tok/syl text")]
-        meta = {"corpus": label or None}
+        meta = {"corpus": label or None, "domain": domain}
         if _emit(fmt.value, SCHEMA_COVERAGE, rows, cols, output, force, toks=toks, **meta):
             return
         _show([rich_table(_labelled(rows, toks), cols, title="Hangul syllables encoded as one "
@@ -281,6 +291,12 @@ def register(app: typer.Typer) -> None:
             typer.Option("--file", help="A UTF-8 text file; each non-empty line is tokenized on "
                          "its own ('-' = stdin)."),
         ] = None,
+        corpus: Annotated[
+            str | None,
+            typer.Option("--corpus", "-c", help="Explain a corpus's Korean units (each tokenized "
+                         "on its own) instead of TEXT/--file. " + _CORPUS_HELP),
+        ] = None,
+        domain: DiagDomainOpt = None,
         tokenizer: Annotated[
             list[str] | None,
             typer.Option("--tokenizer", "-t", help="Tokenizer to explain (catalog id or spec). "
@@ -314,8 +330,16 @@ def register(app: typer.Typer) -> None:
 
         if not tokenizer:
             raise TokcostError("explain needs a tokenizer", hint="add -t ID, e.g. -t ax-4.0")
-        label, body = _one_text(text, file)
-        texts = nonempty_lines(body) if file is not None else [body]
+        if corpus is not None or domain is not None:
+            if text is not None or file is not None:
+                raise TokcostError("give either TEXT, --file or --corpus, not several")
+            from tokcost.diagnostics.sources import read_corpus
+
+            src = read_corpus(corpus or "samples", domain=domain)
+            label, texts = src.label, list(src.ko)
+        else:
+            label, body = _one_text(text, file)
+            texts = nonempty_lines(body) if file is not None else [body]
         toks = _load(tokenizer, download, trust_remote_code)
         base = (load_tokenizer(against, download=download, trust_remote_code=trust_remote_code)
                 if against else None)
@@ -349,6 +373,75 @@ def register(app: typer.Typer) -> None:
                 out.append(rich_table(_escaped(c["top_losses"], _FREE), save_cols,
                                       title=f"{c['tokenizer']} vs {c['against']}: dearer on"))
         _show(out, output, force)
+
+    @app.command()
+    def fertility(
+        tokenizer: TokOpt = None,
+        corpus: Annotated[
+            str, typer.Option("--corpus", "-c", help=_CORPUS_HELP + " Default: samples.")
+        ] = "samples",
+        domain: DiagDomainOpt = None,
+        no_morphemes: Annotated[
+            bool,
+            typer.Option("--no-morphemes", help="Word figures only: do not need the morph extra."),
+        ] = False,
+        fmt: FmtOpt = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
+        download: DownloadOpt = False,
+        trust_remote_code: TrustOpt = False,
+    ) -> None:
+        """Tokens per morpheme (Korean, Kiwi analyser: pip install "tokcost[morph]"), tokens per
+        word and the proportion of continued words (Rust et al. 2021) for Korean eojeol and
+        English words."""
+        from tokcost.diagnostics import morphemes as morph
+        from tokcost.diagnostics.fertility import fertility_rows
+        from tokcost.diagnostics.sources import read_corpus
+        from tokcost.errors import TokcostError
+        from tokcost.render import rich_table
+
+        if not no_morphemes:
+            try:
+                morph.analyser_name()
+            except morph.MorphAnalyserMissing as err:
+                raise TokcostError(err.message, hint=f"{morph.INSTALL_HINT}, or pass "
+                                   "--no-morphemes for the word figures only") from None
+        src = read_corpus(corpus, domain=domain)
+        toks = _load(tokenizer, download, trust_remote_code)
+        rows = [r.as_dict() for r in fertility_rows(toks, src.ko, src.en, corpus=src.label,
+                                                    domain=src.domain,
+                                                    morphemes=not no_morphemes)]
+        cols = [("tokenizer", "tokenizer"), ("ko_fertility", "tok/eojeol"),
+                ("ko_continued_share", "PCW ko"), ("tokens_per_morpheme", "tok/morpheme")]
+        if no_morphemes:
+            cols.pop()
+        if not src.monolingual:
+            cols += [("en_fertility", "tok/word en"), ("en_continued_share", "PCW en")]
+        first = rows[0] if rows else {}
+        meta = {"corpus": src.label, "domain": src.domain, "units": len(src),
+                "ko_words": first.get("ko_words"), "en_words": first.get("en_words"),
+                "morphemes": first.get("morphemes"), "morph_analyser": first.get("morph_analyser")}
+        if fmt.value == "csv":
+            cols_csv = [(k, k) for k in first] if first else cols
+            write_output(_csv(rows, cols_csv), output, force)
+            return
+        where = src.label + (f" (domain {src.domain})" if src.domain else "")
+        title = f"Fertility on {where}"
+        if _emit(fmt.value, SCHEMA_FERTILITY, rows, cols, output, force, title=title, toks=toks,
+                 **meta):
+            return
+        facts = ("PCW: proportion of continued words, split into ≥ 2 tokens on their own. "
+                 f"{len(src):,} units, {first.get('ko_words') or 0:,} Korean eojeol"
+                 + (f", {first['en_words']:,} English words" if first.get("en_words") else "")
+                 + (f", {first['morphemes']:,} morphemes by {first['morph_analyser']}"
+                    if first.get("morphemes") else ""))
+        _show([rich_table(_labelled(rows, toks), cols, title=title), facts], output, force)
+
+
+def _csv(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> str:
+    from tokcost.render import to_csv
+
+    return to_csv(rows, [k for k, _ in cols])
 
 
 def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:

@@ -1,5 +1,6 @@
-"""Korean diagnostics: token boundaries, Hangul coverage, normalisation, script breakdown and the
-eojeol that cost the most. Every function returns plain dataclasses or dicts (``as_dict``) so that
+"""Korean diagnostics: token boundaries, Hangul coverage, normalisation, script breakdown, the
+eojeol that cost the most, and fertility per word and per morpheme (``summary`` gives one row per
+tokenizer for reports). Every function returns plain dataclasses or dicts (``as_dict``) so that
 JSON, Markdown and HTML reports can include them. See docs/diagnostics.md.
 """
 
@@ -23,33 +24,50 @@ from tokcost.diagnostics.explain import (
     eojeol_profile,
     explain,
 )
+from tokcost.diagnostics.fertility import (
+    FertilityRow,
+    WordStats,
+    fertility_rows,
+    isolated_token_counts,
+    word_stats,
+)
 from tokcost.diagnostics.normalization import NormalizationRow, normalization_audit
+from tokcost.diagnostics.overview import summary
+from tokcost.diagnostics.sources import CorpusText, read_corpus
 
 __all__ = [
     "CLASSES",
     "Alignment",
     "Breakdown",
     "Comparison",
+    "CorpusText",
     "Coverage",
     "EojeolProfile",
+    "FertilityRow",
     "Inspection",
     "NormalizationRow",
     "TextCoverage",
     "TokenGroup",
     "TokenSpan",
+    "WordStats",
     "align",
     "code_spans",
     "compare_profiles",
     "eojeol_profile",
     "explain",
+    "fertility_rows",
     "group_tokens",
     "hangul_coverage",
     "hangul_syllables",
     "inspect_text",
+    "isolated_token_counts",
     "ksx1001_syllables",
     "normalization_audit",
+    "read_corpus",
     "render_plain",
     "render_rich",
     "script_breakdown",
+    "summary",
     "syllable_token_counts",
+    "word_stats",
 ]
