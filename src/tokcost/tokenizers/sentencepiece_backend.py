@@ -16,6 +16,7 @@ class SentencePieceTokenizer(Tokenizer):
         import sentencepiece as spm
 
         self._sp = spm.SentencePieceProcessor(model_file=str(resolution.path))
+        self._special: frozenset[int] | None = None
 
     @property
     def vocab_size(self) -> int:
@@ -36,8 +37,10 @@ class SentencePieceTokenizer(Tokenizer):
         return int(self._sp.unk_id())
 
     def special_ids(self) -> frozenset[int]:
-        sp = self._sp
-        return frozenset(i for i in range(sp.get_piece_size()) if sp.is_control(i))
+        if self._special is None:  # a scan of the whole vocabulary: once
+            sp = self._sp
+            self._special = frozenset(i for i in range(sp.get_piece_size()) if sp.is_control(i))
+        return self._special
 
     def token_bytes(self, token_id: int) -> bytes | None:
         sp = self._sp
