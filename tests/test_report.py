@@ -129,6 +129,21 @@ def test_every_number_in_the_html_tables_is_in_results_json(report_dir: Path, do
         assert cells[7] == money(usd[m]["en_cost_per_batch"], "USD")
 
 
+def test_diagnostics_table_equals_results_json(report_dir: Path, doc: dict) -> None:
+    p = _parse((report_dir / "report.html").read_text("utf-8"))
+    diag = {r["tokenizer"]: r for r in doc["diagnostics"]}
+    assert set(diag) == set(TOKENIZERS)
+    rows = p.tables["diagnostics-table"][1:]
+    assert len(rows) == len(diag)
+    for cells in rows:
+        r = diag[cells[0]]
+        assert cells[1] == f"{r['hangul_single_token_share'] * 100:.1f} %"
+        assert cells[3] == f"{r['mean_tokens_per_syllable']:,.3f}"
+        assert cells[4] == f"{r['ko_continued_share'] * 100:.1f} %"
+    # the Korean-trained tokenizers need fewer tokens per eojeol than o200k_base
+    assert diag["ax-4.0"]["ko_fertility"] < diag["o200k_base"]["ko_fertility"]
+
+
 def test_report_numbers_recomputed(doc: dict, mirror: Path, tmp_path: Path, monkeypatch) -> None:
     """Counts from the tokenizer library itself (tiktoken's own loader); costs from the table."""
     import hashlib
