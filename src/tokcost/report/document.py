@@ -143,7 +143,7 @@ def summary_sentences(doc: dict[str, Any]) -> list[str]:
                if s.get("claim_347_loose_reached_by") else ""))
     if s.get("models_not_costed"):
         out.append(f"Not costed (tokenizer not public, not on this machine, or no price): "
-                   f"{len(s['models_not_costed'])} models, listed in the cost table.")
+                   f"{len(s['models_not_costed'])} models, listed under the cost table.")
     return out
 
 
