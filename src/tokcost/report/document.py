@@ -131,6 +131,10 @@ def summary_sentences(doc: dict[str, Any]) -> list[str]:
         out.append(f"The {s['korean_trained_tokenizers']} Korean-trained tokenizers take "
                    f"{s['korean_trained_ratio_min']:.2f}–{s['korean_trained_ratio_max']:.2f}× the "
                    f"English tokens.")
+    elif s.get("english_centric_tokenizers"):
+        out.append("No Korean-trained tokenizer is on this machine, so the report cannot compare them: "
+                   "`tokcost tokenizers pull exaone-4.0` (or ax-4.0, kanana, …) fetches one, or "
+                   "point TOKCOST_TOKENIZERS_DIR at a mirror.")
     if "claim_347_holds" in s:
         verdict = "holds" if s["claim_347_holds"] else "does not hold"
         out.append(
