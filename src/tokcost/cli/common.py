@@ -91,7 +91,8 @@ CorpusOpt = Annotated[
     typer.Option(
         "--corpus", "-c",
         help="Shipped name (samples, samples/DOMAIN), a .jsonl/.csv/.tsv pair file, "
-        "KO_FILE,EN_FILE, a FLORES directory, mono:FILE, or - for stdin. Repeatable.",
+        "KO_FILE,EN_FILE, a FLORES directory, mono:FILE, or - for stdin; a quoted glob "
+        "('logs/**/*.jsonl', 'mono:logs/*.txt') reads many files as one corpus. Repeatable.",
     ),
 ]
 DomainOpt = Annotated[str | None, typer.Option("--domain", help="Only pairs of this domain.")]
