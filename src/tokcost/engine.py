@@ -1,20 +1,31 @@
 """Counting engine: one code path that turns a chunk of texts into per-text counts.
 
 ``count_chunk`` is what every engine runs — in this process, in a local process pool, or on a
-distributed engine's workers — so that results are identical whichever runs it.
+distributed engine's workers (``tokcost.scale``) — so that results are identical whichever runs
+it. Workers open tokenizers once per process with ``worker_tokenizers`` from the client's
+``Resolution`` (path + sha256), verified on the worker, never downloaded there.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import threading
+import weakref
+from array import array
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
+from tokcost.errors import TokcostError, TokenizerUnavailable
 from tokcost.metrics.fallback import count_partial, count_unk
 from tokcost.resolve import Resolution
 from tokcost.tokenizers import Tokenizer, open_resolution
 
 CHUNK_PAIRS = 2000
+LOCAL = "local"
+
+Chunk = tuple[list[str], list[str] | None]
 
 
 @dataclass
@@ -26,8 +37,119 @@ class TextCounts:
     unk: list[int]
 
 
+ChunkResult = dict[str, tuple[TextCounts, TextCounts | None]]
+
+
+_TABLES: weakref.WeakKeyDictionary[Tokenizer, Any] = weakref.WeakKeyDictionary()
+
+
+def _table(tok: Tokenizer):
+    """``partial_table()`` as a numpy uint8 array (1 = byte-fallback token), built once per
+    process. Building it walks the whole vocabulary (~0.7 s for o200k_base, paid again by every
+    worker process), so it is also kept on disk beside the result cache, keyed by the tokenizer
+    file's sha256 and checked by its own digest."""
+    table = _TABLES.get(tok)
+    if table is None:
+        import numpy as np
+
+        raw = _stored_table(tok)
+        if raw is None:
+            raw = bytes(tok.partial_table())
+            _store_table(tok, raw)
+        else:
+            tok._partial = bytearray(raw)  # what partial_table() would have computed
+        table = np.frombuffer(raw, dtype=np.uint8)
+        _TABLES[tok] = table
+    return table
+
+
+def _table_path(tok: Tokenizer):
+    from tokcost._version import __version__
+    from tokcost.paths import cache_dir
+
+    name = f"{tok.sha256}-{tok.id}-{type(tok).__name__}-{tok.vocab_size}-{__version__}.bin"
+    return cache_dir() / "partial" / name.replace("/", "_")
+
+
+def _stored_table(tok: Tokenizer) -> bytes | None:
+    import hashlib
+
+    try:
+        data = _table_path(tok).read_bytes()
+    except (OSError, ValueError):
+        return None
+    digest, raw = data[:32], data[32:]
+    if len(raw) != tok.vocab_size or hashlib.sha256(raw).digest() != digest:
+        return None
+    return raw
+
+
+def _store_table(tok: Tokenizer, raw: bytes) -> None:
+    import contextlib
+    import hashlib
+
+    from tokcost.paths import atomic_write_bytes
+
+    with contextlib.suppress(OSError, ValueError):  # a read-only cache only costs time
+        atomic_write_bytes(_table_path(tok), hashlib.sha256(raw).digest() + raw)
+
+
+def _ids(tok: Tokenizer, texts: Sequence[str], special: bool) -> Iterable[list[int]]:
+    """Token ids per text. A backend without a native batch encoder is called text by text and
+    each list is dropped once consumed (holding a chunk of lists costs ~25 % on tiktoken)."""
+    if type(tok).encode_batch is Tokenizer.encode_batch:
+        encode = tok.encode
+        return (encode(t, add_special_tokens=special) for t in texts)
+    return tok.encode_batch(texts, add_special_tokens=special)
+
+
 def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -> TextCounts:
-    """Token, byte-fallback and UNK counts of each text (each tokenized on its own)."""
+    """Token, byte-fallback and UNK counts of each text (each tokenized on its own).
+
+    Same numbers as ``count_partial``/``count_unk`` per text; the ids of the chunk are packed into
+    one array and looked up in a flag table at once, which keeps the cost over a plain encode loop
+    to a few percent."""
+    import numpy as np
+
+    flat = array("I")
+    lens: list[int] = []
+    push, extend = lens.append, flat.extend
+    for ids in _ids(tok, texts, add_special_tokens):
+        push(len(ids))
+        extend(ids)
+    if not lens:
+        return TextCounts([], [], [])
+    ids_np = np.frombuffer(flat, dtype=np.uint32) if len(flat) else np.zeros(0, np.uint32)
+    table = _table(tok)
+    try:
+        marks = np.take(table, ids_np)
+    except IndexError:  # an id past the table (e.g. an added token): not byte fallback
+        table = np.concatenate([table, np.zeros(int(ids_np.max()) + 1 - table.shape[0], np.uint8)])
+        marks = np.take(table, ids_np)
+    n = len(lens)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(np.asarray(lens[:-1], dtype=np.int64), out=starts[1:])
+    empty = [i for i, m in enumerate(lens) if not m]
+
+    def per_text(mask) -> list[int]:
+        if empty and empty[-1] == n - 1:  # a trailing 0 keeps an empty last text's start in range
+            mask = np.append(mask, 0)
+        if not mask.size:
+            return [0] * n
+        sums = np.add.reduceat(mask, starts, dtype=np.int64)
+        if empty:
+            sums[empty] = 0  # reduceat gives the element at the index for an empty segment
+        return sums.tolist()
+
+    partial = per_text(marks)
+    unk_id = tok.unk_id()
+    unk = [0] * n if unk_id is None else per_text(ids_np == unk_id)
+    return TextCounts(lens, partial, unk)
+
+
+def count_full_reference(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool
+                         ) -> TextCounts:
+    """The plain per-text definition ``count_full`` must agree with (used by the tests)."""
     ids_list = tok.encode_batch(texts, add_special_tokens=add_special_tokens)
     table = tok.partial_table()
     unk = tok.unk_id()
@@ -38,44 +160,178 @@ def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -
     )
 
 
+def count_chunk(tokenizers: Sequence[Tokenizer], ko: list[str], en: list[str] | None,
+                add_special_tokens: bool) -> ChunkResult:
+    """The counts of one chunk on every tokenizer: the unit of work of every engine."""
+    return {t.id: (count_full(t, ko, add_special_tokens),
+                   count_full(t, en, add_special_tokens) if en else None)
+            for t in tokenizers}
+
+
 # ---------------------------------------------------------------- worker processes
-_WORKER_TOKS: dict[str, Tokenizer] = {}
+_WORKER_TOKS: dict[tuple[str, str], Tokenizer] = {}
+_WORKER_LOCK = threading.Lock()
+
+
+def portable(resolutions: Sequence[Resolution]) -> list[Resolution]:
+    """Resolutions as shipped to workers (without the candidates the client tried)."""
+    return [replace(r, tried=()) for r in resolutions]
+
+
+def _reachable(res: Resolution, where: str) -> Resolution:
+    """The client's resolution if its file is here with the same sha256; else this machine's own
+    offline resolution of the same entry when it has the same sha256; else one clear error."""
+    from tokcost.hashing import sha256_file
+
+    if res.path.is_file():
+        digest = sha256_file(res.path)
+        if digest == res.sha256:
+            return res
+        problem = f"has sha256 {digest[:12]}…, the client resolved {res.sha256[:12]}…"
+    else:
+        problem = "is not reachable"
+    from tokcost.resolve import resolve
+
+    try:
+        local = resolve(res.entry)  # mirror dirs / caches on this machine; never a download
+    except TokcostError:
+        local = None
+    if local is not None and local.sha256 == res.sha256:
+        return replace(local, entry=res.entry, proxy_of=res.proxy_of, tried=())
+    raise TokenizerUnavailable(
+        f"{res.entry.id}: tokenizer file {res.path} {problem} on {where}",
+        hint="mount the same mirror or cache directory on every worker, or set "
+        "TOKCOST_TOKENIZERS_DIR there to a mirror holding the same file",
+    )
+
+
+def worker_tokenizers(resolutions: Sequence[Resolution], trust_remote_code: bool = False,
+                      where: str = "this worker") -> list[Tokenizer]:
+    """The tokenizers a worker counts with, opened once per process and reused by every chunk."""
+    out = []
+    with _WORKER_LOCK:
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"
+        for res in resolutions:
+            key = (res.entry.id, res.sha256)
+            tok = _WORKER_TOKS.get(key)
+            if tok is None:
+                tok = open_resolution(_reachable(res, where), trust_remote_code=trust_remote_code)
+                _table(tok)
+                _WORKER_TOKS[key] = tok
+            out.append(tok)
+    return out
+
+
+_POOL: tuple[list[Resolution], bool] | None = None
 
 
 def _init_worker(resolutions: Sequence[Resolution], trust_remote_code: bool) -> None:
-    os.environ["TOKENIZERS_PARALLELISM"] = "false"
-    for res in resolutions:
-        _WORKER_TOKS[res.entry.id] = open_resolution(res, trust_remote_code=trust_remote_code)
-        _WORKER_TOKS[res.entry.id].partial_table()
+    global _POOL
+    _POOL = (list(resolutions), trust_remote_code)
+    worker_tokenizers(resolutions, trust_remote_code, f"local worker process {os.getpid()}")
 
 
-def _work(
-    args: tuple[list[str], list[str] | None, bool],
-) -> dict[str, tuple[TextCounts, TextCounts | None]]:
+def _work(args: tuple[list[str], list[str] | None, bool]) -> ChunkResult:
+    assert _POOL is not None
     ko, en, special = args
-    out = {}
-    for tid, tok in _WORKER_TOKS.items():
-        out[tid] = (count_full(tok, ko, special), count_full(tok, en, special) if en else None)
-    return out
+    return count_chunk(worker_tokenizers(*_POOL), ko, en, special)
+
+
+def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> Iterator[ChunkResult]:
+    """Submit chunks with at most ``in_flight`` pending and yield their results in input order:
+    memory stays flat however large the input."""
+    window: deque = deque()
+    for i, chunk in enumerate(chunks):
+        window.append(submit(i, chunk))
+        if len(window) >= in_flight:
+            yield result(window.popleft())
+    while window:
+        yield result(window.popleft())
+
+
+# ---------------------------------------------------------------- --workers auto
+# What runs fastest per backend on a 2-core machine (benchmarks/bench.py, docs/performance.md).
+# Encoding alone, tokenizer loaded, vs one thread: tiktoken's own thread pool
+# (encode_ordinary_batch) 0.35x, two processes 1.7x; HF tokenizers' Rust-parallel encode_batch
+# 1.81x, two processes 1.94x; SentencePiece's num_threads=2 1.83x, two processes 1.71x. End to
+# end (`tokcost measure`, 100 MB) two processes beat one process using the library's own threads
+# for every backend (SentencePiece 6.7 s vs 7.6 s), because the pool also spreads tokcost's own
+# per-chunk work. So: processes everywhere.
+AUTO_STRATEGY: dict[str, str] = {
+    "tiktoken": "processes", "hf": "processes", "sentencepiece": "processes",
+    "tekken": "processes", "transformers": "processes",
+}
+# Starting a pool costs ~1–3 s (a fresh interpreter per worker loading every tokenizer), so
+# ``auto`` counts in this process below this much text × tokenizers.
+AUTO_MIN_BYTES = 24 * 1024 * 1024
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def corpus_bytes(corpus: object) -> int | None:
+    """Size on disk of a corpus's files (None when unknown, e.g. standard input)."""
+    files = getattr(corpus, "files", None) or []
+    try:
+        return sum(f.stat().st_size for f in files) or None
+    except OSError:
+        return None
+
+
+def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine: str = LOCAL
+                 ) -> int:
+    """``--workers auto``: every core for a distributed engine; locally, a process pool of every
+    core when the backends prefer processes and the input is large enough to pay for the pool's
+    start-up, else 1 (in this process)."""
+    cpus = cpu_count()
+    if engine != LOCAL:
+        return cpus
+    if cpus <= 1 or nbytes is None or nbytes * max(1, len(tokenizers)) < AUTO_MIN_BYTES:
+        return 1
+    if all(AUTO_STRATEGY.get(t.backend, "processes") != "processes" for t in tokenizers):
+        return 1
+    return cpus
 
 
 def count_chunks(
     tokenizers: Sequence[Tokenizer],
-    chunks: Iterator[tuple[list[str], list[str] | None]],
+    chunks: Iterator[Chunk],
     *,
     add_special_tokens: bool,
-    workers: int = 1,
+    workers: int | str = 1,
     trust_remote_code: bool = False,
-) -> Iterator[dict[str, tuple[TextCounts, TextCounts | None]]]:
-    """Counts per chunk, in input order. ``workers > 1`` uses a local process pool whose
-    workers load each tokenizer once."""
+    engine: str = LOCAL,
+    cluster: str | None = None,
+) -> Iterator[ChunkResult]:
+    """Counts per chunk, in input order.
+
+    ``engine="local"``: in this process, or with ``workers > 1`` a local process pool whose
+    workers load each tokenizer once. Any other engine (``tokcost.scale.ENGINES``, e.g. ``dask``)
+    runs the same ``count_chunk`` on its workers, on ``cluster`` (an address) or on a cluster it
+    starts on this machine with ``workers`` processes. ``workers="auto"``: see ``auto_workers``
+    (input size unknown here, so locally 1)."""
+    if workers == "auto":
+        workers = auto_workers(tokenizers, None, engine=engine)
+    assert isinstance(workers, int)
+    if engine != LOCAL:
+        from tokcost.scale import get_engine
+
+        yield from get_engine(engine).count_chunks(
+            portable([t.resolution for t in tokenizers]), chunks,
+            add_special_tokens=add_special_tokens, workers=workers, cluster=cluster,
+            trust_remote_code=trust_remote_code,
+        )
+        return
+    if cluster is not None:
+        raise TokcostError("--cluster needs a distributed engine",
+                           hint="add --engine dask, or drop --cluster")
     if workers <= 1:
         for ko, en in chunks:
-            yield {
-                t.id: (count_full(t, ko, add_special_tokens),
-                       count_full(t, en, add_special_tokens) if en else None)
-                for t in tokenizers
-            }
+            yield count_chunk(tokenizers, ko, en, add_special_tokens)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -83,15 +339,10 @@ def count_chunks(
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker,
-        initargs=([t.resolution for t in tokenizers], trust_remote_code),
+        initargs=(portable([t.resolution for t in tokenizers]), trust_remote_code),
     ) as pool:
-        # A bounded window of chunks in flight: memory stays flat however large the input.
-        from collections import deque
+        yield from ordered_window(
+            lambda _i, c: pool.submit(_work, (c[0], c[1], add_special_tokens)),
+            chunks, 2 * workers, lambda f: f.result(),
+        )
 
-        window: deque = deque()
-        for ko, en in chunks:
-            window.append(pool.submit(_work, (ko, en, add_special_tokens)))
-            if len(window) >= 2 * workers:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()

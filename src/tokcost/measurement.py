@@ -8,16 +8,23 @@
 from __future__ import annotations
 
 import unicodedata
-from array import array
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tokcost._version import __version__
 from tokcost.corpora import Corpus, ReadOptions, open_corpus
-from tokcost.engine import CHUNK_PAIRS, count_chunks
-from tokcost.metrics import bootstrap, ratio
-from tokcost.metrics.compression import per, words
+from tokcost.engine import (
+    CHUNK_PAIRS,
+    LOCAL,
+    TextCounts,
+    auto_workers,
+    corpus_bytes,
+    count_chunks,
+)
+from tokcost.metrics import bootstrap
+from tokcost.metrics.compression import per
 from tokcost.tokenizers import Tokenizer
 
 SCHEMA = "tokcost/measure/1"
@@ -31,6 +38,10 @@ class Settings:
     seed: int = bootstrap.DEFAULT_SEED
     confidence: float = 0.95
     by_domain: bool = False
+    # How to count, not what: every engine gives identical results, so these two are in neither
+    # key() nor the signature. engine: local | dask (tokcost.scale); cluster: its address.
+    engine: str = "local"
+    cluster: str | None = None
 
     def key(self) -> dict[str, Any]:
         return {"special": self.add_special_tokens, "resamples": self.resamples,
@@ -38,25 +49,28 @@ class Settings:
 
 
 @dataclass
-class _Side:
-    tokens: array = field(default_factory=lambda: array("I"))
-    partial: int = 0
-    unk: int = 0
+class _Hist:
+    """What one tokenizer saw on one domain, in memory that does not grow with the corpus: a
+    histogram of per-pair token counts — (ko, en) for pairs, ko alone for monolingual input —
+    and the byte-fallback and UNK totals per side. Its size is the number of distinct counts,
+    which stops growing long before the corpus does. Every per-sentence figure (quantiles,
+    ratio distribution, the paired bootstrap) is exact from it."""
 
+    cells: Counter = field(default_factory=Counter)
+    partial: list[int] = field(default_factory=lambda: [0, 0])
+    unk: list[int] = field(default_factory=lambda: [0, 0])
 
-@dataclass
-class _Acc:
-    """Per-pair counts for one tokenizer over one corpus."""
-
-    ko: _Side = field(default_factory=_Side)
-    en: _Side = field(default_factory=_Side)
+    def add(self, other: _Hist) -> None:
+        self.cells.update(other.cells)
+        for i in (0, 1):
+            self.partial[i] += other.partial[i]
+            self.unk[i] += other.unk[i]
 
 
 @dataclass
 class _Shared:
-    """Tokenizer-independent facts per pair."""
+    """Tokenizer-independent facts: chars, bytes and words of each side, per domain."""
 
-    domains: list[str | None] = field(default_factory=list)
     ko_chars: int = 0
     en_chars: int = 0
     ko_bytes: int = 0
@@ -110,47 +124,159 @@ def signature_string(sig: dict[str, Any]) -> str:
     )
 
 
-def _chunks(corpus: Corpus, shared: _Shared) -> Iterator[tuple[list[str], list[str] | None]]:
-    ko: list[str] = []
-    en: list[str] = []
-    mono = corpus.monolingual
-    for pair in corpus.pairs():
-        ko.append(pair.ko)
-        shared.domains.append(pair.domain)
-        kc, kb, kw = len(pair.ko), len(pair.ko.encode("utf-8")), words(pair.ko)
+# ASCII whitespace as str.split() sees it (\t \n \v \f \r \x1c-\x1f and space) becomes b" ",
+# every other byte b"x": the words of an ASCII text are the b" x" boundaries (plus a first one).
+_WS_ASCII = bytes(0x20 if chr(i).isspace() else 0x78 for i in range(128)) + b"x" * 128
+
+
+def _facts(texts: list[str]) -> tuple[int, int, int]:
+    """Characters, UTF-8 bytes and whitespace words of ``texts``, summed: joined with one space,
+    which is one byte and never joins or splits words, so a chunk costs a few C-level passes
+    (ASCII text, typically the English side, is word-counted without making a string per word)."""
+    if not texts:
+        return 0, 0, 0
+    joined = " ".join(texts)
+    sep = len(texts) - 1
+    if joined.isascii():
+        marks = joined.encode("ascii").translate(_WS_ASCII)
+        return len(joined) - sep, len(joined) - sep, marks.count(b" x") + (marks[:1] == b"x")
+    nbytes = len(joined.encode("utf-8", "surrogatepass")) - sep
+    return len(joined) - sep, nbytes, len(joined.split())
+
+
+def _account(shared: _Shared, ko: list[str], en: list[str], doms: list[str] | None) -> None:
+    """Add a chunk's characters, bytes and words to the totals (and per domain when asked)."""
+    groups: dict[str, tuple[list[str], list[str]]]
+    if doms is None:
+        groups = {"": (ko, en)}
+    else:
+        groups = {}
+        for j, dom in enumerate(doms):
+            g = groups.get(dom)
+            if g is None:
+                g = groups[dom] = ([], [])
+            g[0].append(ko[j])
+            if en:
+                g[1].append(en[j])
+    for dom, (k, e) in groups.items():
+        kc, kb, kw = _facts(k)
+        ec, eb, ew = _facts(e)
         shared.ko_chars += kc
         shared.ko_bytes += kb
         shared.ko_words += kw
-        d = shared.per_domain.setdefault(pair.domain or "-", [0] * 6)
-        d[0] += kc
-        d[2] += kb
-        d[4] += kw
+        shared.en_chars += ec
+        shared.en_bytes += eb
+        shared.en_words += ew
+        if doms is not None:
+            d = shared.per_domain.setdefault(dom, [0] * 6)
+            for i, v in enumerate((kc, ec, kb, eb, kw, ew)):
+                d[i] += v
+
+
+def _chunks(corpus: Corpus, shared: _Shared, pending: deque[list[str] | None], by_domain: bool
+            ) -> Iterator[tuple[list[str], list[str] | None]]:
+    """Chunks of texts for the engine; each chunk's domains (when asked for) go to ``pending`` in
+    the same order, where the consumer of the in-order results picks them up."""
+    ko: list[str] = []
+    en: list[str] = []
+    doms: list[str] = []
+    mono = corpus.monolingual
+    for pair in corpus.pairs():
+        ko.append(pair.ko)
         if not mono:
-            assert pair.en is not None
-            en.append(pair.en)
-            ec, eb, ew = len(pair.en), len(pair.en.encode("utf-8")), words(pair.en)
-            shared.en_chars += ec
-            shared.en_bytes += eb
-            shared.en_words += ew
-            d[1] += ec
-            d[3] += eb
-            d[5] += ew
+            en.append(pair.en or "")
+        if by_domain:
+            doms.append(pair.domain or "-")
         if len(ko) >= CHUNK_PAIRS:
+            _account(shared, ko, en, doms if by_domain else None)
+            pending.append(doms if by_domain else None)
             yield ko, (en if not mono else None)
-            ko, en = [], []
+            ko, en, doms = [], [], []
     if ko:
+        _account(shared, ko, en, doms if by_domain else None)
+        pending.append(doms if by_domain else None)
         yield ko, (en if not mono else None)
 
 
-def _row(tok: Tokenizer, corpus: Corpus, settings: Settings, acc: _Acc, idx: list[int] | None,
-         domain: str, facts: Sequence[int], partial: tuple[int, int], unk: tuple[int, int]
-         ) -> dict[str, Any]:
-    ko_all, en_all = acc.ko.tokens, acc.en.tokens
-    ko = list(ko_all) if idx is None else [ko_all[i] for i in idx]
-    en = (list(en_all) if idx is None else [en_all[i] for i in idx]) if len(en_all) else []
-    ko_chars, en_chars, ko_bytes, en_bytes, ko_words, en_words = facts
-    kt, et = sum(ko), sum(en)
+def _add_chunk(hists: dict[str, _Hist], doms: list[str] | None, ko: TextCounts,
+               en: TextCounts | None) -> None:
+    """Fold one chunk's per-text counts into the histograms (one per domain, or ``*``)."""
+    if doms is None:
+        h = hists.get("*")
+        if h is None:
+            h = hists["*"] = _Hist()
+        h.cells.update(ko.tokens if en is None else zip(ko.tokens, en.tokens, strict=True))
+        h.partial[0] += sum(ko.partial)
+        h.unk[0] += sum(ko.unk)
+        if en is not None:
+            h.partial[1] += sum(en.partial)
+            h.unk[1] += sum(en.unk)
+        return
+    for j, dom in enumerate(doms):
+        h = hists.get(dom)
+        if h is None:
+            h = hists[dom] = _Hist()
+        if en is None:
+            h.cells[ko.tokens[j]] += 1
+        else:
+            h.cells[(ko.tokens[j], en.tokens[j])] += 1
+            h.partial[1] += en.partial[j]
+            h.unk[1] += en.unk[j]
+        h.partial[0] += ko.partial[j]
+        h.unk[0] += ko.unk[j]
+
+
+def _quantile(values: Sequence[tuple[float, int]], n: int, q: float) -> float | None:
+    """``ratio.quantile`` (numpy's linear method) of the multiset given as sorted (value, count)."""
+    if n == 0:
+        return None
+    pos = (n - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, n - 1)
+    frac = pos - lo
+    v_lo = v_hi = None
+    seen = 0
+    for v, c in values:
+        seen += c
+        if v_lo is None and lo < seen:
+            v_lo = v
+        if hi < seen:
+            v_hi = v
+            break
+    assert v_lo is not None and v_hi is not None
+    return v_lo + (v_hi - v_lo) * frac
+
+
+def _summary(counts: Counter, qs: Sequence[tuple[str, float]]) -> dict[str, float | None]:
+    """Mean and quantiles of a multiset {value: count}; same numbers as ``ratio.summary``."""
+    values = sorted(counts.items())
+    n = sum(c for _, c in values)
+    out: dict[str, float | None] = {"mean": sum(v * c for v, c in values) / n if n else None}
+    for name, q in qs:
+        out[name] = _quantile(values, n, q)
+    return out
+
+
+_TOKEN_QS = (("median", 0.5), ("p90", 0.9))
+_RATIO_QS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
+
+
+def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
+         facts: Sequence[int]) -> dict[str, Any]:
     mono = corpus.monolingual
+    cells = hist.cells
+    ko_marg: Counter = Counter()
+    en_marg: Counter = Counter()
+    if mono:
+        ko_marg = cells
+    else:
+        for (k, e), c in cells.items():
+            ko_marg[k] += c
+            en_marg[e] += c
+    n = sum(ko_marg.values())
+    kt = sum(k * c for k, c in ko_marg.items())
+    et = sum(e * c for e, c in en_marg.items())
+    ko_chars, en_chars, ko_bytes, en_bytes, ko_words, en_words = facts
     entry = tok.resolution.entry
     sig = signature(tok, corpus, settings)
     row: dict[str, Any] = {
@@ -162,7 +288,7 @@ def _row(tok: Tokenizer, corpus: Corpus, settings: Settings, acc: _Acc, idx: lis
         "corpus": corpus.name,
         "domain": domain,
         "monolingual": mono,
-        "pairs": len(ko),
+        "pairs": n,
         "ko_tokens": kt,
         "en_tokens": None if mono else et,
         "ratio": None,
@@ -171,20 +297,23 @@ def _row(tok: Tokenizer, corpus: Corpus, settings: Settings, acc: _Acc, idx: lis
     }
     if not mono and et:
         row["ratio"] = kt / et
-        ci = bootstrap.ratio_ci(ko, en, resamples=settings.resamples, seed=settings.seed,
-                                confidence=settings.confidence)
+        ci = bootstrap.ratio_ci_hist(cells, resamples=settings.resamples, seed=settings.seed,
+                                     confidence=settings.confidence)
         if ci:
             row["ratio_ci_low"], row["ratio_ci_high"] = ci
-        rs = ratio.summary(ratio.per_sentence_ratios(ko, en))
-        row.update({f"ratio_sentence_{k}": v for k, v in rs.items()})
-    for side, toks, chars, nbytes, nwords, p, u in (
-        ("ko", ko, ko_chars, ko_bytes, ko_words, partial[0], unk[0]),
-        ("en", en, en_chars, en_bytes, en_words, partial[1], unk[1]),
-    ):
+        ratios: Counter = Counter()
+        for (k, e), c in cells.items():
+            if e:
+                ratios[k / e] += c
+        rs = _summary(ratios, _RATIO_QS)
+        row.update({f"ratio_sentence_{k}": rs[k] for k in ("mean", "median", "p10", "p90")})
+    for i, (side, marg, total, chars, nbytes, nwords) in enumerate((
+        ("ko", ko_marg, kt, ko_chars, ko_bytes, ko_words),
+        ("en", en_marg, et, en_chars, en_bytes, en_words),
+    )):
         if side == "en" and mono:
             continue
-        total = sum(toks)
-        s = ratio.summary([float(t) for t in toks])
+        s = _summary(marg, _TOKEN_QS)
         row.update({
             f"{side}_tokens_per_sentence_mean": s["mean"],
             f"{side}_tokens_per_sentence_median": s["median"],
@@ -195,8 +324,8 @@ def _row(tok: Tokenizer, corpus: Corpus, settings: Settings, acc: _Acc, idx: lis
             f"{side}_chars_per_token": per(chars, total),
             f"{side}_bytes_per_token": per(nbytes, total),
             f"{side}_fertility": per(total, nwords),
-            f"{side}_byte_fallback_rate": per(p, total),
-            f"{side}_unk_rate": per(u, total),
+            f"{side}_byte_fallback_rate": per(hist.partial[i], total),
+            f"{side}_unk_rate": per(hist.unk[i], total),
         })
     row["signature"] = sig
     row["signature_string"] = signature_string(sig)
@@ -204,58 +333,51 @@ def _row(tok: Tokenizer, corpus: Corpus, settings: Settings, acc: _Acc, idx: lis
 
 
 def _measure_one(
-    corpus: Corpus, toks: Sequence[Tokenizer], settings: Settings, workers: int,
+    corpus: Corpus, toks: Sequence[Any], settings: Settings, workers: int | str,
     progress: Callable[[int], None] | None,
 ) -> dict[str, list[dict[str, Any]]]:
     shared = _Shared()
-    accs = {t.id: _Acc() for t in toks}
-    dom_partial: dict[str, dict[str, list[int]]] = {t.id: {} for t in toks}
-    chunk_iter = _chunks(corpus, shared)
-    start = 0
+    hists: dict[str, dict[str, _Hist]] = {t.id: {} for t in toks}
+    pending: deque[list[str] | None] = deque()
+    chunk_iter = _chunks(corpus, shared, pending, settings.by_domain)
+    if workers == "auto":
+        workers = auto_workers(toks, corpus_bytes(corpus), engine=settings.engine)
+    if settings.engine == LOCAL and isinstance(workers, int) and workers <= 1:
+        toks = [t.open() if isinstance(t, _Unopened) else t for t in toks]
+    # else: worker processes open the tokenizers; this process never needs to.
     for result in count_chunks(toks, chunk_iter, add_special_tokens=settings.add_special_tokens,
-                               workers=workers):
+                               workers=workers, engine=settings.engine, cluster=settings.cluster):
+        doms = pending.popleft()
         n = 0
         for tid, (ko_c, en_c) in result.items():
-            acc = accs[tid]
-            acc.ko.tokens.extend(ko_c.tokens)
             n = len(ko_c.tokens)
-            dp = dom_partial[tid]
-            for j in range(n):
-                d = dp.setdefault(shared.domains[start + j] or "-", [0, 0, 0, 0])
-                d[0] += ko_c.partial[j]
-                d[2] += ko_c.unk[j]
-                if en_c is not None:
-                    d[1] += en_c.partial[j]
-                    d[3] += en_c.unk[j]
-            if en_c is not None:
-                acc.en.tokens.extend(en_c.tokens)
-        start += n
+            _add_chunk(hists[tid], doms, ko_c, en_c)
         if progress:
             progress(n)
     out: dict[str, list[dict[str, Any]]] = {}
-    domains = sorted(shared.per_domain)
+    facts = (shared.ko_chars, shared.en_chars, shared.ko_bytes, shared.en_bytes,
+             shared.ko_words, shared.en_words)
+    label = corpus.options.domain or "all"
     for tok in toks:
-        acc = accs[tok.id]
-        dp = dom_partial[tok.id]
-        tot = [sum(v[i] for v in dp.values()) for i in range(4)]
-        facts = (shared.ko_chars, shared.en_chars, shared.ko_bytes, shared.en_bytes,
-                 shared.ko_words, shared.en_words)
-        label = corpus.options.domain or "all"
-        rows = [_row(tok, corpus, settings, acc, None, label, facts, (tot[0], tot[1]),
-                     (tot[2], tot[3]))]
-        if settings.by_domain and len(domains) > 1:
-            for d in domains:
-                idx = [i for i, x in enumerate(shared.domains) if (x or "-") == d]
-                rows.append(_row(tok, corpus, settings, acc, idx, d, shared.per_domain[d],
-                                 (dp[d][0], dp[d][1]), (dp[d][2], dp[d][3])))
+        per_dom = hists[tok.id]
+        total = _Hist()
+        for h in per_dom.values():
+            total.add(h)
+        rows = [_row(tok, corpus, settings, total, label, facts)]
+        if settings.by_domain and len(shared.per_domain) > 1:
+            for d in sorted(shared.per_domain):
+                rows.append(_row(tok, corpus, settings, per_dom.get(d, _Hist()), d,
+                                 shared.per_domain[d]))
         out[tok.id] = rows
     return out
 
 
-def _nfc_inflation(corpus: Corpus, tok: Tokenizer) -> str | None:
+def _nfc_inflation(corpus: Corpus, tok: Any) -> str | None:
     st = corpus.stats
     if not st.non_nfc or corpus.options.normalize == "nfc":
         return None
+    if isinstance(tok, _Unopened):
+        tok = tok.open()
     sample = st.samples_non_nfc
     raw = sum(tok.count(sample))
     nfc = sum(tok.count([unicodedata.normalize("NFC", t) for t in sample]))
@@ -266,6 +388,49 @@ def _nfc_inflation(corpus: Corpus, tok: Tokenizer) -> str | None:
             f"take {grow:.0f}% more tokens than in NFC — re-run with --normalize nfc")
 
 
+class _Unopened:
+    """A tokenizer resolved (catalog id and file sha256: all the cache key needs) but opened only
+    when some result is not cached, so an unchanged re-run does not pay for loading it."""
+
+    def __init__(self, spec: str, resolution: Any, download: bool, trust_remote_code: bool
+                 ) -> None:
+        self.spec, self.resolution = spec, resolution
+        self.download, self.trust_remote_code = download, trust_remote_code
+        self._tok: Tokenizer | None = None
+
+    @property
+    def id(self) -> str:
+        return self.resolution.entry.id
+
+    @property
+    def sha256(self) -> str:
+        return self.resolution.sha256
+
+    @property
+    def backend(self) -> str:
+        return self.resolution.backend
+
+    def open(self) -> Tokenizer:
+        if self._tok is None:
+            from tokcost.tokenizers import load_tokenizer
+
+            self._tok = load_tokenizer(self.spec, download=self.download,
+                                       trust_remote_code=self.trust_remote_code)
+        return self._tok
+
+
+def _resolve_many(specs: Sequence[str] | None, download: bool, trust_remote_code: bool
+                  ) -> list[_Unopened]:
+    from tokcost.counting import available_tokenizer_ids, load_many
+    from tokcost.tokenizers import resolve_spec
+
+    ids = list(specs) if specs else available_tokenizer_ids()
+    if not ids:
+        load_many(ids)  # raises the one-line "no tokenizer is available offline"
+    return [_Unopened(s, resolve_spec(s, download=download), download, trust_remote_code)
+            for s in ids]
+
+
 def run_measure(
     corpora: Sequence[str | Corpus] | None = None,
     tokenizers: Sequence[str | Tokenizer] | None = None,
@@ -273,26 +438,34 @@ def run_measure(
     read_options: ReadOptions | None = None,
     settings: Settings | None = None,
     use_cache: bool = True,
-    workers: int = 1,
+    workers: int | str = 1,
     progress_factory: Callable[[str, str], Callable[[int], None] | None] | None = None,
     download: bool = False,
     trust_remote_code: bool = False,
+    engine: str | None = None,
+    cluster: str | None = None,
 ) -> MeasureResult:
     """Measure every tokenizer on every corpus. Results are cached on disk by tokenizer sha256,
-    corpus sha256, tool version and options."""
+    corpus sha256, tool version and options.
+
+    ``workers``: 1 (this process), N worker processes, or ``"auto"`` (what ``tokcost measure``
+    does by default: a process per CPU for large inputs). Worker processes are spawned, so a
+    script that passes N > 1 or ``"auto"`` must call this under ``if __name__ == "__main__":``."""
     from tokcost import cache
-    from tokcost.counting import load_many
 
     settings = settings or Settings()
-    toks = [t for t in tokenizers or [] if isinstance(t, Tokenizer)]
+    if engine is not None or cluster is not None:  # distributed counting: see docs/scale.md
+        settings = replace(settings, engine=engine or settings.engine,
+                           cluster=cluster or settings.cluster)
+    toks: list[Tokenizer | _Unopened] = [t for t in tokenizers or [] if isinstance(t, Tokenizer)]
     specs = [t for t in tokenizers or [] if isinstance(t, str)]
     if specs or not toks:
-        toks += load_many(specs or None, download=download, trust_remote_code=trust_remote_code)
+        toks += _resolve_many(specs or None, download, trust_remote_code)
     rows: list[dict[str, Any]] = []
     warnings: list[str] = []
     for spec in corpora or DEFAULT_CORPORA:
         corpus = spec if isinstance(spec, Corpus) else open_corpus(spec, read_options)
-        todo = []
+        todo: list[tuple[Tokenizer | _Unopened, str]] = []
         cached: dict[str, list[dict[str, Any]]] = {}
         for tok in toks:
             key = cache.measure_key(tok.sha256, tok.id, corpus.sha256(), corpus.options,

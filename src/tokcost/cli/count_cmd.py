@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +18,46 @@ from tokcost.cli.common import (
     print_table,
     write_output,
 )
+from tokcost.cli.measure_cmd import ClusterOpt, EngineOpt
 
 SCHEMA = "tokcost/count/1"
+CHUNK_TEXTS = 64  # whole files per chunk sent to a worker ...
+CHUNK_CHARS = 8 << 20  # ... or fewer when they are large
+
+
+def _sources(text: str | None, files: list[str]) -> list[tuple[str, Path | None, str | None]]:
+    """(label, file, inline text) per input, globs expanded in sorted order."""
+    from tokcost.corpora import glob_files, is_glob
+
+    out: list[tuple[str, Path | None, str | None]] = []
+    if text is not None:
+        out.append(("stdin", None, sys.stdin.read()) if text == "-" else ("text", None, text))
+    for f in files:
+        if f == "-":
+            out.append(("stdin", None, sys.stdin.read()))
+        elif is_glob(f):
+            out.extend((str(p), p, None) for p in glob_files(f))
+        else:
+            out.append((f, Path(f), None))
+    return out
+
+
+def _chunks(sources, sizes: list[tuple[int, int]]) -> Iterator[tuple[list[str], None]]:
+    """Whole texts in chunks; records each text's chars and bytes as it is read."""
+    from tokcost.corpora.base import read_text_file
+
+    batch: list[str] = []
+    chars = 0
+    for _label, path, inline in sources:
+        body = inline if inline is not None else read_text_file(path)
+        sizes.append((len(body), len(body.encode("utf-8"))))
+        batch.append(body)
+        chars += len(body)
+        if len(batch) >= CHUNK_TEXTS or chars >= CHUNK_CHARS:
+            yield batch, None
+            batch, chars = [], 0
+    if batch:
+        yield batch, None
 
 
 def register(app: typer.Typer) -> None:
@@ -26,32 +65,56 @@ def register(app: typer.Typer) -> None:
     def count(
         text: Annotated[str | None, typer.Argument(help="Text to count; '-' reads stdin.")] = None,
         files: Annotated[
-            list[Path] | None, typer.Option("--file", help="Count a whole file ('-' = stdin).")
+            list[str] | None,
+            typer.Option("--file", help="Count a whole file ('-' = stdin), or every file a quoted "
+                         "glob matches ('logs/**/*.txt'). Repeatable."),
         ] = None,
         tokenizer: TokOpt = None,
         fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+        total: Annotated[bool, typer.Option(
+            "--total", help="One row per tokenizer: the sum over all inputs.")] = False,
         add_special_tokens: SpecialOpt = False,
+        workers: Annotated[int, typer.Option(
+            help="Worker processes (1 = in this process; with --engine dask and no --cluster, "
+            "the local cluster's size, 1 = one per CPU).")] = 1,
+        engine: EngineOpt = "local",
+        cluster: ClusterOpt = None,
         download: DownloadOpt = False,
         trust_remote_code: TrustOpt = False,
     ) -> None:
         """Token counts per tokenizer for a text, files or stdin, with chars and bytes per token."""
-        from tokcost.corpora.base import read_text_file
-        from tokcost.counting import count_texts, load_many
+        from tokcost.counting import CountRow, load_many
+        from tokcost.engine import count_chunks
         from tokcost.errors import TokcostError
         from tokcost.render import rich_table, to_json
+        from tokcost.scale import check_engine
 
-        inputs: list[tuple[str, str]] = []
-        if text is not None:
-            inputs.append(("stdin", sys.stdin.read()) if text == "-" else ("text", text))
-        for f in files or []:
-            inputs.append(("stdin", sys.stdin.read()) if str(f) == "-" else (str(f), read_text_file(f)))
-        if not inputs:
+        check_engine(engine)
+        sources = _sources(text, files or [])
+        if not sources:
             if sys.stdin.isatty():
                 raise TokcostError("nothing to count", hint="give TEXT, --file PATH or pipe stdin")
-            inputs.append(("stdin", sys.stdin.read()))
+            sources.append(("stdin", None, sys.stdin.read()))
         toks = load_many(tokenizer, download=download, trust_remote_code=trust_remote_code)
-        rows = [r.as_dict() for r in count_texts(inputs, toks,
-                                                 add_special_tokens=add_special_tokens)]
+        sizes: list[tuple[int, int]] = []
+        counts: dict[str, list[int]] = {t.id: [] for t in toks}
+        for result in count_chunks(toks, _chunks(sources, sizes), add_special_tokens=add_special_tokens,
+                                   workers=workers, trust_remote_code=trust_remote_code,
+                                   engine=engine, cluster=cluster):
+            for tid, (c, _) in result.items():
+                counts[tid].extend(c.tokens)
+        labels = [label for label, _, _ in sources]
+        if total:
+            labels = [f"{len(sources)} inputs" if len(sources) > 1 else labels[0]]
+            sizes = [(sum(c for c, _ in sizes), sum(b for _, b in sizes))]
+            counts = {k: [sum(v)] for k, v in counts.items()}
+        rows = []
+        for tok in toks:
+            res = tok.resolution
+            for label, (nchars, nbytes), n in zip(labels, sizes, counts[tok.id], strict=True):
+                rows.append(CountRow(tok.id, label, n, nchars, nbytes,
+                                     res.entry.exactness if not res.entry.adhoc else "exact",
+                                     res.proxy_of, res.sha256).as_dict())
         if fmt is ListFmt.json:
             write_output(to_json(SCHEMA, rows), None, False)
             return
@@ -61,6 +124,6 @@ def register(app: typer.Typer) -> None:
         cols = [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
                 ("bytes", "bytes"), ("chars_per_token", "chars/token"),
                 ("bytes_per_token", "bytes/token")]
-        if len(inputs) > 1:
+        if len(labels) > 1:
             cols.insert(1, ("input", "input"))
         print_table(rich_table(rows, cols))

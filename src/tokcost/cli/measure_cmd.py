@@ -31,12 +31,37 @@ from tokcost.cli.common import (
     write_output,
 )
 
+EngineOpt = Annotated[
+    str,
+    typer.Option("--engine", help="Where to count: local (this machine; --workers processes) or "
+                 "dask (a Dask cluster: --cluster ADDRESS, or local worker processes). "
+                 "Results are identical. Needs `pip install 'tokcost[dask]'`. See docs/scale.md."),
+]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option("--cluster", help="Distributed scheduler address (tcp://HOST:8786) or scheduler "
+                 "file; default: start workers on this machine."),
+]
+
 TABLE_COLUMNS = [
     ("tokenizer", "tokenizer"), ("corpus", "corpus"), ("pairs", "pairs"),
     ("ratio_ci", "ko/en ratio (95% CI)"), ("ko_tokens_per_sentence_mean", "ko tok/sent"),
     ("en_tokens_per_sentence_mean", "en tok/sent"), ("ko_chars_per_token", "ko chars/tok"),
     ("ko_byte_fallback_rate", "ko byte-fallback"),
 ]
+
+
+def parse_workers(value: str) -> int | str:
+    """``auto`` or a positive whole number; anything else is a one-line error."""
+    from tokcost.errors import TokcostError
+
+    v = value.strip().lower()
+    if v == "auto":
+        return "auto"
+    if v.isdigit() and int(v) >= 1:
+        return int(v)
+    raise TokcostError(f"--workers must be auto or a positive whole number, not {value!r}",
+                       hint="e.g. --workers auto, --workers 1, --workers 4")
 
 
 def progress_factory():
@@ -61,12 +86,12 @@ def progress_factory():
 
 
 def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnings: list[str],
-            domain_rows: bool) -> None:
+            domain_rows: bool, engine: str = "local") -> None:
     from tokcost.measurement import SCHEMA
     from tokcost.render import rich_table, to_csv, to_json, to_markdown
 
     if fmt is Fmt.json:
-        write_output(to_json(SCHEMA, rows, warnings=warnings), output, force)
+        write_output(to_json(SCHEMA, rows, warnings=warnings, engine=engine), output, force)
         return
     if fmt is Fmt.csv:
         flat = [{k: v for k, v in r.items() if k != "signature"} for r in rows]
@@ -119,7 +144,12 @@ def register(app: typer.Typer) -> None:
         add_special_tokens: SpecialOpt = False,
         resamples: Annotated[int, typer.Option(help="Bootstrap resamples for the CI.")] = 1000,
         seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
-        workers: Annotated[int, typer.Option(help="Worker processes (1 = in this process).")] = 1,
+        workers: Annotated[str, typer.Option(
+            help="Worker processes: auto (a process per CPU when the input is large enough to pay "
+            "for starting them, else 1; see docs/performance.md), or N (1 = in this process; with "
+            "--engine dask and no --cluster, the local cluster's size, 1 = one per CPU).")] = "auto",
+        engine: EngineOpt = "local",
+        cluster: ClusterOpt = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached results.")] = False,
         download: DownloadOpt = False,
         trust_remote_code: TrustOpt = False,
@@ -129,7 +159,10 @@ def register(app: typer.Typer) -> None:
 
         Defaults: the shipped corpora and every tokenizer available offline."""
         from tokcost.measurement import Settings, run_measure
+        from tokcost.scale import check_engine
 
+        check_engine(engine)
+        n_workers = parse_workers(workers)
         opts = read_options(errors=errors, normalize=normalize, ko_column=ko_column,
                             en_column=en_column, split=split, domain=domain)
         pf = progress_factory()
@@ -138,14 +171,14 @@ def register(app: typer.Typer) -> None:
                 corpus, tokenizer, read_options=opts,
                 settings=Settings(add_special_tokens=add_special_tokens, resamples=resamples,
                                   seed=seed, by_domain=by_domain),
-                use_cache=not no_cache, workers=workers,
+                use_cache=not no_cache, workers=n_workers,
                 progress_factory=pf[0] if pf else None, download=download,
-                trust_remote_code=trust_remote_code,
+                trust_remote_code=trust_remote_code, engine=engine, cluster=cluster,
             )
         finally:
             if pf:
                 pf[1].stop()
-        present(result.rows, fmt, output, force, result.warnings, by_domain)
+        present(result.rows, fmt, output, force, result.warnings, by_domain, engine)
 
     @app.command()
     def validate(

@@ -7,6 +7,9 @@
 - two aligned plain-text files ``KO_FILE,EN_FILE``;
 - a FLORES-200 / FLORES+ directory (``flores:DIR`` or just ``DIR``; split in ``ReadOptions``);
 - ``mono:FILE`` or any other single text file: monolingual Korean, one unit per line;
+- a glob of many files as one corpus (``logs/**/*.txt``, ``mono:logs/*.log``, ``pairs/*.jsonl``):
+  read in sorted path order, so the corpus sha256 is the same wherever the files are listed from;
+  all files must be of one kind (by extension);
 - ``-``: standard input (JSON Lines if it starts with ``{``, else monolingual lines).
 """
 
@@ -79,6 +82,43 @@ def _by_extension(path: Path, options: ReadOptions, name: str | None = None) -> 
     return MonolingualCorpus(name, [path], options)
 
 
+_KINDS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv"}
+
+
+def is_glob(spec: str) -> bool:
+    """A pattern (``*``, ``?``, ``[``) that is not itself an existing path."""
+    return any(c in spec for c in "*?[") and not Path(spec).expanduser().exists()
+
+
+def glob_files(pattern: str) -> list[Path]:
+    """The files a glob matches (``**`` recurses), sorted component by component: a fixed order,
+    so the corpus fingerprint does not depend on the file system's listing order."""
+    import glob
+
+    found = (Path(p) for p in glob.glob(str(Path(pattern).expanduser()), recursive=True))
+    files = sorted({p for p in found if p.is_file()}, key=lambda p: p.parts)
+    if not files:
+        raise CorpusError("no file matches this pattern", path=pattern,
+                          hint="check the pattern, and quote it so the shell does not expand it")
+    return files
+
+
+def _globbed(pattern: str, options: ReadOptions, mono: bool = False) -> Corpus:
+    files = glob_files(pattern)
+    if mono:
+        return MonolingualCorpus(pattern, files, options)
+    kinds = {_KINDS.get(f.suffix.lower(), "mono") for f in files}
+    if len(kinds) > 1:
+        raise CorpusError(f"the pattern matches files of several kinds ({', '.join(sorted(kinds))})",
+                          path=pattern, hint="narrow the pattern to one extension")
+    kind = kinds.pop()
+    if kind == "jsonl":
+        return JsonlCorpus(pattern, files, options)
+    if kind in ("csv", "tsv"):
+        return DelimitedCorpus(pattern, files, options, delimiter="," if kind == "csv" else "\t")
+    return MonolingualCorpus(pattern, files, options)
+
+
 def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
     options = options or ReadOptions()
     if spec == SHIPPED or spec.startswith((f"{SHIPPED}/", f"{SHIPPED}:")):
@@ -92,6 +132,8 @@ def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
             return JsonlCorpus("stdin", [path], options)
         return MonolingualCorpus("stdin", [path], options)
     if spec.startswith("mono:"):
+        if is_glob(spec[5:]):
+            return _globbed(spec[5:], options, mono=True)
         path = Path(spec[5:]).expanduser()
         _must_exist(path)
         return MonolingualCorpus(path.stem, [path], options)
@@ -99,6 +141,8 @@ def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
         root = Path(spec[7:]).expanduser()
         _must_exist(root)
         return FloresCorpus(root, options)
+    if is_glob(spec):
+        return _globbed(spec, options)
     if spec.startswith("aligned:") or ("," in spec and not Path(spec).exists()):
         body = spec.removeprefix("aligned:")
         parts = body.split(",")

@@ -1,0 +1,591 @@
+#!/usr/bin/env python
+"""tokcost benchmarks: every performance target measured side by side in one run.
+
+    python benchmarks/bench.py                 # full run (~100 MB and 1 GB inputs, ~15 min)
+    python benchmarks/bench.py --quick         # smoke run with small inputs
+    python benchmarks/bench.py --only help,cache
+
+Prints a markdown table and writes JSON to benchmarks/results/<date>.json (``--out``). Inputs are
+generated into a temporary directory by repeating the shipped corpora (streamed, ids made unique);
+tokenizers come from TOKCOST_TOKENIZERS_DIR (default ../shared/tokenizers), the result cache is a
+fresh temporary TOKCOST_CACHE_DIR. Every timed command runs in a child process; its CPU time and
+peak RSS come from os.wait4 (the whole process tree's CPU; the largest single process's RSS) and
+the tree's summed RSS is sampled with psutil when installed (``pip install 'tokcost[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "src" / "tokcost" / "data" / "corpora" / "samples"
+BACKENDS = [  # (backend, tokcost id, file under the mirror)
+    ("tiktoken", "o200k_base", "tiktoken/o200k_base.tiktoken"),
+    ("hf", "ax-4.0", "skt/A.X-4.0-Light/tokenizer.json"),
+    ("sentencepiece", "mistral-spm-v3", "mistralai/Mistral-7B-Instruct-v0.3/tokenizer.model.v3"),
+]
+O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
+TARGETS = {"w2": 1.7, "w1": 0.95, "help_s": 0.3, "cache_frac": 0.05, "rss_mb": 300.0}
+
+# A plain single-process loop over the library itself: what tokcost is compared with.
+PLAIN = r'''
+import json, sys
+backend, path, model = sys.argv[1:4]
+if backend == "tiktoken":
+    import tiktoken
+    enc = tiktoken.get_encoding("o200k_base").encode_ordinary
+    def count(texts):
+        return sum(len(enc(t)) for t in texts)
+elif backend == "hf":
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(model)
+    def count(texts):
+        return sum(len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False))
+else:
+    import sentencepiece as spm
+    sp = spm.SentencePieceProcessor(model_file=model)
+    def count(texts):
+        return sum(len(ids) for ids in sp.encode(texts))
+ko_t = en_t = 0
+ko, en = [], []
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        rec = json.loads(line)
+        ko.append(rec["ko"]); en.append(rec["en"])
+        if len(ko) == 2000:
+            ko_t += count(ko); en_t += count(en); ko, en = [], []
+ko_t += count(ko); en_t += count(en)
+print(json.dumps({"ko_tokens": ko_t, "en_tokens": en_t}))
+'''
+
+# The peer tool on the same pairs: tokscope's own adapters and analyze(ko, tok, reference_text=en).
+TOKSCOPE = r'''
+import json, sys
+import tokscope
+from tokscope import adapters
+spec, path = sys.argv[1:3]
+ad = adapters.load(spec)
+ko_t = en_t = ko_b = 0
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        rec = json.loads(line)
+        r = tokscope.analyze(rec["ko"], ad, reference_text=rec["en"])
+        ko_t += r.token_count
+        ko_b += r.byte_token_count or 0
+        en_t += round(r.token_count / r.premium) if r.premium else 0
+print(json.dumps({"ko_tokens": ko_t, "en_tokens": en_t, "ko_byte_tokens": ko_b,
+                  "version": tokscope.__version__}))
+'''
+
+
+# ---------------------------------------------------------------- helpers
+def generate(path: Path, megabytes: float) -> dict[str, int]:
+    """Repeat the shipped sample pairs (ids made unique) until the file holds ``megabytes``;
+    written as it goes, never held in memory."""
+    recs = [json.loads(line) for p in sorted(SAMPLES.glob("*.jsonl"))
+            for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    target = int(megabytes * 1024 * 1024)
+    size = pairs = rep = 0
+    with path.open("w", encoding="utf-8") as out:
+        while size < target:
+            block = "".join(json.dumps({**r, "id": f"{r['id']}-{rep}"}, ensure_ascii=False) + "\n"
+                            for r in recs)
+            out.write(block)
+            size += len(block.encode("utf-8"))
+            pairs += len(recs)
+            rep += 1
+    return {"bytes": size, "pairs": pairs}
+
+
+def run(cmd: list[str], env: dict[str, str], timeout: float = 3600) -> dict[str, Any]:
+    """Wall time, CPU time of the whole tree, peak RSS (largest process, and the tree's sum)."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    tree_peak = 0
+    ps = psutil.Process(proc.pid) if psutil else None
+    import threading
+
+    out: dict[str, str] = {}
+
+    def drain(name: str, stream) -> None:
+        out[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=(n, s)) for n, s in
+               (("stdout", proc.stdout), ("stderr", proc.stderr))]
+    for t in threads:
+        t.start()
+    while True:
+        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if ps is not None:
+            try:
+                rss = ps.memory_info().rss + sum(c.memory_info().rss
+                                                 for c in ps.children(recursive=True))
+                tree_peak = max(tree_peak, rss)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        if time.perf_counter() - start > timeout:
+            proc.kill()
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for t in threads:
+        t.join()
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "maxrss_mb": ru.ru_maxrss / 1024,
+            "tree_peak_rss_mb": tree_peak / 2**20 if ps is not None else None,
+            "rc": proc.returncode, "stdout": out.get("stdout", ""), "stderr": out.get("stderr", "")}
+
+
+def tokcost_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tokcost", *args]
+
+
+def measure_json(res: dict[str, Any]) -> dict[str, Any]:
+    if res["rc"] != 0:
+        raise SystemExit(f"command failed ({res['rc']}): {res['stderr'][-2000:]}")
+    return json.loads(res["stdout"])["rows"][0]
+
+
+def machine(mirror: Path) -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem = None
+    from importlib.metadata import PackageNotFoundError, version
+
+    libs = {}
+    for lib in ("tokcost", "tiktoken", "tokenizers", "sentencepiece", "numpy", "psutil", "tokscope"):
+        try:
+            libs[lib] = version(lib)
+        except PackageNotFoundError:
+            libs[lib] = None
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem, 1) if mem else None,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "libraries": libs, "mirror": str(mirror),
+            "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None}
+
+
+def tiktoken_cache(dest: Path, mirror: Path) -> Path:
+    """A TIKTOKEN_CACHE_DIR holding the mirror's o200k_base under tiktoken's own cache name, so
+    the plain loop and tokscope use tiktoken's public API offline."""
+    dest.mkdir(parents=True, exist_ok=True)
+    link = dest / hashlib.sha1(O200K_URL.encode()).hexdigest()
+    if not link.exists():
+        link.symlink_to(mirror / "tiktoken" / "o200k_base.tiktoken")
+    return dest
+
+
+def head_file(src: Path, dest: Path, megabytes: float) -> None:
+    target = int(megabytes * 1024 * 1024)
+    with src.open("rb") as f, dest.open("wb") as out:
+        n = 0
+        for line in f:
+            if n >= target:
+                break
+            out.write(line)
+            n += len(line)
+
+
+# ---------------------------------------------------------------- the targets
+def bench_throughput(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    path = ctx["medium"]
+    mb = path.stat().st_size / 2**20
+    for backend, tid, rel in BACKENDS:
+        model = str(ctx["mirror"] / rel)
+        best: dict[str, dict[str, Any]] = {}
+        for _ in range(ctx["repeat"]):
+            for name, cmd in (
+                ("plain", [sys.executable, "-c", PLAIN, backend, str(path), model]),
+                ("w1", tokcost_cmd("measure", "-c", str(path), "-t", tid, "--no-cache",
+                                   "--workers", "1", "-f", "json")),
+                ("w2", tokcost_cmd("measure", "-c", str(path), "-t", tid, "--no-cache",
+                                   "--workers", "2", "-f", "json")),
+            ):
+                res = run(cmd, ctx["env"])
+                if res["rc"]:
+                    raise SystemExit(f"{name} {tid} failed: {res['stderr'][-2000:]}")
+                if name not in best or res["wall_s"] < best[name]["wall_s"]:
+                    best[name] = res
+        plain = json.loads(best["plain"]["stdout"])
+        got = {k: measure_json(best[k]) for k in ("w1", "w2")}
+        agree = all((r["ko_tokens"], r["en_tokens"]) == (plain["ko_tokens"], plain["en_tokens"])
+                    for r in got.values())
+        p = best["plain"]
+        rows.append({
+            "backend": backend, "tokenizer": tid, "input_mb": round(mb, 1),
+            "plain_wall_s": round(p["wall_s"], 2), "plain_cpu_s": round(p["cpu_s"], 2),
+            "plain_mb_per_s": round(mb / p["wall_s"], 2),
+            **{f"{k}_wall_s": round(best[k]["wall_s"], 2) for k in ("w1", "w2")},
+            **{f"{k}_cpu_s": round(best[k]["cpu_s"], 2) for k in ("w1", "w2")},
+            "w1_speedup": round(p["wall_s"] / best["w1"]["wall_s"], 3),
+            "w2_speedup": round(p["wall_s"] / best["w2"]["wall_s"], 3),
+            "w1_cpu_overhead": round(best["w1"]["cpu_s"] / p["cpu_s"] - 1, 3),
+            "counts_agree": agree,
+        })
+        print(f"  throughput {tid}: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+READ_JSON = r'''
+import json, sys
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        rec = json.loads(line); n += len(rec["ko"]) > 0
+print(n)
+'''
+READ_TOKCOST = r'''
+import sys
+from tokcost.corpora import open_corpus
+print(sum(1 for _ in open_corpus(sys.argv[1]).pairs()))
+'''
+
+
+def bench_reader(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The serial part of every run: reading pairs. tokcost's reader validates (columns, empty
+    texts, duplicate ids, UTF-8 with line numbers, NFC statistics); the plain loop only parses."""
+    path = ctx["medium"]
+    mb = path.stat().st_size / 2**20
+    plain = run([sys.executable, "-c", READ_JSON, str(path)], ctx["env"])
+    ours = run([sys.executable, "-c", READ_TOKCOST, str(path)], ctx["env"])
+    return {"input_mb": round(mb, 1), "json_loop_s": round(plain["wall_s"], 2),
+            "tokcost_reader_s": round(ours["wall_s"], 2),
+            "json_loop_mb_per_s": round(mb / plain["wall_s"], 1),
+            "tokcost_reader_mb_per_s": round(mb / ours["wall_s"], 1),
+            "same_pairs": plain["stdout"].strip() == ours["stdout"].strip()}
+
+
+STRATEGIES = r'''
+import json, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing as mp
+backend, path, model, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+TOK = None
+def load():
+    global TOK
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    if TOK is None:
+        if backend == "tiktoken":
+            import tiktoken; TOK = tiktoken.get_encoding("o200k_base")
+        elif backend == "hf":
+            from tokenizers import Tokenizer; TOK = Tokenizer.from_file(model)
+        else:
+            import sentencepiece as spm; TOK = spm.SentencePieceProcessor(model_file=model)
+    return TOK
+def count(texts, threads=1):
+    tok = load()
+    if backend == "tiktoken":
+        if threads > 1:
+            return sum(map(len, tok.encode_ordinary_batch(texts, num_threads=threads)))
+        return sum(len(tok.encode_ordinary(t)) for t in texts)
+    if backend == "hf":
+        os.environ["TOKENIZERS_PARALLELISM"] = "true" if threads > 1 else "false"
+        return sum(len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False))
+    return sum(map(len, tok.encode(texts, num_threads=threads)))
+if __name__ == "__main__":
+    texts = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line); texts += [rec["ko"], rec["en"]]
+    chunks = [texts[i:i + 4000] for i in range(0, len(texts), 4000)]
+    load()
+    out = {}
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=load) as pool:
+        list(pool.map(count, [chunks[0][:10]] * 4))  # both workers up and loaded
+        time.sleep(1)
+        for _ in range(reps):
+            for name, fn in (("one_thread", lambda: [count(c) for c in chunks]),
+                             ("library_threads_2", lambda: [count(c, 2) for c in chunks]),
+                             ("processes_2", lambda: list(pool.map(count, chunks)))):
+                t = time.perf_counter(); fn(); dt = time.perf_counter() - t
+                out[name] = min(out.get(name, 1e9), dt)
+    print(json.dumps(out))
+'''
+
+
+def bench_strategies(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """Threads or processes, per backend, on the same texts with the tokenizer already loaded:
+    one thread; the library's own parallel batch with 2 threads (tiktoken encode_ordinary_batch,
+    HF tokenizers' Rust encode_batch, SentencePiece num_threads); 2 worker processes."""
+    path = ctx["tmp"] / "strategies.jsonl"
+    head_file(ctx["medium"], path, ctx["strategy_mb"])
+    script = ctx["tmp"] / "strategies.py"  # a file: spawned workers re-import their __main__
+    script.write_text(STRATEGIES, encoding="utf-8")
+    rows = []
+    for backend, tid, rel in BACKENDS:
+        res = run([sys.executable, str(script), backend, str(path), str(ctx["mirror"] / rel), "3"],
+                  ctx["env"])
+        if res["rc"]:
+            rows.append({"backend": backend, "tokenizer": tid, "error": res["stderr"][-500:]})
+            continue
+        t = json.loads(res["stdout"])
+        one = t["one_thread"]
+        rows.append({"backend": backend, "tokenizer": tid, **{k: round(v, 3) for k, v in t.items()},
+                     "library_threads_speedup": round(one / t["library_threads_2"], 2),
+                     "processes_speedup": round(one / t["processes_2"], 2)})
+        print(f"  strategies: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def bench_help(ctx: dict[str, Any]) -> dict[str, Any]:
+    walls = [run(tokcost_cmd("--help"), ctx["env"])["wall_s"] for _ in range(ctx["help_runs"])]
+    imp = run([sys.executable, "-X", "importtime", "-m", "tokcost", "--help"], ctx["env"])
+    entries = []
+    for line in imp["stderr"].splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        self_us, cum_us, name = line[len("import time:"):].split("|")
+        entries.append({"module": name[1:], "self_ms": int(self_us) / 1000,
+                        "cumulative_ms": int(cum_us) / 1000})
+    top_level = [e for e in entries if not e["module"].startswith(" ")]
+    top = sorted(top_level, key=lambda e: -e["cumulative_ms"])[:10]
+    return {"median_s": round(statistics.median(walls), 3), "runs_s": [round(w, 3) for w in walls],
+            "importtime_top": [{"module": e["module"].strip(), "cumulative_ms": e["cumulative_ms"],
+                                "self_ms": e["self_ms"]} for e in top]}
+
+
+def bench_cache(ctx: dict[str, Any]) -> dict[str, Any]:
+    env = dict(ctx["env"], TOKCOST_CACHE_DIR=str(ctx["tmp"] / "cache-bench"))
+    cmd = tokcost_cmd("measure", "-c", str(ctx["medium"]), "-t", "o200k_base", "-f", "json")
+    cold = run(cmd, env)
+    warm = run(cmd, env)
+    same = measure_json(cold) == measure_json(warm)
+    return {"cold_s": round(cold["wall_s"], 2), "warm_s": round(warm["wall_s"], 2),
+            "fraction": round(warm["wall_s"] / cold["wall_s"], 4), "identical_rows": same}
+
+
+def bench_memory(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for label, path in (("medium", ctx["medium"]), ("big", ctx["big"])):
+        mb = path.stat().st_size / 2**20
+        for what, cmd in (
+            ("measure (auto workers)", tokcost_cmd("measure", "-c", str(path), "-t", "o200k_base",
+                                                   "--no-cache", "-f", "json")),
+            ("measure --workers 1", tokcost_cmd("measure", "-c", str(path), "-t", "o200k_base",
+                                                "--no-cache", "--workers", "1", "-f", "json")),
+            ("corpora validate", tokcost_cmd("corpora", "validate", str(path))),
+        ):
+            if what == "measure --workers 1" and label == "big" and not ctx["big_w1"]:
+                continue
+            res = run(cmd, ctx["env"])
+            rows.append({"command": what, "input_mb": round(mb, 1), "rc": res["rc"],
+                         "wall_s": round(res["wall_s"], 2),
+                         "max_process_rss_mb": round(res["maxrss_mb"], 1),
+                         "tree_peak_rss_mb": (round(res["tree_peak_rss_mb"], 1)
+                                              if res["tree_peak_rss_mb"] else None),
+                         "error": res["stderr"].strip().splitlines()[-1:] if res["rc"] else None})
+            print(f"  memory: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def bench_tokscope(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    try:
+        import tokscope  # noqa: F401
+    except ImportError:
+        return [{"status": "pending: pip install tokscope==0.2.0"}]
+    path = ctx["tmp"] / "peer.jsonl"
+    head_file(ctx["medium"], path, ctx["peer_mb"])
+    rows = []
+    specs = [("tiktoken", "o200k_base", "tiktoken:o200k_base"),
+             ("sentencepiece", "mistral-spm-v3",
+              f"sp:{ctx['mirror'] / 'mistralai/Mistral-7B-Instruct-v0.3/tokenizer.model.v3'}"),
+             ("hf", "ax-4.0", None)]  # tokscope's hf backend needs transformers (AutoTokenizer)
+    for backend, tid, spec in specs:
+        if spec is None:
+            rows.append({"backend": backend, "tokenizer": tid,
+                         "status": "n/a: tokscope reads HF tokenizers only through transformers"})
+            continue
+        peer = run([sys.executable, "-c", TOKSCOPE, spec, str(path)], ctx["env"])
+        ours = run(tokcost_cmd("measure", "-c", str(path), "-t", tid, "--no-cache", "-f", "json"),
+                   ctx["env"])
+        ours1 = run(tokcost_cmd("measure", "-c", str(path), "-t", tid, "--no-cache",
+                                "--workers", "1", "-f", "json"), ctx["env"])
+        if peer["rc"]:
+            rows.append({"backend": backend, "tokenizer": tid,
+                         "status": f"tokscope failed: {peer['stderr'].strip()[-300:]}"})
+            continue
+        p = json.loads(peer["stdout"])
+        r = measure_json(ours)
+        our_bytes = round((r["ko_byte_fallback_rate"] or 0) * r["ko_tokens"])
+        rows.append({
+            "backend": backend, "tokenizer": tid, "input_mb": round(path.stat().st_size / 2**20, 1),
+            "tokscope_s": round(peer["wall_s"], 2), "tokcost_auto_s": round(ours["wall_s"], 2),
+            "tokcost_w1_s": round(ours1["wall_s"], 2),
+            "ko_tokens": [p["ko_tokens"], r["ko_tokens"]], "en_tokens": [p["en_tokens"],
+                                                                        r["en_tokens"]],
+            "ko_byte_tokens": [p["ko_byte_tokens"], our_bytes],
+            "tokens_agree": (p["ko_tokens"], p["en_tokens"]) == (r["ko_tokens"], r["en_tokens"]),
+            "byte_tokens_agree": p["ko_byte_tokens"] == our_bytes,
+        })
+        print(f"  tokscope: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def bench_report(ctx: dict[str, Any]) -> dict[str, Any]:
+    probe = run(tokcost_cmd("report", "--help"), ctx["env"])
+    if probe["rc"] != 0:
+        return {"status": "pending: tokcost report is not there yet"}
+    out = ctx["tmp"] / "report-out"
+    res = run(tokcost_cmd("report", "--out", str(out)), dict(ctx["env"], TOKCOST_CACHE_DIR=str(
+        ctx["tmp"] / "cache-report")))
+    text = (res["stdout"] + "\n" + res["stderr"]).strip().splitlines()
+    stages = [line for line in text if any(w in line.lower() for w in ("stage", " s)", "took",
+                                                                          "time", "seconds"))]
+    return {"status": "ok" if res["rc"] == 0 else f"failed ({res['rc']})",
+            "wall_s": round(res["wall_s"], 2), "stage_lines": stages[:20],
+            "output_tail": text[-8:]}
+
+
+# ---------------------------------------------------------------- table
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "MISSED")
+
+
+def table(doc: dict[str, Any]) -> str:
+    lines = ["| target | measured | goal | verdict |", "|---|---|---|---|"]
+    for r in doc.get("throughput", []):
+        lines.append(f"| measure {r['tokenizer']} ({r['backend']}), {r['input_mb']} MB, 2 workers "
+                     f"| {r['w2_speedup']:.2f}× plain loop ({r['w2_wall_s']} s vs {r['plain_wall_s']} s)"
+                     f" | ≥ {TARGETS['w2']}× | {verdict(r['w2_speedup'] >= TARGETS['w2'])} |")
+        lines.append(f"| measure {r['tokenizer']} ({r['backend']}), {r['input_mb']} MB, 1 worker "
+                     f"| {r['w1_speedup']:.2f}× plain loop (CPU {r['w1_cpu_overhead']:+.1%})"
+                     f"; counts agree: {r['counts_agree']} | ≥ {TARGETS['w1']}× | "
+                     f"{verdict(r['w1_speedup'] >= TARGETS['w1'])} |")
+    for r in doc.get("strategies", []):
+        if "error" in r:
+            continue
+        lines.append(f"| threads or processes: {r['tokenizer']} ({r['backend']}) | 1 thread "
+                     f"{r['one_thread']} s; library threads ×2 {r['library_threads_speedup']}×; "
+                     f"2 processes {r['processes_speedup']}× | pick the faster | — |")
+    rd = doc.get("reader")
+    if rd:
+        lines.append(f"| reading pairs only, {rd['input_mb']} MB (serial part) | tokcost reader "
+                     f"{rd['tokcost_reader_s']} s vs json.loads loop {rd['json_loop_s']} s | — | — |")
+    h = doc.get("help")
+    if h:
+        lines.append(f"| `tokcost --help` | {h['median_s']} s median of {len(h['runs_s'])} | "
+                     f"≤ {TARGETS['help_s']} s | {verdict(h['median_s'] <= TARGETS['help_s'])} |")
+    c = doc.get("cache")
+    if c:
+        lines.append(f"| cache hit re-run | {c['warm_s']} s vs cold {c['cold_s']} s = "
+                     f"{c['fraction']:.1%} | ≤ 5 % | {verdict(c['fraction'] <= TARGETS['cache_frac'])} |")
+    for m in doc.get("memory", []):
+        peak = m["tree_peak_rss_mb"] or m["max_process_rss_mb"]
+        ok = peak <= TARGETS["rss_mb"] if m["rc"] in (0, 1) else None
+        lines.append(f"| peak RSS: {m['command']}, {m['input_mb']} MB | {peak} MB (tree; largest "
+                     f"process {m['max_process_rss_mb']} MB), {m['wall_s']} s | ≤ 300 MB | "
+                     f"{verdict(ok)} |")
+    for t in doc.get("tokscope", []):
+        if "status" in t:
+            lines.append(f"| vs tokscope {t.get('tokenizer', '')} | {t['status']} | — | — |")
+            continue
+        lines.append(f"| vs tokscope {t['tokenizer']}, {t['input_mb']} MB | tokscope "
+                     f"{t['tokscope_s']} s, tokcost {t['tokcost_auto_s']} s (1 worker "
+                     f"{t['tokcost_w1_s']} s); tokens agree: {t['tokens_agree']}, byte tokens "
+                     f"{t['ko_byte_tokens'][0]} vs {t['ko_byte_tokens'][1]} | same counts | "
+                     f"{verdict(t['tokens_agree'])} |")
+    r = doc.get("report")
+    if r:
+        lines.append(f"| `tokcost report` | {r.get('wall_s', '—')} s; {r['status']} | — | — |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size-mb", type=float, default=100, help="Throughput/cache input (MB).")
+    ap.add_argument("--big-mb", type=float, default=1024, help="Memory input (MB).")
+    ap.add_argument("--peer-mb", type=float, default=8, help="Input for the tokscope comparison.")
+    ap.add_argument("--repeat", type=int, default=1, help="Runs per throughput cell (best kept).")
+    ap.add_argument("--quick", action="store_true", help="Small sizes for a smoke run.")
+    ap.add_argument("--only", default="", help="Comma list: throughput,help,cache,reader,"
+                    "strategies,memory,tokscope,report (default: all).")
+    ap.add_argument("--out", type=Path, default=None, help="JSON path or directory "
+                    "(default benchmarks/results/<date>.json).")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.size_mb, args.big_mb, args.peer_mb = min(args.size_mb, 4), min(args.big_mb, 16), 0.5
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    mirror = Path(os.environ.get("TOKCOST_TOKENIZERS_DIR", REPO.parent / "shared" / "tokenizers"))
+    tmp = Path(tempfile.mkdtemp(prefix="tokcost-bench-"))
+    env = dict(os.environ, TOKCOST_TOKENIZERS_DIR=str(mirror),
+               TOKCOST_CACHE_DIR=str(tmp / "cache"), HF_HUB_OFFLINE="1",
+               TIKTOKEN_CACHE_DIR=str(tiktoken_cache(tmp / "tiktoken", mirror)),
+               TOKENIZERS_PARALLELISM="false", CI="1")
+    ctx: dict[str, Any] = {"mirror": mirror, "tmp": tmp, "env": env, "repeat": args.repeat,
+                           "help_runs": 3 if args.quick else 7, "peer_mb": args.peer_mb,
+                           "strategy_mb": 0.5 if args.quick else 10,
+                           "big_w1": False}
+    doc: dict[str, Any] = {"schema": "tokcost/bench/1",
+                           "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                           "command": " ".join([Path(sys.executable).name, *sys.argv]),
+                           "machine": machine(mirror), "targets": TARGETS}
+    started = time.perf_counter()
+    try:
+        def want(name: str) -> bool:
+            return not only or name in only
+
+        if any(want(x) for x in ("throughput", "cache", "memory", "tokscope", "reader",
+                                 "strategies")):
+            ctx["medium"] = tmp / "medium.jsonl"
+            doc["inputs"] = {"medium": generate(ctx["medium"], args.size_mb)}
+        if want("memory"):
+            ctx["big"] = tmp / "big.jsonl"
+            doc["inputs"]["big"] = generate(ctx["big"], args.big_mb)
+        print(f"inputs ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        # One-time, per-machine work (each tokenizer's byte-fallback table, kept beside the
+        # result cache) is done up front so that no timed run pays for it.
+        for cache in ("cache", "cache-bench", "cache-report"):
+            warm = dict(env, TOKCOST_CACHE_DIR=str(tmp / cache))
+            run(tokcost_cmd("measure", "-c", "samples/news", "--no-cache", "--workers", "1",
+                            *[a for _, tid, _ in BACKENDS for a in ("-t", tid)], "-f", "json"), warm)
+        for name, fn in (("help", bench_help), ("cache", bench_cache), ("reader", bench_reader),
+                         ("strategies", bench_strategies), ("throughput", bench_throughput),
+                         ("tokscope", bench_tokscope),
+                         ("memory", bench_memory), ("report", bench_report)):
+            if want(name):
+                t0 = time.perf_counter()
+                doc[name] = fn(ctx)
+                print(f"{name}: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    doc["total_s"] = round(time.perf_counter() - started, 1)
+    out = args.out or REPO / "benchmarks" / "results"
+    if out.suffix != ".json":
+        out = out / f"{dt.date.today().isoformat()}{'-quick' if args.quick else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(doc))
+    print(f"\nJSON: {out}  ({doc['total_s']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The Dask (distributed) engine: ``--engine dask [--cluster tcp://HOST:8786]``.
+
+Without ``--cluster`` it starts a ``LocalCluster`` of worker processes on this machine. Each task
+is one chunk: the worker runs ``tokcost.engine.count_chunk`` with tokenizers opened once per
+worker process (``tokcost.engine.worker_tokenizers``). A worker that dies mid-task is replaced by
+its nanny and the task re-run elsewhere, up to ``distributed.scheduler.allowed-failures`` times;
+past that the run stops with one clear line and nothing is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from tokcost.engine import Chunk, ChunkResult, count_chunk, ordered_window, worker_tokenizers
+from tokcost.errors import TokcostError
+from tokcost.resolve import Resolution
+from tokcost.scale import check_versions, library_versions
+
+EXTRA_HINT = "pip install 'tokcost[dask]'"
+CONNECT_TIMEOUT = "10s"
+WORKERS_TIMEOUT = 60
+
+
+def _count_task(resolutions: Sequence[Resolution], trust_remote_code: bool,
+                versions: dict[str, str | None], ko: list[str], en: list[str] | None,
+                add_special_tokens: bool) -> ChunkResult:
+    """Runs on a dask worker: the same counting as the local engine."""
+    try:
+        from distributed import get_worker
+
+        where = f"dask worker {get_worker().address}"
+    except (ImportError, ValueError):
+        where = "dask worker"
+    check_versions(versions, where)
+    toks = worker_tokenizers(resolutions, trust_remote_code, where)
+    return count_chunk(toks, ko, en, add_special_tokens)
+
+
+class DaskEngine:
+    name = "dask"
+
+    def require(self) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise TokcostError("the dask engine needs dask.distributed, which is not installed",
+                               hint=EXTRA_HINT) from None
+
+    def _connect(self, cluster: str | None, workers: int) -> tuple[Any, Any]:
+        from distributed import Client, LocalCluster
+
+        if cluster is None:
+            n = workers if workers > 1 else (os.cpu_count() or 1)
+            try:
+                local = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                     host="127.0.0.1", dashboard_address=None,
+                                     silence_logs=logging.ERROR)
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                raise TokcostError(
+                    f"could not start {n} local dask workers ({type(exc).__name__}: {exc})",
+                    hint="in a Python program, call tokcost under `if __name__ == \"__main__\":`; "
+                    "or start a cluster (`dask scheduler`, `dask worker`) and pass --cluster",
+                ) from None
+            return Client(local), local
+        try:
+            if cluster.endswith(".json") and Path(cluster).is_file():
+                client = Client(scheduler_file=cluster, timeout=CONNECT_TIMEOUT)
+            else:
+                client = Client(cluster, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise TokcostError(
+                f"cannot reach the dask scheduler at {cluster} ({type(exc).__name__}: {exc})",
+                hint="give tcp://HOST:PORT of a running `dask scheduler` (or its scheduler file), "
+                "or drop --cluster to start workers on this machine",
+            ) from None
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+        except TimeoutError:
+            client.close()
+            raise TokcostError(f"the dask cluster at {cluster} has no workers",
+                               hint="start some with `dask worker ADDRESS`") from None
+        return client, None
+
+    def count_chunks(
+        self,
+        resolutions: Sequence[Resolution],
+        chunks: Iterator[Chunk],
+        *,
+        add_special_tokens: bool,
+        workers: int,
+        cluster: str | None,
+        trust_remote_code: bool,
+    ) -> Iterator[ChunkResult]:
+        self.require()
+        from distributed import KilledWorker
+
+        client, local = self._connect(cluster, workers)
+        run = uuid.uuid4().hex[:12]
+        versions = library_versions(resolutions)
+        res = list(resolutions)
+        threads = sum(client.nthreads().values()) or 1
+        pending: list[Any] = []
+        offset = [0]
+
+        def submit(i: int, chunk: Chunk) -> tuple[int, int, int, Any]:
+            ko, en = chunk
+            fut = client.submit(_count_task, res, trust_remote_code, versions, ko, en,
+                                add_special_tokens, key=f"tokcost-count-{run}-{i}", pure=False,
+                                priority=-i)
+            pending.append(fut)
+            start = offset[0]
+            offset[0] += len(ko)
+            return i, start, len(ko), fut
+
+        def result(item: tuple[int, int, int, Any]) -> ChunkResult:
+            i, start, n, fut = item
+            where = f"chunk {i + 1} (pairs {start + 1}–{start + n})"
+            try:
+                out = fut.result()
+            except TokcostError:
+                raise
+            except KilledWorker as exc:
+                raise TokcostError(
+                    f"dask workers died while counting {where}, more often than the cluster "
+                    f"retries ({exc}); nothing was written",
+                    hint="check the workers' memory and logs, or raise "
+                    "distributed.scheduler.allowed-failures",
+                ) from None
+            except Exception as exc:
+                raise TokcostError(
+                    f"the dask engine failed while counting {where}: {type(exc).__name__}: {exc}; "
+                    "nothing was written",
+                    hint="check that the scheduler and workers are up (see their logs)",
+                ) from None
+            pending.remove(fut)
+            fut.release()
+            return out
+
+        try:
+            yield from ordered_window(submit, chunks, max(2, 2 * threads), result)
+        finally:
+            for fut in pending:
+                fut.cancel()
+            client.close()
+            if local is not None:
+                local.close()
+
+
+ENGINE = DaskEngine()

@@ -1,0 +1,217 @@
+"""Engine and flat-memory aggregation: exact against brute force on real tokenizer counts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tokcost.cli.app import app
+from tokcost.corpora import open_corpus
+from tokcost.engine import AUTO_MIN_BYTES, auto_workers, count_full, count_full_reference
+from tokcost.measurement import Settings, run_measure
+from tokcost.metrics import bootstrap, ratio
+from tokcost.tokenizers import load_tokenizer
+
+runner = CliRunner()
+TOKS = ("o200k_base", "ax-4.0", "mistral-spm-v3", "gemma-3")
+
+
+def _samples() -> tuple[list[str], list[str], list[str]]:
+    pairs = list(open_corpus("samples").pairs())
+    return [p.ko for p in pairs], [p.en or "" for p in pairs], [p.domain or "-" for p in pairs]
+
+
+@pytest.mark.parametrize("tid", TOKS)
+def test_count_full_equals_per_text_definition(mirror, tid):
+    tok = load_tokenizer(tid)
+    ko, en, _ = _samples()
+    edge = ["", "a", "", "한국어 ", "\ufffd", "𝄞 ㄱㅏ <unk> <s>", "ÿ\x00\x7f", ""]
+    for texts in (ko, en, edge, [""], []):
+        for special in (False, True):
+            assert count_full(tok, texts, special) == count_full_reference(tok, texts, special)
+    assert sum(count_full(tok, ko, False).tokens) == sum(tok.count(ko))
+
+
+def _brute(tid: str):
+    tok = load_tokenizer(tid)
+    ko, en, doms = _samples()
+    return tok.count(ko), tok.count(en), doms
+
+
+@pytest.mark.parametrize("tid", ["o200k_base", "mistral-spm-v3"])
+def test_histogram_rows_equal_brute_force(mirror, tid):
+    k, e, doms = _brute(tid)
+    rows = run_measure(["samples"], [tid], use_cache=False, workers=1,
+                       settings=Settings(by_domain=True)).rows
+    for row in rows:
+        idx = [i for i, d in enumerate(doms) if row["domain"] == "all" or d == row["domain"]]
+        kk, ee = [k[i] for i in idx], [e[i] for i in idx]
+        assert row["pairs"] == len(idx)
+        assert (row["ko_tokens"], row["en_tokens"]) == (sum(kk), sum(ee))
+        for side, vals in (("ko", kk), ("en", ee)):
+            s = ratio.summary([float(v) for v in vals])
+            assert row[f"{side}_tokens_per_sentence_mean"] == pytest.approx(s["mean"], rel=1e-12)
+            assert row[f"{side}_tokens_per_sentence_median"] == s["median"]
+            assert row[f"{side}_tokens_per_sentence_p90"] == s["p90"]
+        rs = ratio.summary(ratio.per_sentence_ratios(kk, ee))
+        for q in ("median", "p10", "p90"):
+            assert row[f"ratio_sentence_{q}"] == rs[q]
+        assert row["ratio_sentence_mean"] == pytest.approx(rs["mean"], rel=1e-12)
+        assert row["ratio"] == sum(kk) / sum(ee)
+
+
+def _per_pair_bootstrap(ko, en, resamples, seed, confidence=0.95):
+    """The textbook paired bootstrap: resample the N pairs themselves."""
+    import numpy as np
+
+    k = np.asarray(ko, dtype=np.float64)
+    e = np.asarray(en, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, k.shape[0], size=(resamples, k.shape[0]))
+    reps = k[idx].sum(axis=1) / e[idx].sum(axis=1)
+    a = (1 - confidence) / 2
+    return tuple(float(x) for x in np.quantile(reps, [a, 1 - a]))
+
+
+def test_multinomial_bootstrap_matches_per_pair_bootstrap(mirror):
+    """Same distribution: with many resamples both intervals agree to Monte-Carlo error."""
+    k, e, _ = _brute("o200k_base")
+    point = sum(k) / sum(e)
+    lo_h, hi_h = bootstrap.ratio_ci(k, e, resamples=20000, seed=1)
+    lo_p, hi_p = _per_pair_bootstrap(k, e, 20000, seed=2)
+    width = hi_p - lo_p
+    assert 0 < width < 0.5 * point
+    assert abs(lo_h - lo_p) < 0.04 * width
+    assert abs(hi_h - hi_p) < 0.04 * width
+    # and a wrong resampling scheme (unpaired: the sides drawn independently) is caught
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = len(k)
+    ka, ea = np.asarray(k, float), np.asarray(e, float)
+    reps = (ka[rng.integers(0, n, (4000, n))].sum(1) / ea[rng.integers(0, n, (4000, n))].sum(1))
+    unpaired = np.quantile(reps, [0.025, 0.975])
+    assert abs(unpaired[1] - unpaired[0] - width) > 0.1 * width
+
+
+def test_bootstrap_is_deterministic_and_order_free(mirror):
+    k, e, _ = _brute("o200k_base")
+    a = bootstrap.ratio_ci(k, e)
+    assert a == bootstrap.ratio_ci(list(reversed(k)), list(reversed(e)))
+    assert a != bootstrap.ratio_ci(k, e, seed=1)
+
+
+def test_aggregation_size_does_not_grow_with_pairs(mirror, tmp_path):
+    """Tripling the corpus leaves the histogram (and every quantile) as is, narrows the CI."""
+    from collections import deque
+
+    from tokcost.engine import count_chunks
+    from tokcost.measurement import _add_chunk, _chunks, _Shared
+
+    recs = [json.loads(line) for p in sorted(open_corpus("samples").files[0].parent.glob("*.jsonl"))
+            for line in p.read_text(encoding="utf-8").splitlines()]
+    sizes = {}
+    rows = {}
+    tok = load_tokenizer("o200k_base")
+    for times in (1, 3):
+        p = tmp_path / f"x{times}.jsonl"
+        p.write_text("".join(json.dumps({**r, "id": f"{r['id']}-{t}"}, ensure_ascii=False) + "\n"
+                             for t in range(times) for r in recs), encoding="utf-8")
+        corpus = open_corpus(str(p))
+        hists: dict = {}
+        pending: deque = deque()
+        for res in count_chunks([tok], _chunks(corpus, _Shared(), pending, False),
+                                add_special_tokens=False):
+            _add_chunk(hists, pending.popleft(), *res[tok.id])
+        sizes[times] = len(hists["*"].cells)
+        [rows[times]] = run_measure([str(p)], [tok], use_cache=False, workers=1).rows
+    assert sizes[1] == sizes[3] > 10
+    one, three = rows[1], rows[3]
+    assert three["pairs"] == 3 * one["pairs"]
+    for key in ("ratio", "ko_tokens_per_sentence_median", "ratio_sentence_p90"):
+        assert three[key] == pytest.approx(one[key], rel=1e-12)
+    w1 = one["ratio_ci_high"] - one["ratio_ci_low"]
+    w3 = three["ratio_ci_high"] - three["ratio_ci_low"]
+    assert 0.45 < w3 / w1 < 0.75  # about 1/sqrt(3)
+
+
+def test_monolingual_histogram(mirror, tmp_path):
+    p = tmp_path / "mono.txt"
+    lines = ["고객 문의 내용을 요약해 주세요.", "배송이 늦어지고 있습니다.", "네.",
+             "배송이 늦어지고 있습니다."]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tok = load_tokenizer("o200k_base")
+    counts = tok.count(lines)
+    [row] = run_measure([f"mono:{p}"], ["o200k_base"], use_cache=False).rows
+    s = ratio.summary([float(c) for c in counts])
+    assert row["ko_tokens"] == sum(counts) and row["pairs"] == 4
+    assert row["ko_tokens_per_sentence_median"] == s["median"]
+    assert row["ko_tokens_per_sentence_p90"] == s["p90"]
+
+
+def test_any_worker_count_gives_identical_rows(mirror):
+    """In this process, a 2-process pool and auto: the same rows, domain rows included."""
+    toks = ["o200k_base", "mistral-spm-v3"]
+    settings = Settings(by_domain=True)
+    one = run_measure(["samples"], toks, use_cache=False, workers=1, settings=settings).rows
+    two = run_measure(["samples"], toks, use_cache=False, workers=2, settings=settings).rows
+    auto = run_measure(["samples"], toks, use_cache=False, workers="auto", settings=settings).rows
+    assert one == two == auto
+    assert len(one) > 2
+
+
+def test_auto_workers(mirror):
+    tok = load_tokenizer("o200k_base")
+    assert auto_workers([tok], 1000) == 1
+    assert auto_workers([tok], None) == 1
+    from tokcost.engine import cpu_count
+
+    assert auto_workers([tok], AUTO_MIN_BYTES) == (cpu_count() if cpu_count() > 1 else 1)
+
+
+def test_workers_option_is_checked(mirror):
+    r = runner.invoke(app, ["measure", "-c", "samples/news", "-t", "o200k_base",
+                            "--workers", "zero", "-f", "json"])
+    assert r.exit_code == 2
+    assert "--workers must be auto" in r.output
+    ok = runner.invoke(app, ["measure", "-c", "samples/news", "-t", "o200k_base",
+                             "--workers", "auto", "-f", "json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["rows"][0]["pairs"] > 0
+
+
+def test_bench_smoke(mirror, tmp_path):
+    """benchmarks/bench.py runs and writes its JSON (the quick help + cache targets, ~2 s)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, TOKCOST_TOKENIZERS_DIR=str(mirror))
+    r = subprocess.run([sys.executable, str(script), "--quick", "--only", "help,cache",
+                        "--out", str(out)], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["schema"] == "tokcost/bench/1"
+    assert doc["cache"]["identical_rows"] is True
+    assert doc["help"]["median_s"] > 0 and doc["help"]["importtime_top"]
+    assert "| `tokcost --help` |" in r.stdout
+
+
+_ALPHABET = ["a", "한", " ", "\t", "\n", "\xa0", "\u3000", "\x1c", "\x85", "\u2028", "\u200b", "𝄞"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=12), max_size=6))
+def test_chunk_facts_equal_per_text_counts(texts):
+    from tokcost.measurement import _facts
+    from tokcost.metrics.compression import words
+
+    assert _facts(texts) == (sum(map(len, texts)), sum(len(t.encode("utf-8")) for t in texts),
+                             sum(words(t) for t in texts))
