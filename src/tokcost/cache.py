@@ -12,9 +12,15 @@ from tokcost._version import __version__
 from tokcost.paths import atomic_write_bytes, cache_dir
 
 
+# Bumped whenever the rows a measurement produces change for the same inputs within one tool
+# version (2: histogram aggregation and the multinomial paired bootstrap), so stale entries are
+# never served.
+ROWS_FORMAT = 2
+
+
 def measure_key(tok_sha: str, tok_id: str, corpus_sha: str, options: Any,
                 settings: dict[str, Any]) -> str:
-    doc = {"v": __version__, "tok": tok_id, "tok_sha": tok_sha, "corpus": corpus_sha,
+    doc = {"v": __version__, "rows": ROWS_FORMAT, "tok": tok_id, "tok_sha": tok_sha, "corpus": corpus_sha,
            "options": asdict(options), "settings": settings}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
