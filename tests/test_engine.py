@@ -215,3 +215,143 @@ def test_chunk_facts_equal_per_text_counts(texts):
 
     assert _facts(texts) == (sum(map(len, texts)), sum(len(t.encode("utf-8")) for t in texts),
                              sum(words(t) for t in texts))
+
+
+def test_facts_are_counted_with_the_tokens_wherever_the_chunk_runs(mirror):
+    """Without --by-domain the characters, bytes and words come from the engine's unit of work
+    (``ChunkResult.facts``, pickled back from worker processes): same rows as the parent's
+    per-domain count, for 1 and 2 workers."""
+    import pickle
+
+    from tokcost.engine import count_chunk
+    from tokcost.metrics.compression import words
+
+    ko, en, _ = _samples()
+    tok = load_tokenizer("o200k_base")
+    res = pickle.loads(pickle.dumps(count_chunk([tok], ko[:300], en[:300], False)))
+    assert res.facts == (sum(map(len, ko[:300])), sum(len(t.encode()) for t in ko[:300]),
+                         sum(words(t) for t in ko[:300]), sum(map(len, en[:300])),
+                         sum(len(t.encode()) for t in en[:300]), sum(words(t) for t in en[:300]))
+    assert count_chunk([tok], ko[:3], None, False, facts=False).facts is None
+    rows = {w: run_measure(["samples"], ["o200k_base"], use_cache=False, workers=w).rows
+            for w in (1, 2)}
+    by_dom = run_measure(["samples"], ["o200k_base"], use_cache=False, workers=1,
+                         settings=Settings(by_domain=True)).rows
+    assert rows[1] == rows[2]
+    keys = [f"{s}_{k}" for s in ("ko", "en") for k in ("chars", "bytes", "words")]
+    assert [rows[1][0][k] for k in keys] == [by_dom[0][k] for k in keys]
+    assert rows[1][0]["ko_chars"] == sum(map(len, ko))
+
+
+def test_sentencepiece_threads_do_not_change_counts(mirror):
+    """Worker processes encode with one SentencePiece thread (``single_threaded``); the counts
+    are those of the library's default threading."""
+    from tokcost.engine import single_threaded
+
+    ko, en, _ = _samples()
+    tok = load_tokenizer("mistral-spm-v3")
+    default = count_full(tok, ko + en, False)
+    try:
+        single_threaded([tok, load_tokenizer("o200k_base")])
+        assert tok.num_threads == 1
+        assert count_full(tok, ko + en, False) == default
+    finally:
+        tok.set_num_threads(-1)
+
+
+_LINES = [b'{"ko": "\xea\xb0\x80", "en": "a", "id": "%d"}', b"", b"   ", b'{"ko": "x", "en": "y"}  ',
+          b' {"ko": "x", "en": "y"}', b"[1, 2]", b'{"ko": "x"', b'{"ko": "x", "en": "y"} {}',
+          b"\xb0\xa1", b'{"ko": "\xb0", "en": "z"}', b"NaN", b'{"ko": "", "en": "q"}',
+          b'{"id": "dup", "ko": "a", "en": "b"}', b'\xef\xbb\xbf{"ko": "b", "en": "c"}',
+          b'{"ko": "a\\u2028b", "en": "\xe2\x80\xa8x\xc2\x85"}', b'{"ko": 1, "en": "x"}',
+          b'\x0c{"ko": "a", "en": "b"}', b'{"ko": "\xed\x95\x9c\r", "en": "b"}\r']
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(range(len(_LINES))), max_size=10),
+       st.sampled_from([b"\n", b"\r\n", b"\r\r\n"]), st.booleans(), st.booleans(),
+       st.sampled_from(["strict", "replace"]), st.booleans())
+def test_lean_jsonl_reader_equals_the_plain_one(tmp_path_factory, picks, nl, bom, last_nl, errors,
+                                                validate):
+    """The JSONL reader on the serial path (text mode, the json C scanner, binary from the first
+    invalid UTF-8 on) gives exactly what reading line by line with ``read_lines`` and
+    ``json.loads`` gives: pairs, stats, and every error with its message and line."""
+    from tokcost.corpora import ReadOptions
+    from tokcost.corpora.base import read_lines
+    from tokcost.corpora.checks import PairChecker
+    from tokcost.corpora.jsonl import JsonlCorpus
+    from tokcost.errors import CorpusError
+
+    class Plain(JsonlCorpus):
+        def _records(self):
+            o = self.options
+            for path in self.files:
+                check = PairChecker(str(path), (o.ko_column, o.en_column), corpus=self)
+                on_bad = self.problem if self.problems is not None else None
+                for no, line in read_lines(path, o.errors, self.stats, on_bad):
+                    if not line.strip():
+                        continue
+                    try:
+                        try:
+                            obj = json.loads(line)
+                        except json.JSONDecodeError as exc:
+                            raise CorpusError(f"invalid JSON ({exc.msg} at column {exc.colno})",
+                                              path=str(path), line=no,
+                                              hint="each line must be one JSON object") from None
+                        if not isinstance(obj, dict):
+                            raise CorpusError("expected a JSON object", path=str(path), line=no)
+                        pair = check.pair(obj, no)
+                    except CorpusError as err:
+                        self.problem(err)
+                        continue
+                    yield pair
+
+    lines = [_LINES[i] % i if b"%d" in _LINES[i] else _LINES[i] for i in picks]
+    data = (b"\xef\xbb\xbf" if bom else b"") + nl.join(lines) + (nl if last_nl else b"")
+    path = tmp_path_factory.mktemp("r") / "p.jsonl"
+    path.write_bytes(data)
+
+    def read(cls):
+        c = cls("t", [path], ReadOptions(errors=errors))
+        c.problems = [] if validate else None
+        try:
+            out = [tuple(p) for p in c.pairs()]
+        except CorpusError as err:
+            out = [("error", str(err), err.line)]
+        return out, [(str(e), e.line) for e in c.problems or []], c.stats
+
+    assert read(JsonlCorpus) == read(Plain)
+
+
+def test_lean_jsonl_reader_invalid_utf8_far_into_the_file(tmp_path):
+    """Invalid UTF-8 past the text reader's first buffers: named on its own line, and with
+    --errors replace every pair before and after it is read."""
+    from tokcost.corpora import ReadOptions
+    from tokcost.errors import CorpusError
+
+    good = '{"ko": "가나", "en": "a"}\n'.encode()
+    path = tmp_path / "late.jsonl"
+    path.write_bytes(good * 5000 + b'{"ko": "\xb0", "en": "z"}\n' + good * 10)
+    with pytest.raises(CorpusError, match="invalid UTF-8 at byte 9 of the line") as err:
+        list(open_corpus(str(path)))
+    assert err.value.line == 5001
+    c = open_corpus(str(path), ReadOptions(errors="replace"))
+    pairs = list(c)
+    assert len(pairs) == 5011 and pairs[5000].ko == "\ufffd" and pairs[-1].line == 5011
+    assert c.stats.replaced == 1
+
+
+def test_bench_reads_the_report_stage_breakdown():
+    """bench.py's report row takes the stages and total that `tokcost report --timings` prints."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "tokcost_bench", Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    stderr = ("  load tokenizers     0.63 s\n  measure             0.56 s\n  budget              0.00 s\n"
+              "  total               1.19 s\nwrote x\n")
+    assert bench.parse_timings(stderr) == ({"load tokenizers": 0.63, "measure": 0.56,
+                                            "budget": 0.0}, 1.19)

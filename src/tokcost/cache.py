@@ -11,7 +11,6 @@ from typing import Any
 from tokcost._version import __version__
 from tokcost.paths import atomic_write_bytes, cache_dir
 
-
 # Bumped whenever the rows a measurement produces change for the same inputs within one tool
 # version (2: histogram aggregation and the multinomial paired bootstrap), so stale entries are
 # never served.

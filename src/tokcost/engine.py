@@ -2,8 +2,9 @@
 
 ``count_chunk`` is what every engine runs — in this process, in a local process pool, or on a
 distributed engine's workers (``tokcost.scale``) — so that results are identical whichever runs
-it. Workers open tokenizers once per process with ``worker_tokenizers`` from the client's
-``Resolution`` (path + sha256), verified on the worker, never downloaded there.
+it. It also counts the chunk's characters, bytes and words, so that the process reading the corpus
+only reads, chunks and merges. Workers open tokenizers once per process with ``worker_tokenizers``
+from the client's ``Resolution`` (path + sha256), verified on the worker, never downloaded there.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import threading
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from tokcost.errors import TokcostError, TokenizerUnavailable
 from tokcost.metrics.fallback import count_partial, count_unk
@@ -37,7 +38,67 @@ class TextCounts:
     unk: list[int]
 
 
-ChunkResult = dict[str, tuple[TextCounts, TextCounts | None]]
+class ChunkFacts(NamedTuple):
+    """Tokenizer-independent facts of a chunk, summed over its texts."""
+
+    ko_chars: int
+    ko_bytes: int
+    ko_words: int
+    en_chars: int
+    en_bytes: int
+    en_words: int
+
+
+class ChunkResult(dict[str, tuple[TextCounts, TextCounts | None]]):
+    """Per-text counts of a chunk, by tokenizer id, and (``facts``) the chunk's characters, bytes
+    and words when ``count_chunk`` was asked for them. A dict, so it pickles to and from worker
+    processes and dask workers with its ``facts``."""
+
+    facts: ChunkFacts | None = None
+
+
+# ASCII whitespace as str.split() sees it (\t \n \v \f \r \x1c-\x1f and space) becomes b" ",
+# every other byte b"x": the words of an ASCII text are the b" x" boundaries (plus a first one).
+_WS_ASCII = bytes(0x20 if chr(i).isspace() else 0x78 for i in range(128)) + b"x" * 128
+
+
+def text_facts(texts: Sequence[str]) -> tuple[int, int, int]:
+    """Characters, UTF-8 bytes and whitespace words of ``texts``, summed: joined with one space,
+    which is one byte and never joins or splits words, so a chunk costs a few C-level passes
+    (ASCII text, typically the English side, is word-counted without making a string per word)."""
+    if not texts:
+        return 0, 0, 0
+    joined = " ".join(texts)
+    sep = len(texts) - 1
+    if joined.isascii():
+        marks = joined.encode("ascii").translate(_WS_ASCII)
+        return len(joined) - sep, len(joined) - sep, marks.count(b" x") + (marks[:1] == b"x")
+    nbytes = len(joined.encode("utf-8", "surrogatepass")) - sep
+    return len(joined) - sep, nbytes, _unicode_words(joined)
+
+
+_SPACE16: Any = None
+
+
+def _unicode_words(text: str) -> int:
+    """``len(text.split())`` without making a string per word (4x faster on Korean): the text's
+    UTF-16 code units looked up in a table of what ``str.isspace()`` calls whitespace (all of it
+    is in the BMP; the halves of a surrogate pair are not whitespace, like the character), then
+    the starts of non-whitespace runs counted."""
+    import numpy as np
+
+    global _SPACE16
+    if _SPACE16 is None:
+        table = np.zeros(0x10000, dtype=np.bool_)
+        table[[i for i in range(0x10000) if chr(i).isspace()]] = True
+        _SPACE16 = table
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    space = np.take(_SPACE16, units)
+    return int(np.count_nonzero(space[:-1] > space[1:])) + (not space[0])
+
+
+def chunk_facts(ko: Sequence[str], en: Sequence[str] | None) -> ChunkFacts:
+    return ChunkFacts(*text_facts(ko), *text_facts(en or ()))
 
 
 _TABLES: weakref.WeakKeyDictionary[Tokenizer, Any] = weakref.WeakKeyDictionary()
@@ -94,15 +155,6 @@ def _store_table(tok: Tokenizer, raw: bytes) -> None:
         atomic_write_bytes(_table_path(tok), hashlib.sha256(raw).digest() + raw)
 
 
-def _ids(tok: Tokenizer, texts: Sequence[str], special: bool) -> Iterable[list[int]]:
-    """Token ids per text. A backend without a native batch encoder is called text by text and
-    each list is dropped once consumed (holding a chunk of lists costs ~25 % on tiktoken)."""
-    if type(tok).encode_batch is Tokenizer.encode_batch:
-        encode = tok.encode
-        return (encode(t, add_special_tokens=special) for t in texts)
-    return tok.encode_batch(texts, add_special_tokens=special)
-
-
 def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -> TextCounts:
     """Token, byte-fallback and UNK counts of each text (each tokenized on its own).
 
@@ -114,9 +166,16 @@ def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -
     flat = array("I")
     lens: list[int] = []
     push, extend = lens.append, flat.extend
-    for ids in _ids(tok, texts, add_special_tokens):
-        push(len(ids))
-        extend(ids)
+    if type(tok).encode_batch is Tokenizer.encode_batch:  # no native batch: text by text, inline
+        encode = tok.encode
+        for text in texts:
+            ids = encode(text, add_special_tokens=add_special_tokens)
+            push(len(ids))
+            extend(ids)
+    else:
+        for ids in tok.encode_batch(texts, add_special_tokens=add_special_tokens):
+            push(len(ids))
+            extend(ids)
     if not lens:
         return TextCounts([], [], [])
     ids_np = np.frombuffer(flat, dtype=np.uint32) if len(flat) else np.zeros(0, np.uint32)
@@ -127,19 +186,14 @@ def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -
         table = np.concatenate([table, np.zeros(int(ids_np.max()) + 1 - table.shape[0], np.uint8)])
         marks = np.take(table, ids_np)
     n = len(lens)
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(np.asarray(lens[:-1], dtype=np.int64), out=starts[1:])
-    empty = [i for i, m in enumerate(lens) if not m]
+    ends = np.cumsum(np.asarray(lens, dtype=np.int64))
 
     def per_text(mask) -> list[int]:
-        if empty and empty[-1] == n - 1:  # a trailing 0 keeps an empty last text's start in range
-            mask = np.append(mask, 0)
-        if not mask.size:
+        # marked tokens are few (byte fallback, UNK): find them, then the text each falls in
+        hits = np.flatnonzero(mask)
+        if not hits.size:
             return [0] * n
-        sums = np.add.reduceat(mask, starts, dtype=np.int64)
-        if empty:
-            sums[empty] = 0  # reduceat gives the element at the index for an empty segment
-        return sums.tolist()
+        return np.bincount(np.searchsorted(ends, hits, side="right"), minlength=n).tolist()
 
     partial = per_text(marks)
     unk_id = tok.unk_id()
@@ -161,11 +215,15 @@ def count_full_reference(tok: Tokenizer, texts: Sequence[str], add_special_token
 
 
 def count_chunk(tokenizers: Sequence[Tokenizer], ko: list[str], en: list[str] | None,
-                add_special_tokens: bool) -> ChunkResult:
-    """The counts of one chunk on every tokenizer: the unit of work of every engine."""
-    return {t.id: (count_full(t, ko, add_special_tokens),
-                   count_full(t, en, add_special_tokens) if en else None)
-            for t in tokenizers}
+                add_special_tokens: bool, facts: bool = True) -> ChunkResult:
+    """The counts of one chunk on every tokenizer, and with ``facts`` its characters, bytes and
+    words: the unit of work of every engine."""
+    out = ChunkResult((t.id, (count_full(t, ko, add_special_tokens),
+                              count_full(t, en, add_special_tokens) if en else None))
+                      for t in tokenizers)
+    if facts:
+        out.facts = chunk_facts(ko, en)
+    return out
 
 
 # ---------------------------------------------------------------- worker processes
@@ -225,16 +283,27 @@ def worker_tokenizers(resolutions: Sequence[Resolution], trust_remote_code: bool
 _POOL: tuple[list[Resolution], bool] | None = None
 
 
+def single_threaded(tokenizers: Sequence[Tokenizer]) -> None:
+    """One encoding thread per process, for backends that would otherwise start one per core
+    (SentencePiece's list encode): when tokcost runs a process per core, threads on top compete
+    (SentencePiece, 100 MB, 2 processes: see docs/performance.md)."""
+    for tok in tokenizers:
+        setter = getattr(tok, "set_num_threads", None)
+        if setter is not None:
+            setter(1)
+
+
 def _init_worker(resolutions: Sequence[Resolution], trust_remote_code: bool) -> None:
     global _POOL
     _POOL = (list(resolutions), trust_remote_code)
-    worker_tokenizers(resolutions, trust_remote_code, f"local worker process {os.getpid()}")
+    single_threaded(worker_tokenizers(resolutions, trust_remote_code,
+                                      f"local worker process {os.getpid()}"))
 
 
-def _work(args: tuple[list[str], list[str] | None, bool]) -> ChunkResult:
+def _work(args: tuple[list[str], list[str] | None, bool, bool]) -> ChunkResult:
     assert _POOL is not None
-    ko, en, special = args
-    return count_chunk(worker_tokenizers(*_POOL), ko, en, special)
+    ko, en, special, facts = args
+    return count_chunk(worker_tokenizers(*_POOL), ko, en, special, facts)
 
 
 def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> Iterator[ChunkResult]:
@@ -256,7 +325,8 @@ def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> I
 # 1.81x, two processes 1.94x; SentencePiece's num_threads=2 1.83x, two processes 1.71x. End to
 # end (`tokcost measure`, 100 MB) two processes beat one process using the library's own threads
 # for every backend (SentencePiece 6.7 s vs 7.6 s), because the pool also spreads tokcost's own
-# per-chunk work. So: processes everywhere.
+# per-chunk work. So: processes everywhere, each encoding with one thread (``single_threaded``;
+# SentencePiece, 100 MB, 2 processes: 6.2 s either way, so one thread spares the oversubscription).
 AUTO_STRATEGY: dict[str, str] = {
     "tiktoken": "processes", "hf": "processes", "sentencepiece": "processes",
     "tekken": "processes", "transformers": "processes",
@@ -306,8 +376,10 @@ def count_chunks(
     trust_remote_code: bool = False,
     engine: str = LOCAL,
     cluster: str | None = None,
+    facts: bool = True,
 ) -> Iterator[ChunkResult]:
-    """Counts per chunk, in input order.
+    """Counts per chunk, in input order, with each chunk's ``facts`` (characters, bytes, words)
+    counted where the chunk is counted (a distributed engine always counts them).
 
     ``engine="local"``: in this process, or with ``workers > 1`` a local process pool whose
     workers load each tokenizer once. Any other engine (``tokcost.scale.ENGINES``, e.g. ``dask``)
@@ -331,7 +403,7 @@ def count_chunks(
                            hint="add --engine dask, or drop --cluster")
     if workers <= 1:
         for ko, en in chunks:
-            yield count_chunk(tokenizers, ko, en, add_special_tokens)
+            yield count_chunk(tokenizers, ko, en, add_special_tokens, facts)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -342,7 +414,7 @@ def count_chunks(
         initargs=(portable([t.resolution for t in tokenizers]), trust_remote_code),
     ) as pool:
         yield from ordered_window(
-            lambda _i, c: pool.submit(_work, (c[0], c[1], add_special_tokens)),
+            lambda _i, c: pool.submit(_work, (c[0], c[1], add_special_tokens, facts)),
             chunks, 2 * workers, lambda f: f.result(),
         )
 

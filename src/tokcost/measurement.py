@@ -18,10 +18,12 @@ from tokcost.corpora import Corpus, ReadOptions, open_corpus
 from tokcost.engine import (
     CHUNK_PAIRS,
     LOCAL,
+    ChunkFacts,
     TextCounts,
     auto_workers,
     corpus_bytes,
     count_chunks,
+    text_facts,
 )
 from tokcost.metrics import bootstrap
 from tokcost.metrics.compression import per
@@ -79,6 +81,15 @@ class _Shared:
     en_words: int = 0
     per_domain: dict[str, list[int]] = field(default_factory=dict)  # chars, bytes, words ×2
 
+    def add(self, f: ChunkFacts) -> None:
+        """A chunk's facts as counted with its tokens (by the engine, wherever it ran)."""
+        self.ko_chars += f.ko_chars
+        self.ko_bytes += f.ko_bytes
+        self.ko_words += f.ko_words
+        self.en_chars += f.en_chars
+        self.en_bytes += f.en_bytes
+        self.en_words += f.en_words
+
 
 @dataclass
 class MeasureResult:
@@ -124,24 +135,9 @@ def signature_string(sig: dict[str, Any]) -> str:
     )
 
 
-# ASCII whitespace as str.split() sees it (\t \n \v \f \r \x1c-\x1f and space) becomes b" ",
-# every other byte b"x": the words of an ASCII text are the b" x" boundaries (plus a first one).
-_WS_ASCII = bytes(0x20 if chr(i).isspace() else 0x78 for i in range(128)) + b"x" * 128
-
-
 def _facts(texts: list[str]) -> tuple[int, int, int]:
-    """Characters, UTF-8 bytes and whitespace words of ``texts``, summed: joined with one space,
-    which is one byte and never joins or splits words, so a chunk costs a few C-level passes
-    (ASCII text, typically the English side, is word-counted without making a string per word)."""
-    if not texts:
-        return 0, 0, 0
-    joined = " ".join(texts)
-    sep = len(texts) - 1
-    if joined.isascii():
-        marks = joined.encode("ascii").translate(_WS_ASCII)
-        return len(joined) - sep, len(joined) - sep, marks.count(b" x") + (marks[:1] == b"x")
-    nbytes = len(joined.encode("utf-8", "surrogatepass")) - sep
-    return len(joined) - sep, nbytes, len(joined.split())
+    """Characters, UTF-8 bytes and whitespace words of ``texts``, summed (``engine.text_facts``)."""
+    return text_facts(texts)
 
 
 def _account(shared: _Shared, ko: list[str], en: list[str], doms: list[str] | None) -> None:
@@ -176,24 +172,30 @@ def _account(shared: _Shared, ko: list[str], en: list[str], doms: list[str] | No
 def _chunks(corpus: Corpus, shared: _Shared, pending: deque[list[str] | None], by_domain: bool
             ) -> Iterator[tuple[list[str], list[str] | None]]:
     """Chunks of texts for the engine; each chunk's domains (when asked for) go to ``pending`` in
-    the same order, where the consumer of the in-order results picks them up."""
+    the same order, where the consumer of the in-order results picks them up. Only with
+    ``by_domain`` are the characters, bytes and words counted here, per domain; otherwise the
+    engine counts them with the tokens (``ChunkResult.facts``), off this process's serial path."""
     ko: list[str] = []
     en: list[str] = []
     doms: list[str] = []
     mono = corpus.monolingual
+    ko_add, en_add, dom_add = ko.append, en.append, doms.append
     for pair in corpus.pairs():
-        ko.append(pair.ko)
+        ko_add(pair.ko)
         if not mono:
-            en.append(pair.en or "")
+            en_add(pair.en or "")
         if by_domain:
-            doms.append(pair.domain or "-")
+            dom_add(pair.domain or "-")
         if len(ko) >= CHUNK_PAIRS:
-            _account(shared, ko, en, doms if by_domain else None)
+            if by_domain:
+                _account(shared, ko, en, doms)
             pending.append(doms if by_domain else None)
             yield ko, (en if not mono else None)
             ko, en, doms = [], [], []
+            ko_add, en_add, dom_add = ko.append, en.append, doms.append
     if ko:
-        _account(shared, ko, en, doms if by_domain else None)
+        if by_domain:
+            _account(shared, ko, en, doms)
         pending.append(doms if by_domain else None)
         yield ko, (en if not mono else None)
 
@@ -346,8 +348,12 @@ def _measure_one(
         toks = [t.open() if isinstance(t, _Unopened) else t for t in toks]
     # else: worker processes open the tokenizers; this process never needs to.
     for result in count_chunks(toks, chunk_iter, add_special_tokens=settings.add_special_tokens,
-                               workers=workers, engine=settings.engine, cluster=settings.cluster):
+                               workers=workers, engine=settings.engine, cluster=settings.cluster,
+                               facts=not settings.by_domain):
         doms = pending.popleft()
+        if not settings.by_domain:
+            assert result.facts is not None
+            shared.add(result.facts)
         n = 0
         for tid, (ko_c, en_c) in result.items():
             n = len(ko_c.tokens)

@@ -150,7 +150,8 @@ def register(app: typer.Typer) -> None:
             "--engine dask and no --cluster, the local cluster's size, 1 = one per CPU).")] = "auto",
         engine: EngineOpt = "local",
         cluster: ClusterOpt = None,
-        no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached results.")] = False,
+        no_cache: Annotated[bool, typer.Option(
+            "--no-cache", help="Ignore cached results, and re-hash the input files.")] = False,
         download: DownloadOpt = False,
         trust_remote_code: TrustOpt = False,
     ) -> None:
@@ -158,6 +159,9 @@ def register(app: typer.Typer) -> None:
         ratio and its 95 % bootstrap confidence interval.
 
         Defaults: the shipped corpora and every tokenizer available offline."""
+        from contextlib import nullcontext
+
+        from tokcost.hashing import memo_disabled
         from tokcost.measurement import Settings, run_measure
         from tokcost.scale import check_engine
 
@@ -167,14 +171,16 @@ def register(app: typer.Typer) -> None:
                             en_column=en_column, split=split, domain=domain)
         pf = progress_factory()
         try:
-            result = run_measure(
-                corpus, tokenizer, read_options=opts,
-                settings=Settings(add_special_tokens=add_special_tokens, resamples=resamples,
-                                  seed=seed, by_domain=by_domain),
-                use_cache=not no_cache, workers=n_workers,
-                progress_factory=pf[0] if pf else None, download=download,
-                trust_remote_code=trust_remote_code, engine=engine, cluster=cluster,
-            )
+            # --no-cache also re-hashes the input files (no sha256 memo)
+            with memo_disabled() if no_cache else nullcontext():
+                result = run_measure(
+                    corpus, tokenizer, read_options=opts,
+                    settings=Settings(add_special_tokens=add_special_tokens, resamples=resamples,
+                                      seed=seed, by_domain=by_domain),
+                    use_cache=not no_cache, workers=n_workers,
+                    progress_factory=pf[0] if pf else None, download=download,
+                    trust_remote_code=trust_remote_code, engine=engine, cluster=cluster,
+                )
         finally:
             if pf:
                 pf[1].stop()

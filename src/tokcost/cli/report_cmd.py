@@ -50,7 +50,9 @@ def register(app: typer.Typer) -> None:
         throughput: ThroughputOpt = None,
         prompt_throughput: PromptThroughputOpt = None,
         workers: Annotated[int, typer.Option(help="Worker processes for measuring.")] = 1,
-        no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached results.")] = False,
+        no_cache: Annotated[
+            bool, typer.Option("--no-cache", help="Ignore cached results, and re-hash the input files.")
+        ] = False,
         force: ForceOpt = False,
         timings: Annotated[
             bool, typer.Option("--timings", help="Print the time spent per stage.")
@@ -69,13 +71,15 @@ def register(app: typer.Typer) -> None:
                              output_tokens=output_tokens, requests_per_day=requests_per_day,
                              as_of=parse_date(as_of), fx=fx, vat=vat, tables=tables,
                              workers=workers, use_cache=not no_cache)
+        from contextlib import nullcontext
+
+        from tokcost.hashing import memo_disabled
+
         err = Console(stderr=True)
         tm = Timings()
-        if quiet_progress():
+        status = nullcontext() if quiet_progress() else err.status("measuring and costing…")
+        with memo_disabled() if no_cache else nullcontext(), status:
             files = write_report(out, opts, force=force, timings=tm)
-        else:
-            with err.status("measuring and costing…"):
-                files = write_report(out, opts, force=force, timings=tm)
         for name, path in files.items():
             typer.echo(f"wrote {path}" if name != "report.html" else f"wrote {path}  ← open this")
         if timings:

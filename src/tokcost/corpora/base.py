@@ -8,15 +8,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from tokcost.errors import CorpusError
 
 NORMALIZATIONS = ("none", "nfc")
 
 
-@dataclass(frozen=True)
-class Pair:
-    """One aligned unit. ``en`` is None for monolingual input."""
+class Pair(NamedTuple):
+    """One aligned unit. ``en`` is None for monolingual input. A named tuple: immutable like a
+    frozen dataclass, and ~2.5x cheaper to create (one per record, so it shows on large files)."""
 
     id: str
     ko: str
@@ -85,14 +86,12 @@ class Corpus(ABC):
     def sha256(self) -> str:
         """Fingerprint of the bytes read plus the options that change what is read."""
         if self._sha256 is None:
+            from tokcost.hashing import sha256_file
+
             h = hashlib.sha256()
             h.update(f"{self.kind}\0".encode())
-            for f in self.files:
-                fh = hashlib.sha256()
-                with f.open("rb") as stream:
-                    for block in iter(lambda s=stream: s.read(1 << 20), b""):
-                        fh.update(block)
-                h.update(f"{f.name}\0{fh.hexdigest()}\0".encode())
+            for f in self.files:  # each file's digest is memoised (tokcost/hashing.py)
+                h.update(f"{f.name}\0{sha256_file(f)}\0".encode())
             o = self.options
             h.update(f"{o.ko_column},{o.en_column},{o.split},{o.domain},{o.errors}".encode())
             self._sha256 = h.hexdigest()
@@ -103,7 +102,10 @@ class Corpus(ABC):
         """Raw pairs, before normalisation and domain filtering."""
 
     def pairs(self) -> Iterator[Pair]:
+        from tokcost.corpora.checks import end_of_stream
+
         self.stats = ReadStats()
+        self.__dict__.pop("_pair_checkers", None)  # from a read that was not finished
         nfc = self.options.normalize == "nfc"
         want = self.options.domain
         for pair in self._records():
@@ -131,6 +133,7 @@ class Corpus(ABC):
                     pair.line,
                 )
             yield pair
+        end_of_stream(self)  # repeated ids (see corpora/checks.py)
 
     def __iter__(self) -> Iterator[Pair]:
         return self.pairs()
@@ -146,20 +149,48 @@ class Corpus(ABC):
         }
 
 
-def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
-               on_bad: Callable[[CorpusError], None] | None = None
-               ) -> Iterable[tuple[int, str]]:
-    """(line number, text) for each line of a UTF-8 file, streamed. BOM and CRLF are handled
-    silently; invalid UTF-8 raises one clear line unless ``errors == "replace"``."""
+def open_binary(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes, or one clear line saying why it cannot be."""
     try:
-        stream = path.open("rb")
+        return path.open("rb")
     except FileNotFoundError:
         raise CorpusError("no such file", path=str(path), hint="check the path") from None
     except IsADirectoryError:
         raise CorpusError("is a directory, expected a file", path=str(path)) from None
     except OSError as exc:
         raise CorpusError(f"cannot read file ({exc.strerror})", path=str(path)) from None
-    with stream:
+
+
+def decode_line(raw: bytes, no: int, path: Path, errors: str = "strict",
+                stats: ReadStats | None = None,
+                on_bad: Callable[[CorpusError], None] | None = None) -> str:
+    """One line's bytes (BOM and line end already removed) as text; invalid UTF-8 raises one
+    clear line unless ``errors == "replace"`` (or ``on_bad`` notes it and the line goes on)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if errors != "replace":
+            err = CorpusError(
+                f"invalid UTF-8 at byte {exc.start + 1} of the line "
+                f"({raw[exc.start:exc.start + 4]!r})",
+                path=str(path), line=no,
+                hint="convert the file to UTF-8 (e.g. iconv -f cp949 -t utf-8), "
+                "or pass --errors replace to go on",
+            )
+            if on_bad is None:
+                raise err from None
+            on_bad(err)  # validating: note it, go on with the line as far as it reads
+        if stats is not None:
+            stats.replaced += 1
+        return raw.decode("utf-8", errors="replace")
+
+
+def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
+               on_bad: Callable[[CorpusError], None] | None = None
+               ) -> Iterable[tuple[int, str]]:
+    """(line number, text) for each line of a UTF-8 file, streamed. BOM and CRLF are handled
+    silently; invalid UTF-8 raises one clear line unless ``errors == "replace"``."""
+    with open_binary(path) as stream:
         for no, raw in enumerate(stream, 1):
             if no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -167,24 +198,7 @@ def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = Non
                 raw = raw[:-1]
             if raw.endswith(b"\r"):
                 raw = raw[:-1]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if errors != "replace":
-                    err = CorpusError(
-                        f"invalid UTF-8 at byte {exc.start + 1} of the line "
-                        f"({raw[exc.start:exc.start + 4]!r})",
-                        path=str(path), line=no,
-                        hint="convert the file to UTF-8 (e.g. iconv -f cp949 -t utf-8), "
-                        "or pass --errors replace to go on",
-                    )
-                    if on_bad is None:
-                        raise err from None
-                    on_bad(err)  # validating: note it, go on with the line as far as it reads
-                text = raw.decode("utf-8", errors="replace")
-                if stats is not None:
-                    stats.replaced += 1
-            yield no, text
+            yield no, decode_line(raw, no, path, errors, stats, on_bad)
 
 
 def read_text_file(path: str | Path) -> str:

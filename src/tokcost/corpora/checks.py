@@ -1,24 +1,72 @@
-"""Checks shared by the record-oriented formats: columns, empty texts, duplicate ids."""
+"""Checks shared by the record-oriented formats: columns, empty texts, duplicate ids.
+
+Duplicate ids are found with flat memory: while streaming, a ``PairChecker`` keeps one 8-byte
+digest per record (``hash()`` of the id, in an ``array('q')``: 24 MB for 3.1 M records, where a
+dictionary of id strings took ~390 MB). At the end of the stream (``end_of_stream``, called by
+``Corpus.pairs()``) the digests are sorted in place; only when two are equal is the file read a
+second time, keeping just the ids with a repeated digest, to name both lines and to confirm that
+the ids themselves are equal (two different ids that share a digest are not an error). The second
+read runs the corpus's own reader, so it sees exactly the records (ids, line numbers, skipped bad
+records) the first one saw. Standard input is spooled to a temporary file by ``open_corpus``, so it
+is re-read the same way.
+
+``hash()`` rather than a cryptographic digest: the digests never leave the process (stream and
+re-read happen in the same one), a str caches its hash, and it costs ~0.07 µs per id against
+~0.4 µs for ``blake2b(digest_size=8)`` (1.3 s per 3.1 M records on the serial read path).
+"""
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost.corpora.base import Pair
 from tokcost.errors import CorpusError
 
+if TYPE_CHECKING:
+    from tokcost.corpora.base import Corpus
+
+_CHECKERS = "_pair_checkers"  # Corpus attribute: the checkers made during the current read
+_RESCAN = "_pair_rescan"  # Corpus attribute during the re-read: (suspect digests by path, raise?)
+
+
+def _calling_corpus() -> Corpus | None:
+    """The Corpus whose method is constructing the checker (its ``self``), if any."""
+    from tokcost.corpora.base import Corpus
+
+    owner = sys._getframe(2).f_locals.get("self")
+    return owner if isinstance(owner, Corpus) else None
+
 
 class PairChecker:
-    """Turns one record into a Pair, or raises one clear line naming file, line and fix."""
+    """Turns one record into a Pair, or raises one clear line naming file, line and fix.
+
+    Made inside a ``Corpus`` reader method (or given ``corpus=``), it registers with that corpus
+    so that ``Corpus.pairs()`` checks its ids for repeats at the end of the stream."""
 
     def __init__(self, path: str, columns: tuple[str, str], id_column: str = "id",
-                 domain_column: str = "domain") -> None:
+                 domain_column: str = "domain", corpus: Corpus | None = None) -> None:
         self.path = path
         self.ko_col, self.en_col = columns
         self.id_col = id_column
         self.domain_col = domain_column
-        self.seen: dict[str, int] = {}
+        self.digests: array[int] = array("q")
+        self._add = self.digests.append
+        # re-read mode: digests seen twice in the stream, the ids met so far whose digest is one
+        # of them (id -> first line), and the repeats confirmed (id, first line, line)
+        self.suspects: set[int] | None = None
+        self.raise_first = True
+        self.first_line: dict[str, int] = {}
+        self.repeats: list[tuple[str, int, int]] = []
+        owner = corpus if corpus is not None else _calling_corpus()
+        if owner is not None:
+            owner.__dict__.setdefault(_CHECKERS, []).append(self)
+            rescan = owner.__dict__.get(_RESCAN)
+            if rescan is not None:
+                self.suspects = rescan[0].get(path, set())
+                self.raise_first = rescan[1]
 
     def pair(self, rec: Mapping[str, Any], line: int) -> Pair:
         for col in (self.ko_col, self.en_col):
@@ -37,11 +85,64 @@ class PairChecker:
                                   hint="remove the pair or fill it in")
         rid = rec.get(self.id_col)
         rid = str(rid) if rid not in (None, "") else f"{line}"
-        if rid in self.seen:
-            raise CorpusError(
-                f"duplicate id {rid!r} (first on line {self.seen[rid]})", path=self.path,
-                line=line, hint="ids must be unique",
-            )
-        self.seen[rid] = line
+        if self.suspects is None:
+            self._add(hash(rid))
+        elif hash(rid) in self.suspects:
+            self._recheck(rid, line)
         dom = rec.get(self.domain_col)
         return Pair(rid, ko, en, str(dom) if dom not in (None, "") else None, line)
+
+    def _recheck(self, rid: str, line: int) -> None:
+        first = self.first_line.get(rid)
+        if first is None:
+            self.first_line[rid] = line
+            return
+        if self.raise_first:
+            raise duplicate_error(self.path, rid, first, line)
+        self.repeats.append((rid, first, line))
+
+    def repeated_digests(self) -> set[int]:
+        """Digests that occur more than once (sorting the digests in place), and frees them."""
+        import numpy as np
+
+        digests, self.digests = self.digests, array("q")
+        self._add = self.digests.append
+        if len(digests) < 2:
+            return set()
+        d = np.frombuffer(digests, dtype=np.int64)
+        d.sort()
+        same = d[1:] == d[:-1]
+        found = set(d[1:][same].tolist()) if same.any() else set()
+        del d
+        return found
+
+
+def duplicate_error(path: str, rid: str, first: int, line: int) -> CorpusError:
+    return CorpusError(f"duplicate id {rid!r} (first on line {first})", path=path, line=line,
+                       hint="ids must be unique")
+
+
+def end_of_stream(corpus: Corpus) -> None:
+    """After a corpus's records were all read: raise the first repeated id (in file order), or,
+    when validating (``corpus.problems`` is a list), record every repeat there."""
+    checkers: list[PairChecker] = corpus.__dict__.pop(_CHECKERS, None) or []
+    suspects = {c.path: s for c in checkers if (s := c.repeated_digests())}
+    if not suspects:
+        return
+    from tokcost.corpora.base import ReadStats
+
+    raise_first = corpus.problems is None
+    saved_stats, saved_problems = corpus.stats, corpus.problems
+    corpus.stats = ReadStats()  # the re-read must not count anything twice
+    corpus.problems = None if raise_first else []
+    setattr(corpus, _RESCAN, (suspects, raise_first))
+    try:
+        for _ in corpus._records():
+            pass
+    finally:
+        corpus.__dict__.pop(_RESCAN, None)
+        rescanned: list[PairChecker] = corpus.__dict__.pop(_CHECKERS, None) or []
+        corpus.stats, corpus.problems = saved_stats, saved_problems
+    for c in rescanned:
+        for rid, first, line in c.repeats:
+            corpus.problem(duplicate_error(c.path, rid, first, line))

@@ -39,7 +39,7 @@ class DelimitedCorpus(Corpus):
                 raise CorpusError(f"bad CSV header ({exc})", path=str(path), line=1) from None
             header = [h.strip() for h in header]
             check = PairChecker(str(path), (o.ko_column, o.en_column), o.id_column,
-                                o.domain_column)
+                                o.domain_column, corpus=self)
             missing = [c for c in (o.ko_column, o.en_column) if c not in header]
             if missing:
                 raise CorpusError(

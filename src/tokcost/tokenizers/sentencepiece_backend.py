@@ -17,6 +17,14 @@ class SentencePieceTokenizer(Tokenizer):
 
         self._sp = spm.SentencePieceProcessor(model_file=str(resolution.path))
         self._special: frozenset[int] | None = None
+        # Threads of a list encode: -1 is sentencepiece's default (every core). tokcost's worker
+        # processes set 1 (``set_num_threads``): the processes already use every core, and
+        # threads on top of them only compete (docs/performance.md).
+        self.num_threads = -1
+
+    def set_num_threads(self, n: int) -> None:
+        """Threads for encoding a list of texts (-1: sentencepiece's default, every core)."""
+        self.num_threads = n
 
     @property
     def vocab_size(self) -> int:
@@ -28,10 +36,12 @@ class SentencePieceTokenizer(Tokenizer):
     def encode_batch(
         self, texts: Sequence[str], *, add_special_tokens: bool = False
     ) -> list[list[int]]:
-        return self._sp.encode(list(texts), add_bos=add_special_tokens)
+        return self._sp.encode(list(texts), add_bos=add_special_tokens,
+                               num_threads=self.num_threads)
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
-        return [len(ids) for ids in self._sp.encode(list(texts), add_bos=add_special_tokens)]
+        return [len(ids) for ids in self._sp.encode(list(texts), add_bos=add_special_tokens,
+                                                    num_threads=self.num_threads)]
 
     def unk_id(self) -> int | None:
         return int(self._sp.unk_id())
