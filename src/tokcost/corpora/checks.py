@@ -17,7 +17,6 @@ re-read happen in the same one), a str caches its hash, and it costs ~0.07 µs p
 
 from __future__ import annotations
 
-import sys
 from array import array
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -32,19 +31,12 @@ _CHECKERS = "_pair_checkers"  # Corpus attribute: the checkers made during the c
 _RESCAN = "_pair_rescan"  # Corpus attribute during the re-read: (suspect digests by path, raise?)
 
 
-def _calling_corpus() -> Corpus | None:
-    """The Corpus whose method is constructing the checker (its ``self``), if any."""
-    from tokcost.corpora.base import Corpus
-
-    owner = sys._getframe(2).f_locals.get("self")
-    return owner if isinstance(owner, Corpus) else None
-
-
 class PairChecker:
     """Turns one record into a Pair, or raises one clear line naming file, line and fix.
 
-    Made inside a ``Corpus`` reader method (or given ``corpus=``), it registers with that corpus
-    so that ``Corpus.pairs()`` checks its ids for repeats at the end of the stream."""
+    Given the ``corpus`` whose reader makes it, it registers with that corpus so that
+    ``Corpus.pairs()`` checks its ids for repeats at the end of the stream (without a corpus, ids
+    are not checked)."""
 
     def __init__(self, path: str, columns: tuple[str, str], id_column: str = "id",
                  domain_column: str = "domain", corpus: Corpus | None = None) -> None:
@@ -60,7 +52,7 @@ class PairChecker:
         self.raise_first = True
         self.first_line: dict[str, int] = {}
         self.repeats: list[tuple[str, int, int]] = []
-        owner = corpus if corpus is not None else _calling_corpus()
+        owner = corpus
         if owner is not None:
             owner.__dict__.setdefault(_CHECKERS, []).append(self)
             rescan = owner.__dict__.get(_RESCAN)
