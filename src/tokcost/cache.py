@@ -12,9 +12,9 @@ from tokcost._version import __version__
 from tokcost.paths import atomic_write_bytes, cache_dir
 
 # Bumped whenever the rows a measurement produces change for the same inputs within one tool
-# version (2: histogram aggregation and the multinomial paired bootstrap), so stale entries are
-# never served.
-ROWS_FORMAT = 2
+# version (2: histogram aggregation and the multinomial paired bootstrap; 3: tokens per sentence
+# p10), so stale entries are never served.
+ROWS_FORMAT = 3
 
 
 def measure_key(tok_sha: str, tok_id: str, corpus_sha: str, options: Any,

@@ -259,7 +259,7 @@ def _summary(counts: Counter, qs: Sequence[tuple[str, float]]) -> dict[str, floa
     return out
 
 
-_TOKEN_QS = (("median", 0.5), ("p90", 0.9))
+_TOKEN_QS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
 _RATIO_QS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
 
 
@@ -319,6 +319,7 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
         row.update({
             f"{side}_tokens_per_sentence_mean": s["mean"],
             f"{side}_tokens_per_sentence_median": s["median"],
+            f"{side}_tokens_per_sentence_p10": s["p10"],
             f"{side}_tokens_per_sentence_p90": s["p90"],
             f"{side}_chars": chars,
             f"{side}_bytes": nbytes,

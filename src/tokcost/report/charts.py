@@ -143,7 +143,7 @@ def distribution_chart(rows: Sequence[dict[str, Any]]) -> Any:
                 continue
             data.append({
                 "tokenizer": r["tokenizer"], "language": lang,
-                "p10": r.get(f"{side}_tokens_per_sentence_p10", r[f"{side}_tokens_per_sentence_median"]),
+                "p10": r[f"{side}_tokens_per_sentence_p10"],
                 "median": r[f"{side}_tokens_per_sentence_median"],
                 "p90": r[f"{side}_tokens_per_sentence_p90"],
                 "mean": r[f"{side}_tokens_per_sentence_mean"],
