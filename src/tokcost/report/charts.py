@@ -121,11 +121,15 @@ def heatmap(rows: Sequence[dict[str, Any]]) -> Any:
     base = alt.Chart(alt.Data(values=data)).encode(
         x=alt.X("domain:N", title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("tokenizer:N", sort=order, title=None))
+    # Diverging around parity on a log scale: blue where Korean needs fewer tokens than English,
+    # red where it needs more; 0.8 and 1.25 are equally far from 1.
     cells = base.mark_rect().encode(color=alt.Color(
-        "ratio:Q", title="ko/en ratio", scale=alt.Scale(scheme="orangered", zero=False)))
+        "ratio:Q", title="ko/en ratio",
+        scale=alt.Scale(type="log", scheme="redblue", reverse=True, domainMid=1)))
     text = base.mark_text(fontSize=9).encode(
         text="label:N",
-        color=alt.condition(alt.datum.ratio > 2.2, alt.value("white"), alt.value("black")))
+        color=alt.condition((alt.datum.ratio > 2.5) | (alt.datum.ratio < 0.6), alt.value("white"),
+                            alt.value("black")))
     return (cells + text).properties(width=520, height=max(120, 22 * len(order)),
                                      title="Korean/English ratio by domain")
 
