@@ -257,6 +257,29 @@ def test_bad_records_are_not_counted_as_first_occurrences(tmp_path):
     assert len(report.errors) == 1 and "empty 'ko'" in report.errors[0]
 
 
+def test_spilled_digests_find_repeats_across_spills(tmp_path, monkeypatch):
+    """With a tiny spill threshold the digests go to disk in many rounds: a repeat whose two
+    occurrences landed in different spills is still found, clean files pass, temp files go."""
+    import tempfile
+
+    import tokcost.corpora.checks as checks
+
+    monkeypatch.setattr(checks, "SPILL_AT", 3)
+    spill_root = tmp_path / "tmp"
+    spill_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill_root))
+    ids = [f"id{i}" for i in range(40)]
+    clean = _jsonl(tmp_path / "clean.jsonl", ids)
+    assert [x.id for x in open_corpus(str(clean))] == ids
+    dup = _jsonl(tmp_path / "dup.jsonl", [*ids, "id1", "id39"])
+    with pytest.raises(CorpusError) as exc:
+        list(open_corpus(str(dup)))
+    assert exc.value.render().splitlines()[0].startswith(f"{dup}:41: duplicate id 'id1' (first on line 2)")
+    report = validate_corpus(open_corpus(str(dup)))
+    assert sum("duplicate id" in e for e in report.errors) == 2
+    assert list(spill_root.iterdir()) == []  # spill files removed
+
+
 def test_digest_collision_is_not_a_duplicate(tmp_path, monkeypatch):
     """Every id gets the same digest: the re-read compares the ids themselves."""
     import tokcost.corpora.checks as checks

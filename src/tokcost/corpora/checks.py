@@ -10,6 +10,10 @@ read runs the corpus's own reader, so it sees exactly the records (ids, line num
 records) the first one saw. Standard input is spooled to a temporary file by ``open_corpus``, so it
 is re-read the same way.
 
+Past ``SPILL_AT`` records (8 MB of digests) a checker spills them to temporary files partitioned
+by their low bits and, at the end, sorts one partition at a time: memory stays flat whatever the
+file's size, at 8 bytes per record of temporary disk.
+
 ``hash()`` rather than a cryptographic digest: the digests never leave the process (stream and
 re-read happen in the same one), a str caches its hash, and it costs ~0.07 µs per id against
 ~0.4 µs for ``blake2b(digest_size=8)`` (1.3 s per 3.1 M records on the serial read path).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokcost.corpora.base import Pair
@@ -26,6 +31,11 @@ from tokcost.errors import CorpusError
 
 if TYPE_CHECKING:
     from tokcost.corpora.base import Corpus
+
+# Digests kept in memory before they are spilled to disk (8 MB), and the number of spill buckets
+# (a power of two): at the end one bucket at a time is sorted, ~1/BUCKETS of all the digests.
+SPILL_AT = 1 << 20
+BUCKETS = 64
 
 _CHECKERS = "_pair_checkers"  # Corpus attribute: the checkers made during the current read
 _RESCAN = "_pair_rescan"  # Corpus attribute during the re-read: (suspect digests by path, raise?)
@@ -46,6 +56,7 @@ class PairChecker:
         self.domain_col = domain_column
         self.digests: array[int] = array("q")
         self._add = self.digests.append
+        self._buckets: list[Path] | None = None  # digests spilled to disk, by bucket
         # re-read mode: digests seen twice in the stream, the ids met so far whose digest is one
         # of them (id -> first line), and the repeats confirmed (id, first line, line)
         self.suspects: set[int] | None = None
@@ -79,6 +90,8 @@ class PairChecker:
         rid = str(rid) if rid not in (None, "") else f"{line}"
         if self.suspects is None:
             self._add(hash(rid))
+            if len(self.digests) >= SPILL_AT:
+                self._spill()
         elif hash(rid) in self.suspects:
             self._recheck(rid, line)
         dom = rec.get(self.domain_col)
@@ -93,10 +106,49 @@ class PairChecker:
             raise duplicate_error(self.path, rid, first, line)
         self.repeats.append((rid, first, line))
 
+    def _spill(self) -> None:
+        """Move the in-memory digests to BUCKETS files on disk, partitioned by their low bits, so
+        memory stays flat however many records a file has (8 B per record on disk instead)."""
+        import tempfile
+        import weakref
+
+        import numpy as np
+
+        if self._buckets is None:
+            tmp = Path(tempfile.mkdtemp(prefix="tokcost-ids-"))
+            self._buckets = [tmp / f"{b:02d}.bin" for b in range(BUCKETS)]
+            self._cleanup = weakref.finalize(self, _rmtree, tmp)  # also if a read is abandoned
+        d = np.frombuffer(self.digests, dtype=np.int64)
+        b = (d & (BUCKETS - 1)).astype(np.intp)
+        order = np.argsort(b, kind="stable")
+        edges = np.searchsorted(b[order], np.arange(BUCKETS + 1))
+        for i, path in enumerate(self._buckets):
+            part = d[order[edges[i]:edges[i + 1]]]
+            if part.size:
+                with path.open("ab") as fh:
+                    part.tofile(fh)
+        del d, b, order
+        self.digests = array("q")
+        self._add = self.digests.append
+
     def repeated_digests(self) -> set[int]:
         """Digests that occur more than once (sorting the digests in place), and frees them."""
         import numpy as np
 
+        if self._buckets is not None:  # spilled: one bucket in memory at a time
+            self._spill()
+            found: set[int] = set()
+            for path in self._buckets:
+                if path.exists():
+                    d = np.fromfile(path, dtype=np.int64)
+                    d.sort()
+                    same = d[1:] == d[:-1]
+                    if same.any():
+                        found.update(d[1:][same].tolist())
+                    path.unlink()
+            self._buckets = None
+            self._cleanup()
+            return found
         digests, self.digests = self.digests, array("q")
         self._add = self.digests.append
         if len(digests) < 2:
@@ -107,6 +159,12 @@ class PairChecker:
         found = set(d[1:][same].tolist()) if same.any() else set()
         del d
         return found
+
+
+def _rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def duplicate_error(path: str, rid: str, first: int, line: int) -> CorpusError:
