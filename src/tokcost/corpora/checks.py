@@ -10,7 +10,7 @@ read runs the corpus's own reader, so it sees exactly the records (ids, line num
 records) the first one saw. Standard input is spooled to a temporary file by ``open_corpus``, so it
 is re-read the same way.
 
-Past ``SPILL_AT`` records (8 MB of digests) a checker spills them to temporary files partitioned
+Past ``SPILL_AT`` records (2 MB of digests) a checker spills them to temporary files partitioned
 by their low bits and, at the end, sorts one partition at a time: memory stays flat whatever the
 file's size, at 8 bytes per record of temporary disk.
 
@@ -32,9 +32,9 @@ from tokcost.errors import CorpusError
 if TYPE_CHECKING:
     from tokcost.corpora.base import Corpus
 
-# Digests kept in memory before they are spilled to disk (8 MB), and the number of spill buckets
+# Digests kept in memory before they are spilled to disk (2 MB), and the number of spill buckets
 # (a power of two): at the end one bucket at a time is sorted, ~1/BUCKETS of all the digests.
-SPILL_AT = 1 << 20
+SPILL_AT = 1 << 18
 BUCKETS = 64
 
 _CHECKERS = "_pair_checkers"  # Corpus attribute: the checkers made during the current read
@@ -119,15 +119,13 @@ class PairChecker:
             self._buckets = [tmp / f"{b:02d}.bin" for b in range(BUCKETS)]
             self._cleanup = weakref.finalize(self, _rmtree, tmp)  # also if a read is abandoned
         d = np.frombuffer(self.digests, dtype=np.int64)
-        b = (d & (BUCKETS - 1)).astype(np.intp)
-        order = np.argsort(b, kind="stable")
-        edges = np.searchsorted(b[order], np.arange(BUCKETS + 1))
+        low = d & (BUCKETS - 1)  # one small pass per bucket: transient memory ~2 × the array
         for i, path in enumerate(self._buckets):
-            part = d[order[edges[i]:edges[i + 1]]]
+            part = d[low == i]
             if part.size:
                 with path.open("ab") as fh:
                     part.tofile(fh)
-        del d, b, order
+        del d, low
         self.digests = array("q")
         self._add = self.digests.append
 
