@@ -348,9 +348,11 @@ def _measure_one(
     if settings.engine == LOCAL and isinstance(workers, int) and workers <= 1:
         toks = [t.open() if isinstance(t, _Unopened) else t for t in toks]
     # else: worker processes open the tokenizers; this process never needs to.
+    # the user's --trust-remote-code reaches worker processes too (they open the tokenizers)
+    trust = any(getattr(t, "trust_remote_code", False) for t in toks)
     for result in count_chunks(toks, chunk_iter, add_special_tokens=settings.add_special_tokens,
                                workers=workers, engine=settings.engine, cluster=settings.cluster,
-                               facts=not settings.by_domain):
+                               facts=not settings.by_domain, trust_remote_code=trust):
         doms = pending.popleft()
         if not settings.by_domain:
             assert result.facts is not None
