@@ -51,13 +51,9 @@ def ksx1001_syllables() -> tuple[str, ...]:
 
 def syllable_token_counts(tokenizer: Tokenizer, syllables: Sequence[str]) -> list[int]:
     """Tokens for each syllable encoded alone (a separate dummy-prefix ``▁`` not counted)."""
-    out = []
-    for ids in tokenizer.encode_batch(list(syllables)):
-        n = len(ids)
-        if n > 1 and tokenizer.token_bytes(ids[0]) == b" ":
-            n -= 1
-        out.append(n)
-    return out
+    from tokcost.diagnostics.fertility import isolated_token_counts
+
+    return isolated_token_counts(tokenizer, syllables)
 
 
 @dataclass(frozen=True)
