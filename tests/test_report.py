@@ -140,6 +140,10 @@ def test_diagnostics_table_equals_results_json(report_dir: Path, doc: dict) -> N
         assert cells[1] == f"{r['hangul_single_token_share'] * 100:.1f} %"
         assert cells[3] == f"{r['mean_tokens_per_syllable']:,.3f}"
         assert cells[4] == f"{r['ko_continued_share'] * 100:.1f} %"
+    # diagnostics use the measured totals (one count of the corpus per tokenizer)
+    main = {r["tokenizer"]: r for r in doc["measure"] if r["domain"] == "all"}
+    for tid, r in diag.items():
+        assert (r["ko_tokens"], r["en_tokens"]) == (main[tid]["ko_tokens"], main[tid]["en_tokens"])
     # the Korean-trained tokenizers need fewer tokens per eojeol than o200k_base
     assert diag["ax-4.0"]["ko_fertility"] < diag["o200k_base"]["ko_fertility"]
 

@@ -16,7 +16,7 @@ Korean; T = tokens with no special tokens):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,17 +55,20 @@ class WordStats:
         return self.continued / self.words if self.words else None
 
 
-def word_stats(tokenizer: Tokenizer, texts: Sequence[str], lang: str = "ko") -> WordStats:
+def word_stats(tokenizer: Tokenizer, texts: Sequence[str], lang: str = "ko",
+               tokens: int | None = None) -> WordStats:
     """Fertility and proportion of continued words of ``texts`` on one tokenizer.
 
-    Each distinct word is encoded once; occurrences are weighted by their counts."""
+    Each distinct word is encoded once; occurrences are weighted by their counts. ``tokens``: the
+    texts' token total when already counted (e.g. by ``measure``), so they are not counted again."""
     freq: Counter[str] = Counter()
     for text in texts:
         freq.update(text.split())
     distinct = list(freq)
     counts = isolated_token_counts(tokenizer, distinct)
     continued = sum(freq[w] for w, n in zip(distinct, counts, strict=True) if n >= 2)
-    tokens = sum(tokenizer.count(list(texts))) if texts else 0
+    if tokens is None:
+        tokens = sum(tokenizer.count(list(texts))) if texts else 0
     return WordStats(tokenizer.id, lang, len(texts), tokens, sum(freq.values()), len(distinct),
                      continued)
 
@@ -111,12 +114,14 @@ class FertilityRow:
 def fertility_rows(
     tokenizers: Iterable[Tokenizer], ko: Sequence[str], en: Sequence[str] | None = None, *,
     corpus: str = "text", domain: str | None = None, morphemes: bool | None = None,
+    totals: Mapping[str, tuple[int, int | None]] | None = None,
 ) -> list[FertilityRow]:
     """Per tokenizer: fertility and continued words for the Korean units ``ko`` (and the
     English ``en``), and tokens per morpheme.
 
     ``morphemes``: True requires the ``morph`` extra (raises ``MorphAnalyserMissing`` without
-    it), False skips morphemes, None uses the analyser when it is installed."""
+    it), False skips morphemes, None uses the analyser when it is installed. ``totals``: the
+    (Korean, English) token totals of these texts per tokenizer id, when already measured."""
     from tokcost.diagnostics import morphemes as morph
 
     n_morph: int | None = None
@@ -128,8 +133,9 @@ def fertility_rows(
         analyser = morph.analyser_name()
     rows = []
     for tok in tokenizers:
+        ko_total, en_total = (totals or {}).get(tok.id, (None, None))
         rows.append(FertilityRow(
-            tok.id, corpus, domain, word_stats(tok, ko, "ko"),
-            word_stats(tok, en, "en") if en is not None else None, n_morph, analyser,
+            tok.id, corpus, domain, word_stats(tok, ko, "ko", ko_total),
+            word_stats(tok, en, "en", en_total) if en is not None else None, n_morph, analyser,
         ))
     return rows

@@ -32,6 +32,7 @@ def summary(
     domain: str | None = None,
     morphemes: bool | None = None,
     download: bool = False,
+    totals: dict[str, tuple[int, int | None]] | None = None,
 ) -> list[dict[str, Any]]:
     """Per tokenizer: Hangul coverage (shares of the 11,172 and the 2,350 KS X 1001 syllables that
     are one token; mean tokens per syllable, over all syllables and weighted by the corpus),
@@ -50,7 +51,7 @@ def summary(
     toks = [t if isinstance(t, Tokenizer) else load_tokenizer(t, download=download)
             for t in tokenizers]
     rows = fertility_rows(toks, text.ko, text.en, corpus=text.label, domain=text.domain,
-                     morphemes=morphemes)
+                     morphemes=morphemes, totals=totals)
     joined = "\n".join(text.ko)
     out = []
     for tok, frow in zip(toks, rows, strict=True):

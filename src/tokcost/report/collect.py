@@ -212,7 +212,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         samples = _samples(pairs, opts.samples_per_tokenizer)
         boundaries = _boundaries(samples, toks)
         if opts.diagnostics:
-            diagnostics = _diagnostics(toks, first)
+            diagnostics = _diagnostics(toks, first, measured)
     return {
         "schema": SCHEMA_REPORT,
         "tokcost_version": __version__,
@@ -239,10 +239,11 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
     }
 
 
-def _diagnostics(toks: Sequence[Any], corpus: str) -> list[dict[str, Any]]:
-    """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility)."""
-    try:
-        from tokcost.diagnostics import summary
-    except ImportError:
-        return []
-    return summary(list(toks), corpus)
+def _diagnostics(toks: Sequence[Any], corpus: str, measured: dict[str, dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility).
+    The corpus token totals come from the measurement, not from counting the corpus again."""
+    from tokcost.diagnostics import summary
+
+    totals = {tid: (r["ko_tokens"], r["en_tokens"]) for tid, r in measured.items()}
+    return summary(list(toks), corpus, totals=totals)
