@@ -1,27 +1,103 @@
-"""``tokcost`` — the root command. Keep imports here light: ``tokcost --help`` must be instant."""
+"""``tokcost`` — the root command. Keep imports here light: ``tokcost --help`` must be instant.
+
+The commands are built lazily (click's "LazyGroup" pattern): the root app holds only the ``--version``
+callback, and :class:`_Group` imports a command's module, lets its ``register(app)`` define the command
+on a private :class:`typer.Typer` and converts that to click commands only when the command is looked up,
+so ``tokcost measure …`` neither imports nor builds the other commands. ``tokcost --help`` looks up every
+command, in :data:`COMMANDS` order.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
+from typer.main import get_group
 
 from tokcost._version import __version__
-from tokcost.cli import count_cmd, tokenizers_cmd
 from tokcost.errors import TokcostError
+
+#: Every command name -> the module in ``tokcost.cli`` whose ``register(app)`` defines it, in the order
+#: ``tokcost --help`` lists them (typer's order: plain commands, then the sub-apps). A new command
+#: module must be added here; tests/test_cli_lazy.py checks this map against what the modules register.
+COMMANDS: dict[str, str] = {
+    "count": "count_cmd",
+    "measure": "measure_cmd",
+    "validate": "measure_cmd",
+    "cost": "cost_cmd",
+    "budget": "cost_cmd",
+    "report": "report_cmd",
+    "check": "check_cmd",
+    "diff": "check_cmd",
+    "inspect": "diagnostics_cmd",
+    "coverage": "diagnostics_cmd",
+    "normalization": "diagnostics_cmd",
+    "breakdown": "diagnostics_cmd",
+    "explain": "diagnostics_cmd",
+    "fertility": "diagnostics_cmd",
+    "tokenizers": "tokenizers_cmd",
+    "corpora": "corpora_cmd",
+    "pricing": "pricing_cmd",
+}
+
+# Typer settings shared by the root app and the private apps the commands are built from (the ones
+# typer passes down to the click commands: help rendering, exception display, command suggestions).
+_SETTINGS: dict[str, Any] = {"pretty_exceptions_enable": False, "add_completion": False,
+                             "rich_markup_mode": None}
+
+
+def register_module(module: str, target: typer.Typer) -> bool:
+    """Let ``tokcost.cli.<module>`` define its commands on ``target``; False if the module is absent."""
+    try:
+        mod = importlib.import_module(f"tokcost.cli.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"tokcost.cli.{module}":
+            raise
+        return False
+    if module == "tokenizers_cmd":  # a sub-app without register()
+        target.add_typer(mod.app, name="tokenizers")
+    else:
+        mod.register(target)
+    return True
 
 
 class _Group(TyperGroup):
-    """Turns a TokcostError anywhere below into one line on stderr and its exit code."""
+    """Builds each command on first lookup; turns a TokcostError anywhere below into one line on
+    stderr and its exit code."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self._loaded: set[str] = set()
+
+    def _load(self, module: str) -> None:
+        if module in self._loaded:
+            return
+        self._loaded.add(module)
+        private = typer.Typer(**_SETTINGS)
+        if register_module(module, private):
+            for name, cmd in get_group(private).commands.items():
+                self.add_command(cmd, name)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: typer.Context, cmd_name: str):  # type: ignore[override]
+        if cmd_name not in self.commands:
+            if cmd_name in COMMANDS:
+                self._load(COMMANDS[cmd_name])
+            else:  # unknown: build them all, so that typer's "Did you mean …?" sees every command
+                for module in dict.fromkeys(COMMANDS.values()):
+                    self._load(module)
+        return self.commands.get(cmd_name)
+
+    def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except TokcostError as err:
-            click.echo(f"tokcost: error: {err.render()}", err=True)
+            typer.echo(f"tokcost: error: {err.render()}", err=True)
             ctx.exit(err.exit_code)
 
 
@@ -31,9 +107,7 @@ app = typer.Typer(
     help="What Korean text really costs on today's language models: exact token counts on real "
     "tokenizers, Korean/English ratios with confidence intervals, and money in USD and KRW.",
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
+    **_SETTINGS,
 )
 
 
@@ -51,28 +125,6 @@ def root(
     ] = False,
 ) -> None:
     """tokcost measures Korean token cost instead of quoting it."""
-
-
-app.add_typer(tokenizers_cmd.app, name="tokenizers")
-count_cmd.register(app)
-
-
-def _register_optional() -> None:
-    """Command modules added by later layers register themselves here."""
-    import importlib
-
-    for name in ("corpora_cmd", "measure_cmd", "pricing_cmd", "cost_cmd", "report_cmd",
-                 "check_cmd", "diagnostics_cmd"):
-        try:
-            mod = importlib.import_module(f"tokcost.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tokcost.cli.{name}":
-                raise
-            continue
-        mod.register(app)
-
-
-_register_optional()
 
 
 def main() -> None:
