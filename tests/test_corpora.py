@@ -143,6 +143,10 @@ def test_aligned_length_mismatch_gives_both_counts(tmp_path):
         ('{"id": 1, "ko": "가", "en": "a"}\n{"id": 1, "ko": "나", "en": "b"}\n',
          ("p.jsonl:2", "duplicate id '1'", "line 1")),
         ('{"ko": "가", "en": "a"\n', ("p.jsonl:1", "invalid JSON")),
+        ('{"ko": "가", "en": "\u3000 \\t"}\n', ("p.jsonl:1", "empty 'en'")),
+        ('{"ko": 12, "en": ""}\n', ("p.jsonl:1", "column 'ko' is not text")),
+        ('{"ko": "가", "en": null}\n', ("p.jsonl:1", "column 'en' is not text")),
+        ('{"en": 5}\n', ("p.jsonl:1", "missing column 'ko'", "columns here: en")),
     ],
 )
 def test_bad_records(tmp_path, content, needles):
@@ -336,3 +340,37 @@ def test_id_check_memory_does_not_grow_with_ids(tmp_path):
         tracemalloc.stop()
     assert n == 60000
     assert peak < 4 * 2**20, peak
+
+
+_VALUES = st.one_of(st.none(), st.integers(), st.just(""), st.sampled_from([" ", "\u3000", "\t\n"]),
+                    st.text(min_size=1, max_size=5), st.lists(st.text(max_size=2), max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(rec=st.dictionaries(st.sampled_from(["ko", "en", "id", "domain", "x"]), _VALUES))
+def test_pair_checks_match_the_rules(rec):
+    """PairChecker.pair's quick path gives exactly the documented checks, in their order:
+    missing ko, missing en, ko not text, ko blank, en not text, en blank."""
+    from tokcost.corpora.checks import PairChecker
+
+    def expected() -> str | None:
+        for col in ("ko", "en"):
+            if col not in rec:
+                return f"missing column {col!r}"
+        for col in ("ko", "en"):
+            if not isinstance(rec[col], str):
+                return f"column {col!r} is not text"
+            if not rec[col].strip():
+                return f"empty {col!r} text"
+        return None
+
+    want = expected()
+    try:
+        pair = PairChecker("p.jsonl", ("ko", "en")).pair(rec, 3)
+    except CorpusError as err:
+        assert want is not None and want in str(err) and "p.jsonl:3" in err.render()
+    else:
+        assert want is None
+        assert (pair.ko, pair.en, pair.line) == (rec["ko"], rec["en"], 3)
+        rid = rec.get("id")
+        assert pair.id == (str(rid) if rid not in (None, "") else "3")

@@ -72,20 +72,16 @@ class PairChecker:
                 self.raise_first = rescan[1]
 
     def pair(self, rec: Mapping[str, Any], line: int) -> Pair:
-        for col in (self.ko_col, self.en_col):
-            if col not in rec:
-                have = ", ".join(map(str, rec.keys())) or "none"
-                raise CorpusError(
-                    f"missing column {col!r} (columns here: {have})", path=self.path, line=line,
-                    hint="rename it, or pass --ko-column/--en-column",
-                )
-        ko, en = rec[self.ko_col], rec[self.en_col]
-        for col, val in ((self.ko_col, ko), (self.en_col, en)):
-            if not isinstance(val, str):
-                raise CorpusError(f"column {col!r} is not text", path=self.path, line=line)
-            if not val.strip():
-                raise CorpusError(f"empty {col!r} text", path=self.path, line=line,
-                                  hint="remove the pair or fill it in")
+        try:
+            ko, en = rec[self.ko_col], rec[self.en_col]
+        except (KeyError, TypeError):
+            ko = en = None
+        # One cheap test for the common case (two non-blank strings; isspace() makes no copy,
+        # unlike strip()); anything else gets the full checks and their messages.
+        if (type(ko) is not str or type(en) is not str or not ko or not en
+                or ko.isspace() or en.isspace()):
+            self._reject(rec, line)
+            ko, en = rec[self.ko_col], rec[self.en_col]  # str subclasses pass the full checks
         rid = rec.get(self.id_col)
         rid = str(rid) if rid not in (None, "") else f"{line}"
         if self.suspects is None:
@@ -96,6 +92,24 @@ class PairChecker:
             self._recheck(rid, line)
         dom = rec.get(self.domain_col)
         return Pair(rid, ko, en, str(dom) if dom not in (None, "") else None, line)
+
+    def _reject(self, rec: Mapping[str, Any], line: int) -> None:
+        """Raise the first problem of a record that failed ``pair``'s quick test (the full
+        checks, in their order, with their messages)."""
+        for col in (self.ko_col, self.en_col):
+            if col not in rec:
+                have = ", ".join(map(str, rec.keys())) or "none"
+                raise CorpusError(
+                    f"missing column {col!r} (columns here: {have})", path=self.path, line=line,
+                    hint="rename it, or pass --ko-column/--en-column",
+                )
+        for col in (self.ko_col, self.en_col):
+            val = rec[col]
+            if not isinstance(val, str):
+                raise CorpusError(f"column {col!r} is not text", path=self.path, line=line)
+            if not val.strip():
+                raise CorpusError(f"empty {col!r} text", path=self.path, line=line,
+                                  hint="remove the pair or fill it in")
 
     def _recheck(self, rid: str, line: int) -> None:
         first = self.first_line.get(rid)
