@@ -29,7 +29,7 @@ def _samples() -> tuple[list[str], list[str], list[str]]:
 def test_count_full_equals_per_text_definition(mirror, tid):
     tok = load_tokenizer(tid)
     ko, en, _ = _samples()
-    edge = ["", "a", "", "한국어 ", "\ufffd", "𝄞 ㄱㅏ <unk> <s>", "ÿ\x00\x7f", ""]
+    edge = ["", "a", "", "한국어 ", "\ufffd", "𝄞 ㄱㅏ <unk> <s>", "ÿ\x00\x7f", "", "<|endoftext|>"]
     for texts in (ko, en, edge, [""], []):
         for special in (False, True):
             assert count_full(tok, texts, special) == count_full_reference(tok, texts, special)

@@ -146,3 +146,65 @@ def test_adhoc_specs(mirror):
     assert by_id.resolution.verified is False  # not EXAONE's file: flagged, still used
     tt = load_tokenizer("tiktoken:o200k_base")
     assert tt.id == "o200k_base"
+
+
+HF_MIRRORED = [t for t in MIRRORED if load_catalog()[t].backend == "hf"]
+
+
+@pytest.mark.parametrize("tid", HF_MIRRORED)
+def test_hf_fast_batch_ids_equal_encode_batch(mirror, tid):
+    """tokcost encodes with encode_batch_fast (no offsets); the ids must be encode_batch's."""
+    from tokenizers import Tokenizer
+
+    from tokcost.corpora import open_corpus
+
+    tok = load_tokenizer(tid)
+    assert tok._batch.__name__ == "encode_batch_fast"  # the fast path is what is tested
+    pairs = list(open_corpus("samples").pairs())[::7]
+    texts = [*TEXTS.values(), *(p.ko for p in pairs), *(p.en or "" for p in pairs)]
+    ref = Tokenizer.from_file(str(tok.resolution.path))
+    for special in (False, True):
+        want = [e.ids for e in ref.encode_batch(texts, add_special_tokens=special)]
+        assert tok.encode_batch(texts, add_special_tokens=special) == want
+
+
+@pytest.mark.parametrize("tid", ["o200k_base", "cl100k_base"])
+def test_tiktoken_buffer_path_equals_encode_ordinary(mirror, tid):
+    """count_full's packed path (tiktoken's uint32 buffer encoder) gives encode_ordinary's ids,
+    special-token strings included, with and without the end-of-text token."""
+    import numpy as np
+
+    tok = load_tokenizer(tid)
+    texts = [*TEXTS.values(), "<|endoftext|><|endoftext|>", "<|fim_prefix|>x", "한"]
+    lens, flat = tok.encode_flat(texts)
+    assert isinstance(flat, bytes)  # the buffer path, not the list fallback
+    want = [tok._enc.encode_ordinary(t) for t in texts]
+    assert lens == [len(w) for w in want]
+    assert np.frombuffer(flat, dtype=np.uint32).tolist() == [i for w in want for i in w]
+    lens, flat = tok.encode_flat(texts, add_special_tokens=True)
+    eot = tok._enc.eot_token
+    assert np.frombuffer(flat, dtype=np.uint32).tolist() == [i for w in want for i in (*w, eot)]
+    assert lens == [len(w) + 1 for w in want]
+
+
+def test_tiktoken_rank_cache(mirror, tmp_path, monkeypatch):
+    """The decoded rank table is kept by the file's sha256; a damaged copy is never used."""
+    from tokcost.tokenizers.tiktoken_backend import TiktokenTokenizer, _ranks_path
+
+    monkeypatch.setenv("TOKCOST_CACHE_DIR", str(tmp_path / "cache"))
+    res = load_tokenizer("o200k_base").resolution
+    path = _ranks_path(res)
+    assert path.is_file()  # written by that first load
+    path.unlink()
+    first = TiktokenTokenizer(res)
+    assert path.is_file()
+    text = TEXTS["mixed_code"] + TEXTS["korean"]
+    cached = TiktokenTokenizer(res)  # from the cache
+    assert cached.encode(text) == first.encode(text)
+    assert cached._enc._mergeable_ranks == first._enc._mergeable_ranks
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0xFF  # damage one rank: the digest no longer matches
+    path.write_bytes(bytes(data))
+    again = TiktokenTokenizer(res)
+    assert again.encode(text) == first.encode(text)
+    assert path.read_bytes()[-5] != data[-5]  # rewritten from the rank file

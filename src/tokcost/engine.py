@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -126,33 +125,23 @@ def _table(tok: Tokenizer):
 
 def _table_path(tok: Tokenizer):
     from tokcost._version import __version__
-    from tokcost.paths import cache_dir
+    from tokcost.paths import derived_path
 
     name = f"{tok.sha256}-{tok.id}-{type(tok).__name__}-{tok.vocab_size}-{__version__}.bin"
-    return cache_dir() / "partial" / name.replace("/", "_")
+    return derived_path("partial", name)
 
 
 def _stored_table(tok: Tokenizer) -> bytes | None:
-    import hashlib
+    from tokcost.paths import read_checked
 
-    try:
-        data = _table_path(tok).read_bytes()
-    except (OSError, ValueError):
-        return None
-    digest, raw = data[:32], data[32:]
-    if len(raw) != tok.vocab_size or hashlib.sha256(raw).digest() != digest:
-        return None
-    return raw
+    raw = read_checked(_table_path(tok))
+    return raw if raw is not None and len(raw) == tok.vocab_size else None
 
 
 def _store_table(tok: Tokenizer, raw: bytes) -> None:
-    import contextlib
-    import hashlib
+    from tokcost.paths import write_checked
 
-    from tokcost.paths import atomic_write_bytes
-
-    with contextlib.suppress(OSError, ValueError):  # a read-only cache only costs time
-        atomic_write_bytes(_table_path(tok), hashlib.sha256(raw).digest() + raw)
+    write_checked(_table_path(tok), raw)
 
 
 def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -> TextCounts:
@@ -163,19 +152,7 @@ def count_full(tok: Tokenizer, texts: Sequence[str], add_special_tokens: bool) -
     to a few percent."""
     import numpy as np
 
-    flat = array("I")
-    lens: list[int] = []
-    push, extend = lens.append, flat.extend
-    if type(tok).encode_batch is Tokenizer.encode_batch:  # no native batch: text by text, inline
-        encode = tok.encode
-        for text in texts:
-            ids = encode(text, add_special_tokens=add_special_tokens)
-            push(len(ids))
-            extend(ids)
-    else:
-        for ids in tok.encode_batch(texts, add_special_tokens=add_special_tokens):
-            push(len(ids))
-            extend(ids)
+    lens, flat = tok.encode_flat(texts, add_special_tokens=add_special_tokens)
     if not lens:
         return TextCounts([], [], [])
     ids_np = np.frombuffer(flat, dtype=np.uint32) if len(flat) else np.zeros(0, np.uint32)
@@ -405,16 +382,52 @@ def count_chunks(
         for ko, en in chunks:
             yield count_chunk(tokenizers, ko, en, add_special_tokens, facts)
         return
+    yield from _pool_with_parent(tokenizers, chunks, workers, add_special_tokens, facts,
+                                 trust_remote_code)
+
+
+def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], workers: int,
+                      special: bool, facts: bool, trust_remote_code: bool
+                      ) -> Iterator[ChunkResult]:
+    """``workers`` processes count: a pool of ``workers - 1`` and this one. Chunks go to the pool
+    while it has fewer than two per process waiting; otherwise this process counts the chunk
+    itself. So the reading process never idles while the pool is busy or still starting (a
+    spawned worker takes ~0.3 s to import and load its tokenizers), and one interpreter fewer
+    loads the tokenizers and unpickles chunks: on 2 cores, 2 processes rather than 3 (the
+    measurements are in docs/performance.md). Results come out in input order; at most a few
+    chunks are held, whatever the input's size."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker,
-        initargs=(portable([t.resolution for t in tokenizers]), trust_remote_code),
-    ) as pool:
-        yield from ordered_window(
-            lambda _i, c: pool.submit(_work, (c[0], c[1], add_special_tokens, facts)),
-            chunks, 2 * workers, lambda f: f.result(),
-        )
-
+    resolutions = portable([t.resolution for t in tokenizers])
+    here: list[Tokenizer] | None = None
+    in_flight = 2 * (workers - 1)
+    max_window = in_flight + 4
+    window: deque[Future | ChunkResult] = deque()
+    saved = os.environ.get("TOKENIZERS_PARALLELISM")
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers - 1, mp_context=mp.get_context("spawn"),
+            initializer=_init_worker, initargs=(resolutions, trust_remote_code),
+        ) as pool:
+            for ko, en in chunks:
+                busy = sum(1 for x in window if isinstance(x, Future) and not x.done())
+                if busy < in_flight:
+                    window.append(pool.submit(_work, (ko, en, special, facts)))
+                else:
+                    if here is None:  # the same tokenizers a worker opens, one thread each
+                        here = worker_tokenizers(resolutions, trust_remote_code, "this process")
+                        single_threaded(here)
+                    window.append(count_chunk(here, ko, en, special, facts))
+                while window and (len(window) >= max_window or not isinstance(window[0], Future)
+                                  or window[0].done()):
+                    head = window.popleft()
+                    yield head.result() if isinstance(head, Future) else head
+            while window:
+                head = window.popleft()
+                yield head.result() if isinstance(head, Future) else head
+    finally:
+        if saved is None:  # worker_tokenizers turned the Rust thread pool off for this process
+            os.environ.pop("TOKENIZERS_PARALLELISM", None)
+        else:
+            os.environ["TOKENIZERS_PARALLELISM"] = saved

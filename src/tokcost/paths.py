@@ -64,3 +64,31 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def derived_path(kind: str, name: str) -> Path:
+    """Where a file derived from a tokenizer file (a lookup table, a decoded rank list) is kept:
+    under the cache directory, ``name`` made a single path component."""
+    return cache_dir() / kind / name.replace("/", "_")
+
+
+def read_checked(path: Path) -> bytes | None:
+    """What ``write_checked`` stored at ``path``, or None when it is missing, unreadable or does
+    not match its own sha256 (a torn or tampered file only costs the time to derive it again)."""
+    import hashlib
+
+    try:
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    digest, raw = data[:32], data[32:]
+    return raw if len(digest) == 32 and hashlib.sha256(raw).digest() == digest else None
+
+
+def write_checked(path: Path, raw: bytes) -> None:
+    """Store ``raw`` with its sha256 in front, atomically; a read-only cache is not an error."""
+    import contextlib
+    import hashlib
+
+    with contextlib.suppress(OSError, ValueError):
+        atomic_write_bytes(path, hashlib.sha256(raw).digest() + raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,27 @@ class Tokenizer(ABC):
         self, texts: Sequence[str], *, add_special_tokens: bool = False
     ) -> list[list[int]]:
         return [self.encode(t, add_special_tokens=add_special_tokens) for t in texts]
+
+    def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
+                    ) -> tuple[list[int], array[int] | bytes]:
+        """The token ids of every text packed into one native-endian uint32 buffer, and each
+        text's number of tokens: the hot path of counting (``engine.count_full`` looks the ids up
+        in flag tables at once). Backends override it when their library can fill the buffer
+        without a Python list per text."""
+        flat: array[int] = array("I")
+        lens: list[int] = []
+        push, extend = lens.append, flat.extend
+        if type(self).encode_batch is Tokenizer.encode_batch:  # no native batch: inline
+            encode = self.encode
+            for text in texts:
+                ids = encode(text, add_special_tokens=add_special_tokens)
+                push(len(ids))
+                extend(ids)
+        else:
+            for ids in self.encode_batch(texts, add_special_tokens=add_special_tokens):
+                push(len(ids))
+                extend(ids)
+        return lens, flat
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
         """Token count of each text, each tokenized on its own."""
