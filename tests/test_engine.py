@@ -355,3 +355,28 @@ def test_bench_reads_the_report_stage_breakdown():
               "  total               1.19 s\nwrote x\n")
     assert bench.parse_timings(stderr) == ({"load tokenizers": 0.63, "measure": 0.56,
                                             "budget": 0.0}, 1.19)
+
+
+def test_pool_shares_the_work_with_this_process(mirror, monkeypatch):
+    """--workers 2 is one pool process plus this one: both count chunks, results come out in
+    input order equal to counting in this process, and this process's environment is restored."""
+    import tokcost.engine as engine
+
+    monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
+    toks = [load_tokenizer("o200k_base"), load_tokenizer("mistral-spm-v3")]
+    ko, en, _ = _samples()
+    chunks = [(ko[i:i + 50], en[i:i + 50]) for i in range(0, len(ko), 50)]
+    want = [engine.count_chunk(toks, k, e, False) for k, e in chunks]
+    here = []
+    real = engine.count_chunk
+
+    def spy(*args, **kwargs):
+        here.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "count_chunk", spy)
+    got = list(engine.count_chunks(toks, iter(chunks), add_special_tokens=False, workers=2))
+    assert got == want and [g.facts for g in got] == [w.facts for w in want]
+    assert 0 < len(here) < len(chunks)  # this process counted some, the pool the others
+    assert "TOKENIZERS_PARALLELISM" not in __import__("os").environ
+    assert toks[1].num_threads == -1  # the caller's tokenizer keeps its threads
