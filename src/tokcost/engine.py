@@ -298,18 +298,18 @@ def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> I
 # ---------------------------------------------------------------- --workers auto
 # What runs fastest per backend on a 2-core machine (benchmarks/bench.py, docs/performance.md).
 # Encoding alone, tokenizer loaded, vs one thread: tiktoken's own thread pool
-# (encode_ordinary_batch) 0.35x, two processes 1.7x; HF tokenizers' Rust-parallel encode_batch
-# 1.81x, two processes 1.94x; SentencePiece's num_threads=2 1.83x, two processes 1.71x. End to
+# (encode_ordinary_batch) 0.35x, two processes 1.67x; HF tokenizers' Rust-parallel encode_batch
+# 1.85x, two processes 1.98x; SentencePiece's num_threads=2 1.89x, two processes 1.70x. End to
 # end (`tokcost measure`, 100 MB) two processes beat one process using the library's own threads
-# for every backend (SentencePiece 6.7 s vs 7.6 s), because the pool also spreads tokcost's own
-# per-chunk work. So: processes everywhere, each encoding with one thread (``single_threaded``;
-# SentencePiece, 100 MB, 2 processes: 6.2 s either way, so one thread spares the oversubscription).
+# for every backend (SentencePiece 5.9 s vs 6.7 s), because they also share tokcost's own
+# per-chunk work. So: processes everywhere, each encoding with one thread (``single_threaded``).
 AUTO_STRATEGY: dict[str, str] = {
     "tiktoken": "processes", "hf": "processes", "sentencepiece": "processes",
     "tekken": "processes", "transformers": "processes",
 }
-# Starting a pool costs ~1–3 s (a fresh interpreter per worker loading every tokenizer), so
-# ``auto`` counts in this process below this much text × tokenizers.
+# A worker process takes ~0.3 s to start and load its tokenizers (the reading process counts
+# meanwhile), so ``auto`` counts in this process below this much text x tokenizers (2 workers
+# break even at ~8 MB for tiktoken and ~16 MB for SentencePiece: docs/performance.md).
 AUTO_MIN_BYTES = 24 * 1024 * 1024
 
 

@@ -146,8 +146,9 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
         workers: Annotated[str, typer.Option(
             help="Worker processes: auto (a process per CPU when the input is large enough to pay "
-            "for starting them, else 1; see docs/performance.md), or N (1 = in this process; with "
-            "--engine dask and no --cluster, the local cluster's size, 1 = one per CPU).")] = "auto",
+            "for starting them, else 1; see docs/performance.md), or N (1 = in this process; N = "
+            "this process and N-1 spawned workers; with --engine dask and no --cluster, the local "
+            "cluster's size, 1 = one per CPU).")] = "auto",
         engine: EngineOpt = "local",
         cluster: ClusterOpt = None,
         no_cache: Annotated[bool, typer.Option(
