@@ -380,3 +380,50 @@ def test_pool_shares_the_work_with_this_process(mirror, monkeypatch):
     assert 0 < len(here) < len(chunks)  # this process counted some, the pool the others
     assert "TOKENIZERS_PARALLELISM" not in __import__("os").environ
     assert toks[1].num_threads == -1  # the caller's tokenizer keeps its threads
+
+
+def test_worker_killed_is_one_clear_error(mirror):
+    """A pool worker that dies (killed, crashed) ends the run with one TokcostError line, not a
+    BrokenProcessPool traceback."""
+    import multiprocessing as mp
+    import os
+    import signal
+
+    import tokcost.engine as engine
+    from tokcost.errors import TokcostError
+
+    tok = load_tokenizer("o200k_base")
+    ko, en, _ = _samples()
+
+    def chunks():
+        for i in range(0, len(ko), 50):
+            if i == 200:  # the pool is running by now: kill its worker
+                for child in mp.active_children():
+                    os.kill(child.pid, signal.SIGKILL)
+                    child.join(10)
+            yield ko[i:i + 50], en[i:i + 50]
+
+    with pytest.raises(TokcostError) as err:
+        list(engine.count_chunks([tok], chunks(), add_special_tokens=False, workers=2))
+    assert "worker process stopped unexpectedly" in str(err.value)
+    assert "--workers 1" in err.value.render()
+
+
+def test_pool_tokenizer_unreachable_is_one_line(mirror, capfd):
+    """A tokenizer file the workers cannot verify: the run ends with its one-line error, and no
+    worker prints a traceback ("Exception in initializer") on stderr."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    import tokcost.engine as engine
+    from tokcost.errors import TokcostError
+
+    res = load_tokenizer("o200k_base").resolution
+    wrong = SimpleNamespace(resolution=replace(res, sha256="0" * 64))
+    ko, en, _ = _samples()
+    chunks = iter([(ko[i:i + 100], en[i:i + 100]) for i in range(0, 600, 100)])
+    with pytest.raises(TokcostError) as err:
+        list(engine.count_chunks([wrong], chunks, add_special_tokens=False, workers=2))
+    assert "has sha256 000000000000…" not in str(err.value)  # the file's own digest is named
+    assert "the client resolved 000000000000…" in str(err.value)
+    assert "Traceback" not in capfd.readouterr().err

@@ -9,6 +9,7 @@ from the client's ``Resolution`` (path + sha256), verified on the worker, never 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import weakref
@@ -273,14 +274,21 @@ def single_threaded(tokenizers: Sequence[Tokenizer]) -> None:
 def _init_worker(resolutions: Sequence[Resolution], trust_remote_code: bool) -> None:
     global _POOL
     _POOL = (list(resolutions), trust_remote_code)
-    single_threaded(worker_tokenizers(resolutions, trust_remote_code,
-                                      f"local worker process {os.getpid()}"))
+    # A tokenizer this worker cannot open: _work raises the error again for its chunk, so the
+    # parent gets that one line instead of a broken pool and a traceback on stderr.
+    with contextlib.suppress(TokcostError):
+        single_threaded(worker_tokenizers(resolutions, trust_remote_code,
+                                          f"local worker process {os.getpid()}"))
 
 
 def _work(args: tuple[list[str], list[str] | None, bool, bool]) -> ChunkResult:
     assert _POOL is not None
     ko, en, special, facts = args
-    return count_chunk(worker_tokenizers(*_POOL), ko, en, special, facts)
+    toks = worker_tokenizers(*_POOL, where=f"local worker process {os.getpid()}")
+    single_threaded(toks)
+    return count_chunk(toks, ko, en, special, facts)
+
+
 
 
 def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> Iterator[ChunkResult]:
@@ -386,6 +394,21 @@ def count_chunks(
                                  trust_remote_code)
 
 
+def _settled(item: Any) -> ChunkResult:
+    from concurrent.futures import Future
+
+    return item.result() if isinstance(item, Future) else item
+
+
+def _broken(exc: BaseException) -> TokcostError:
+    """A worker process that died (killed for memory, a crash in a tokenizer library): one line."""
+    return TokcostError(
+        f"a worker process stopped unexpectedly while counting ({exc})",
+        hint="re-run with --workers 1 (in this process); if the machine is short of memory, "
+        "use fewer workers",
+    )
+
+
 def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], workers: int,
                       special: bool, facts: bool, trust_remote_code: bool
                       ) -> Iterator[ChunkResult]:
@@ -398,6 +421,7 @@ def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], 
     chunks are held, whatever the input's size."""
     import multiprocessing as mp
     from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     resolutions = portable([t.resolution for t in tokenizers])
     here: list[Tokenizer] | None = None
@@ -421,11 +445,11 @@ def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], 
                     window.append(count_chunk(here, ko, en, special, facts))
                 while window and (len(window) >= max_window or not isinstance(window[0], Future)
                                   or window[0].done()):
-                    head = window.popleft()
-                    yield head.result() if isinstance(head, Future) else head
+                    yield _settled(window.popleft())
             while window:
-                head = window.popleft()
-                yield head.result() if isinstance(head, Future) else head
+                yield _settled(window.popleft())
+    except BrokenProcessPool as exc:  # from submit() or a result
+        raise _broken(exc) from None
     finally:
         if saved is None:  # worker_tokenizers turned the Rust thread pool off for this process
             os.environ.pop("TOKENIZERS_PARALLELISM", None)
