@@ -287,3 +287,63 @@ def test_screenshot_is_not_blank(report_dir: Path, chromium: str, tmp_path: Path
     assert near((0x2E, 0x6D, 0xA4)) > 500  # English-centric bars
     white = next((n for n, c in colors if c == (255, 255, 255)), 0)
     assert white < 0.97 * 1280 * 1600
+
+
+def test_report_tokenizes_each_corpus_text_once_per_tokenizer(mirror: Path, monkeypatch) -> None:
+    """#7: no corpus is tokenized twice by the same tokenizer. Every encode call of every backend
+    is recorded (outermost call only); each sentence of the corpus is encoded once per tokenizer,
+    except the few shown in the token-boundary view (encoded once more, piece by piece)."""
+    import threading
+    from collections import Counter
+
+    from tokcost.corpora import open_corpus
+    from tokcost.report.collect import ReportOptions, collect_results
+    from tokcost.tokenizers import base, hf_backend, tiktoken_backend
+
+    seen: dict[str, Counter] = {}
+    depth = threading.local()
+
+    def spy(cls: type, name: str) -> None:
+        real = cls.__dict__[name]
+
+        def wrapper(self, arg, *a, **k):
+            outer = not getattr(depth, "n", 0)
+            depth.n = getattr(depth, "n", 0) + 1
+            try:
+                if outer:
+                    texts = [arg] if isinstance(arg, str) else list(arg)
+                    seen.setdefault(self.id, Counter()).update(texts)
+                return real(self, arg, *a, **k)
+            finally:
+                depth.n -= 1
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    for cls in (base.Tokenizer, tiktoken_backend.TiktokenTokenizer, hf_backend.HFTokenizer):
+        for name in ("encode", "encode_batch", "encode_flat", "count"):
+            if name in cls.__dict__:
+                spy(cls, name)
+    doc = collect_results(ReportOptions(tokenizers=["o200k_base", "ax-4.0"], use_cache=False,
+                                        workers=1))
+    corpus = Counter(t for p in open_corpus("samples") for t in (p.ko, p.en))
+    shown = {s["ko"] for s in doc["samples"]}
+    # the cost stage counts the shipped chat requests (once per tokenizer); their texts are left
+    # out of the exact check in case one is also a corpus sentence
+    from tokcost.corpora import requests_file
+    from tokcost.corpora.requests import load_requests
+
+    requests = {t for r in load_requests(requests_file()) for lang in ("ko", "en")
+                for t in r.texts(lang)}
+    assert shown and {"o200k_base", "ax-4.0"} <= set(seen)
+    checked = 0
+    for tid, counts in seen.items():
+        measured = tid in ("o200k_base", "ax-4.0")
+        for text, n in corpus.items():
+            if text in requests:
+                continue
+            # the report's tokenizers: the measurement, plus the boundary view's few sentences;
+            # the other priced models' tokenizers: the budget's characters per token, at most once
+            allowed = {n + (text in shown)} if measured else {0, n}
+            assert counts[text] in allowed, (tid, text[:40], counts[text], n)
+            checked += 1
+    assert checked > 2000
