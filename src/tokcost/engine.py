@@ -285,10 +285,7 @@ def _work(args: tuple[list[str], list[str] | None, bool, bool]) -> ChunkResult:
     assert _POOL is not None
     ko, en, special, facts = args
     toks = worker_tokenizers(*_POOL, where=f"local worker process {os.getpid()}")
-    single_threaded(toks)
     return count_chunk(toks, ko, en, special, facts)
-
-
 
 
 def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> Iterator[ChunkResult]:

@@ -74,7 +74,7 @@ class PairChecker:
     def pair(self, rec: Mapping[str, Any], line: int) -> Pair:
         try:
             ko, en = rec[self.ko_col], rec[self.en_col]
-        except (KeyError, TypeError):
+        except KeyError:
             ko = en = None
         # One cheap test for the common case (two non-blank strings; isspace() makes no copy,
         # unlike strip()); anything else gets the full checks and their messages.
