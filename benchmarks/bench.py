@@ -413,6 +413,88 @@ def bench_strategies(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# What tokcost calls against the library's standard call, in one process on the same texts:
+# tiktoken's encode_ordinary per text vs tokcost's packed buffer path (encode_flat), and loading
+# o200k_base from its rank file vs from tokcost's decoded-rank cache; HF encode_batch vs
+# encode_batch_fast. Best of 3.
+APIS = r"""
+import json, os, sys, tempfile, time
+backend, path, model = sys.argv[1:4]
+texts = []
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        rec = json.loads(line); texts += [rec["ko"], rec["en"]]
+chunks = [texts[i:i + 4000] for i in range(0, len(texts), 4000)]
+def best(fn):
+    out = 1e9
+    for _ in range(3):
+        t = time.perf_counter(); fn(); out = min(out, time.perf_counter() - t)
+    return round(out, 3)
+out = {}
+if backend == "tiktoken":
+    os.environ["TOKCOST_CACHE_DIR"] = tempfile.mkdtemp()
+    from tokcost.tokenizers import load_tokenizer
+    from tokcost.tokenizers.tiktoken_backend import _cached_ranks
+    tok = load_tokenizer("o200k_base")  # also writes the decoded-rank cache
+    res = tok.resolution
+    from tiktoken.load import load_tiktoken_bpe
+    out["ranks_from_file_s"] = best(lambda: load_tiktoken_bpe(str(res.path)))
+    out["ranks_from_cache_s"] = best(lambda: _cached_ranks(res))
+    enc = tok._enc.encode_ordinary
+    out["standard_s"] = best(lambda: [[len(enc(t)) for t in c] for c in chunks])
+    out["tokcost_s"] = best(lambda: [tok.encode_flat(c) for c in chunks])
+    out["standard_call"], out["tokcost_call"] = "encode_ordinary", "encode_flat (buffer)"
+elif backend == "hf":
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(model)
+    def ids(batch):
+        return lambda: [[len(e.ids) for e in batch(c, add_special_tokens=False)] for c in chunks]
+    out["standard_s"] = best(ids(tok.encode_batch))
+    out["tokcost_s"] = best(ids(tok.encode_batch_fast))
+    out["standard_call"], out["tokcost_call"] = "encode_batch", "encode_batch_fast"
+print(json.dumps(out))
+"""
+
+
+def bench_apis(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The library calls tokcost makes against the standard ones (docs/performance.md)."""
+    path = ctx["tmp"] / "strategies.jsonl"
+    if not path.exists():
+        head_file(ctx["medium"], path, ctx["strategy_mb"])
+    rows = []
+    for backend, tid, rel in BACKENDS[:2]:
+        res = run([sys.executable, "-c", APIS, backend, str(path), str(ctx["mirror"] / rel)],
+                  ctx["env"])
+        if res["rc"]:
+            rows.append({"backend": backend, "tokenizer": tid, "error": res["stderr"][-500:]})
+            continue
+        t = json.loads(res["stdout"])
+        rows.append({"backend": backend, "tokenizer": tid, **t,
+                     "speedup": round(t["standard_s"] / t["tokcost_s"], 3)})
+        print(f"  apis: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def bench_small(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where two workers start to pay (``--workers auto``'s threshold): ``measure --no-cache``
+    with 1 and 2 workers on small heads of the input."""
+    rows = []
+    for mb in ctx["small_mb"]:
+        path = ctx["tmp"] / f"small-{mb}.jsonl"
+        head_file(ctx["medium"], path, mb)
+        for backend, tid, _rel in (BACKENDS[0], BACKENDS[2]):
+            walls = {}
+            for w in ("1", "2"):
+                walls[w] = min(run(tokcost_cmd("measure", "-c", str(path), "-t", tid, "--no-cache",
+                                               "--workers", w, "-f", "json"), ctx["env"])["wall_s"]
+                               for _ in range(2))
+            rows.append({"backend": backend, "tokenizer": tid, "input_mb": mb,
+                         "w1_wall_s": round(walls["1"], 2), "w2_wall_s": round(walls["2"], 2)})
+            print(f"  small: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
 def bench_help(ctx: dict[str, Any]) -> dict[str, Any]:
     walls = [run(tokcost_cmd("--help"), ctx["env"])["wall_s"] for _ in range(ctx["help_runs"])]
     imp = run([sys.executable, "-X", "importtime", "-m", "tokcost", "--help"], ctx["env"])
@@ -562,6 +644,19 @@ def table(doc: dict[str, Any]) -> str:
         lines.append(f"| threads or processes: {r['tokenizer']} ({r['backend']}) | 1 thread "
                      f"{r['one_thread']} s; library threads ×2 {r['library_threads_speedup']}×; "
                      f"2 processes {r['processes_speedup']}× | pick the faster | — |")
+    for r in doc.get("apis", []):
+        if "error" in r:
+            continue
+        load = (f"; o200k_base ranks decoded from the rank file {r['ranks_from_file_s']} s, "
+                f"read from tokcost's rank cache {r['ranks_from_cache_s']} s"
+                if "ranks_from_file_s" in r else "")
+        lines.append(f"| library call: {r['tokenizer']} ({r['backend']}) | {r['standard_call']} "
+                     f"{r['standard_s']} s, {r['tokcost_call']} {r['tokcost_s']} s "
+                     f"({r['speedup']}×){load} | — | — |")
+    for r in doc.get("small", []):
+        lines.append(f"| small input: {r['tokenizer']} ({r['backend']}), {r['input_mb']} MB | "
+                     f"1 worker {r['w1_wall_s']} s, 2 workers {r['w2_wall_s']} s | "
+                     f"`--workers auto` threshold | — |")
     rd = doc.get("reader")
     if rd:
         lines.append(f"| reading pairs only, {rd['input_mb']} MB (serial part) | tokcost reader "
@@ -606,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="Runs per throughput cell (best kept).")
     ap.add_argument("--quick", action="store_true", help="Small sizes for a smoke run.")
     ap.add_argument("--only", default="", help="Comma list: throughput,help,cache,reader,"
-                    "strategies,memory,tokscope,report (default: all).")
+                    "strategies,apis,small,memory,tokscope,report (default: all).")
     ap.add_argument("--out", type=Path, default=None, help="JSON path or directory "
                     "(default benchmarks/results/<date>.json).")
     args = ap.parse_args(argv)
@@ -629,6 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx: dict[str, Any] = {"mirror": mirror, "tmp": tmp, "env": env, "repeat": args.repeat,
                            "help_runs": 3 if args.quick else 7, "peer_mb": args.peer_mb,
                            "strategy_mb": 0.5 if args.quick else 10,
+                           "small_mb": [1, 2] if args.quick else [4, 8, 16, 32],
                            "big_w1": False}
     doc: dict[str, Any] = {"schema": "tokcost/bench/1",
                            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -640,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
             return not only or name in only
 
         if any(want(x) for x in ("throughput", "cache", "memory", "tokscope", "reader",
-                                 "strategies")):
+                                 "strategies", "apis", "small")):
             ctx["medium"] = tmp / "medium.jsonl"
             doc["inputs"] = {"medium": generate(ctx["medium"], args.size_mb)}
         if want("memory"):
@@ -654,7 +750,8 @@ def main(argv: list[str] | None = None) -> int:
             run(tokcost_cmd("measure", "-c", "samples/news", "--no-cache", "--workers", "1",
                             *[a for _, tid, _ in BACKENDS for a in ("-t", tid)], "-f", "json"), warm)
         for name, fn in (("help", bench_help), ("cache", bench_cache), ("reader", bench_reader),
-                         ("strategies", bench_strategies), ("throughput", bench_throughput),
+                         ("strategies", bench_strategies), ("apis", bench_apis),
+                         ("small", bench_small), ("throughput", bench_throughput),
                          ("tokscope", bench_tokscope),
                          ("memory", bench_memory), ("report", bench_report)):
             if want(name):

@@ -315,7 +315,7 @@ AUTO_STRATEGY: dict[str, str] = {
 # A worker process takes ~0.3 s to start and load its tokenizers (the reading process counts
 # meanwhile), so ``auto`` counts in this process below this much text x tokenizers (2 workers
 # break even at ~8 MB for tiktoken and ~16 MB for SentencePiece: docs/performance.md).
-AUTO_MIN_BYTES = 24 * 1024 * 1024
+AUTO_MIN_BYTES = 16 * 1024 * 1024
 
 
 def cpu_count() -> int:
