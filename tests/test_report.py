@@ -214,6 +214,17 @@ def test_report_refuses_to_overwrite(report_dir: Path, mirror: Path) -> None:
     assert proc.stderr.count("\n") == 1 and "--force" in proc.stderr
 
 
+def test_report_workers_option(tmp_path: Path, mirror: Path) -> None:
+    """--workers takes auto (the default) or N, like measure; anything else is one line."""
+    proc = _run("report", "--out", str(tmp_path / "r"), "--workers", "0",
+                env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "--workers must be auto or a positive whole number, not '0'" in proc.stderr
+    assert not (tmp_path / "r").exists()
+    help_text = _run("report", "--help").stdout
+    assert "auto" in help_text and "[default: auto]" in help_text
+
+
 def test_report_without_chart_libraries(tmp_path: Path, mirror: Path, monkeypatch) -> None:
     from tokcost.report import ReportOptions, write_report
     from tokcost.report import charts as charts_mod

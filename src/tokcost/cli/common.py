@@ -116,3 +116,14 @@ def read_options(
 
     return ReadOptions(errors=errors.value, normalize=normalize.value, ko_column=ko_column,
                        en_column=en_column, split=split, domain=domain)
+
+
+def parse_workers(value: str) -> int | str:
+    """``auto`` or a positive whole number; anything else is a one-line error."""
+    v = value.strip().lower()
+    if v == "auto":
+        return "auto"
+    if v.isdigit() and int(v) >= 1:
+        return int(v)
+    raise TokcostError(f"--workers must be auto or a positive whole number, not {value!r}",
+                       hint="e.g. --workers auto, --workers 1, --workers 4")

@@ -24,6 +24,7 @@ from tokcost.cli.common import (
     SplitOpt,
     TokOpt,
     TrustOpt,
+    parse_workers,
     print_table,
     quiet_progress,
     read_options,
@@ -49,19 +50,6 @@ TABLE_COLUMNS = [
     ("en_tokens_per_sentence_mean", "en tok/sent"), ("ko_chars_per_token", "ko chars/tok"),
     ("ko_byte_fallback_rate", "ko byte-fallback"),
 ]
-
-
-def parse_workers(value: str) -> int | str:
-    """``auto`` or a positive whole number; anything else is a one-line error."""
-    from tokcost.errors import TokcostError
-
-    v = value.strip().lower()
-    if v == "auto":
-        return "auto"
-    if v.isdigit() and int(v) >= 1:
-        return int(v)
-    raise TokcostError(f"--workers must be auto or a positive whole number, not {value!r}",
-                       hint="e.g. --workers auto, --workers 1, --workers 4")
 
 
 def progress_factory():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tokcost.cli.common import CorpusOpt, ForceOpt, TokOpt, quiet_progress
+from tokcost.cli.common import CorpusOpt, ForceOpt, TokOpt, parse_workers, quiet_progress
 from tokcost.cli.cost_cmd import ModelOpt
 from tokcost.cli.pricing_cmd import (
     AsOfOpt,
@@ -49,7 +49,9 @@ def register(app: typer.Typer) -> None:
         gpu_hourly: GpuHourlyOpt = None,
         throughput: ThroughputOpt = None,
         prompt_throughput: PromptThroughputOpt = None,
-        workers: Annotated[int, typer.Option(help="Worker processes for measuring.")] = 1,
+        workers: Annotated[str, typer.Option(
+            help="Processes for measuring: auto (a process per CPU when the corpora are large "
+            "enough to pay for starting them, else 1), or N (1 = in this process).")] = "auto",
         no_cache: Annotated[
             bool, typer.Option("--no-cache", help="Ignore cached results, and re-hash the input files.")
         ] = False,
@@ -70,7 +72,7 @@ def register(app: typer.Typer) -> None:
         opts = ReportOptions(corpora=corpus, tokenizers=tokenizer, models=model, requests=request,
                              output_tokens=output_tokens, requests_per_day=requests_per_day,
                              as_of=parse_date(as_of), fx=fx, vat=vat, tables=tables,
-                             workers=workers, use_cache=not no_cache)
+                             workers=parse_workers(workers), use_cache=not no_cache)
         from contextlib import nullcontext
 
         from tokcost.hashing import memo_disabled
