@@ -289,3 +289,77 @@ def test_glob_corpus_is_deterministic(tmp_path):
         open_corpus(str(tmp_path / "logs" / "*"))
     with pytest.raises(CorpusError, match="no file matches this pattern"):
         open_corpus(str(tmp_path / "none" / "*.txt"))
+
+
+# ---------------------------------------------------------------- workers read whole files
+
+
+@needs_dask
+def test_workers_read_files_equals_local(mirror, cluster, pair_glob, mono_glob, monkeypatch):
+    """--workers-read: each worker reads whole files (pairs and monolingual globs); the client
+    reads no record at all, and the rows equal the local engine's, per domain included."""
+    settings = Settings(by_domain=True, resamples=300)
+    local = run_measure([pair_glob, mono_glob], TOKS, settings=settings, use_cache=False).rows
+
+    def read_here(*_a, **_k):
+        raise AssertionError("the client read the corpus itself")
+
+    monkeypatch.setattr(measurement, "_aggregate", read_here)  # the workers' copy is untouched
+    dask = run_measure([pair_glob, mono_glob], TOKS, settings=replace(settings, workers_read=True),
+                       use_cache=False, engine="dask", cluster=_address(cluster)).rows
+    assert dask == local
+    assert len(local) == 3 * 11 + 3 and local[0]["pairs"] == 2200
+
+
+@needs_dask
+def test_workers_read_bad_record_is_the_local_error(mirror, cluster, tmp_path):
+    """A bad record in the second file: the same one line (file:line, what, fix) as locally."""
+    d = tmp_path / "p"
+    d.mkdir()
+    shutil.copy(SAMPLES / "news.jsonl", d / "a.jsonl")
+    (d / "b.jsonl").write_text('{"ko": "가", "en": "a"}\n{"ko": "", "en": "x"}\n', encoding="utf-8")
+    pattern = str(d / "*.jsonl")
+    with pytest.raises(CorpusError) as here:
+        run_measure([pattern], ["o200k_base"], use_cache=False)
+    with pytest.raises(TokcostError) as there:
+        run_measure([pattern], ["o200k_base"], settings=Settings(workers_read=True),
+                    use_cache=False, engine="dask", cluster=_address(cluster))
+    assert str(there.value) == str(here.value)
+    assert "b.jsonl:2: empty 'ko' text" in str(there.value)
+
+
+def test_shard_task_refuses_missing_or_changed_file(mirror, tmp_path):
+    """A worker that cannot see the file, or sees another one, says so in one line."""
+    from tokcost.hashing import sha256_file
+    from tokcost.scale.dask_engine import _shard_task
+
+    d = tmp_path / "p"
+    d.mkdir()
+    for name in ("a.jsonl", "b.jsonl"):
+        shutil.copy(SAMPLES / "news.jsonl", d / name)
+    corpus = open_corpus(str(d / "*.jsonl"))
+    tok = load_tokenizer("o200k_base")
+    args = (portable([tok.resolution]), False, library_versions([tok.resolution]))
+    shard = corpus.shard(corpus.files[1])
+    hists, shared, stats = _shard_task(*args, shard, sha256_file(corpus.files[1]), Settings())
+    assert shared.ko_chars > 0
+    assert stats.records == 110 and sum(hists["o200k_base"]["*"].cells.values()) == 110
+    with pytest.raises(TokcostError) as err:
+        _shard_task(*args, shard, "0" * 64, Settings())
+    assert "the client hashed 000000000000…" in str(err.value) and "\n" not in str(err.value)
+    (d / "b.jsonl").unlink()
+    with pytest.raises(TokcostError) as err:
+        _shard_task(*args, shard, "0" * 64, Settings())
+    assert "b.jsonl is not reachable on dask worker" in str(err.value)
+    assert "--client-reads" in err.value.render()
+
+
+@needs_dask
+def test_cli_workers_read_flag(mirror, cluster, pair_glob):
+    base = ["measure", "-c", pair_glob, "-t", "o200k_base", "--format", "json", "--no-cache",
+            "--resamples", "200", "--engine", "dask", "--cluster", _address(cluster)]
+    chunks = runner.invoke(app, [*base, "--client-reads"])
+    files = runner.invoke(app, [*base, "--workers-read"])
+    assert chunks.exit_code == 0 and files.exit_code == 0, chunks.output + files.output
+    assert json.loads(chunks.stdout)["rows"] == json.loads(files.stdout)["rows"]
+    assert "--workers-read / --client-reads" in runner.invoke(app, ["measure", "--help"]).stdout

@@ -15,6 +15,7 @@ from typing import Any
 
 from tokcost._version import __version__
 from tokcost.corpora import Corpus, ReadOptions, open_corpus
+from tokcost.corpora.base import ReadStats
 from tokcost.engine import (
     CHUNK_PAIRS,
     LOCAL,
@@ -40,10 +41,13 @@ class Settings:
     seed: int = bootstrap.DEFAULT_SEED
     confidence: float = 0.95
     by_domain: bool = False
-    # How to count, not what: every engine gives identical results, so these two are in neither
+    # How to count, not what: every engine gives identical results, so these are in neither
     # key() nor the signature. engine: local | dask (tokcost.scale); cluster: its address.
     engine: str = "local"
     cluster: str | None = None
+    # With a distributed engine: workers read whole files themselves (True), or this process
+    # reads and ships chunks (False); None: workers read on a cluster started here (same files).
+    workers_read: bool | None = None
 
     def key(self) -> dict[str, Any]:
         return {"special": self.add_special_tokens, "resamples": self.resamples,
@@ -335,10 +339,12 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
     return row
 
 
-def _measure_one(
-    corpus: Corpus, toks: Sequence[Any], settings: Settings, workers: int | str,
-    progress: Callable[[int], None] | None,
-) -> dict[str, list[dict[str, Any]]]:
+def _aggregate(corpus: Corpus, toks: Sequence[Any], settings: Settings, workers: int | str,
+               progress: Callable[[int], None] | None,
+               ) -> tuple[dict[str, dict[str, _Hist]], _Shared, Sequence[Any]]:
+    """Read ``corpus`` here and count it (in this process, a local pool or a distributed
+    engine's workers): the histograms per tokenizer and domain, the shared facts, and the
+    tokenizers as used (opened when this process counted)."""
     shared = _Shared()
     hists: dict[str, dict[str, _Hist]] = {t.id: {} for t in toks}
     pending: deque[list[str] | None] = deque()
@@ -363,6 +369,78 @@ def _measure_one(
             _add_chunk(hists[tid], doms, ko_c, en_c)
         if progress:
             progress(n)
+    return hists, shared, toks
+
+
+def count_shard(shard: Corpus, toks: Sequence[Tokenizer], settings: Settings
+                ) -> tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats]:
+    """What a worker that reads one file of a corpus itself sends back (``--workers-read``):
+    that file counted in the worker's process, as histograms, facts and read statistics, which
+    the client merges (``_merge``) into exactly what reading the whole corpus here gives."""
+    here = replace(settings, engine=LOCAL, cluster=None)
+    hists, shared, _ = _aggregate(shard, toks, here, 1, None)
+    return hists, shared, shard.stats
+
+
+def _merge(parts: Iterator[tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats]],
+           toks: Sequence[Any], corpus: Corpus, progress: Callable[[int], None] | None,
+           ) -> tuple[dict[str, dict[str, _Hist]], _Shared]:
+    """Fold the files' results, in file order, into one corpus's; ``corpus.stats`` becomes the
+    sum of the files' read statistics (first non-NFC text: the first file's that has one)."""
+    hists: dict[str, dict[str, _Hist]] = {t.id: {} for t in toks}
+    shared = _Shared()
+    stats = ReadStats()
+    for part_hists, part_shared, part_stats in parts:
+        for tid, per_dom in part_hists.items():
+            for dom, h in per_dom.items():
+                hists[tid].setdefault(dom, _Hist()).add(h)
+        for name in ("ko_chars", "en_chars", "ko_bytes", "en_bytes", "ko_words", "en_words"):
+            setattr(shared, name, getattr(shared, name) + getattr(part_shared, name))
+        for dom, vals in part_shared.per_domain.items():
+            acc = shared.per_domain.setdefault(dom, [0] * 6)
+            for i, v in enumerate(vals):
+                acc[i] += v
+        for name in ("records", "non_nfc", "jamo", "replaced"):
+            setattr(stats, name, getattr(stats, name) + getattr(part_stats, name))
+        stats.first_non_nfc = stats.first_non_nfc or part_stats.first_non_nfc
+        stats.samples_non_nfc.extend(part_stats.samples_non_nfc[:50 - len(stats.samples_non_nfc)])
+        if progress:
+            progress(part_stats.records)
+    corpus.stats = stats
+    return hists, shared
+
+
+def _workers_read(corpus: Corpus, settings: Settings) -> bool:
+    """Hand whole files to the workers (they read them) rather than chunks read here: on a
+    distributed engine, for a corpus of several files each readable on its own, when asked
+    (``--workers-read``) or by default on a cluster started on this machine (same files)."""
+    if settings.engine == LOCAL or not corpus.shardable or len(corpus.files) < 2:
+        return False
+    if settings.workers_read is not None:
+        return settings.workers_read
+    return settings.cluster is None
+
+
+def _measure_one(
+    corpus: Corpus, toks: Sequence[Any], settings: Settings, workers: int | str,
+    progress: Callable[[int], None] | None,
+) -> dict[str, list[dict[str, Any]]]:
+    if _workers_read(corpus, settings):
+        from tokcost.engine import portable
+        from tokcost.hashing import sha256_file
+        from tokcost.scale import get_engine
+
+        if workers == "auto":
+            workers = auto_workers(toks, None, engine=settings.engine)
+        assert isinstance(workers, int)
+        trust = any(getattr(t, "trust_remote_code", False) for t in toks)
+        shards = [(corpus.shard(f), sha256_file(f)) for f in corpus.files]
+        parts = get_engine(settings.engine).count_shards(
+            portable([t.resolution for t in toks]), shards, settings=settings, workers=workers,
+            cluster=settings.cluster, trust_remote_code=trust)
+        hists, shared = _merge(parts, toks, corpus, progress)
+    else:
+        hists, shared, toks = _aggregate(corpus, toks, settings, workers, progress)
     out: dict[str, list[dict[str, Any]]] = {}
     facts = (shared.ko_chars, shared.en_chars, shared.ko_bytes, shared.en_bytes,
              shared.ko_words, shared.en_words)

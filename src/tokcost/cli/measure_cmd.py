@@ -44,6 +44,15 @@ ClusterOpt = Annotated[
                  "file; default: start workers on this machine."),
 ]
 
+WorkersReadOpt = Annotated[
+    bool | None,
+    typer.Option("--workers-read/--client-reads",
+                 help="With --engine dask and a corpus of several files (a glob, the shipped "
+                 "samples): the workers read whole files themselves (they must see them at the "
+                 "same paths), or this process reads and sends them chunks. Default: workers read "
+                 "on a cluster started here, this process reads for --cluster. Same results."),
+]
+
 TABLE_COLUMNS = [
     ("tokenizer", "tokenizer"), ("corpus", "corpus"), ("pairs", "pairs"),
     ("ratio_ci", "ko/en ratio (95% CI)"), ("ko_tokens_per_sentence_mean", "ko tok/sent"),
@@ -139,6 +148,7 @@ def register(app: typer.Typer) -> None:
             "cluster's size, 1 = one per CPU).")] = "auto",
         engine: EngineOpt = "local",
         cluster: ClusterOpt = None,
+        workers_read: WorkersReadOpt = None,
         no_cache: Annotated[bool, typer.Option(
             "--no-cache", help="Ignore cached results, and re-hash the input files.")] = False,
         download: DownloadOpt = False,
@@ -165,7 +175,7 @@ def register(app: typer.Typer) -> None:
                 result = run_measure(
                     corpus, tokenizer, read_options=opts,
                     settings=Settings(add_special_tokens=add_special_tokens, resamples=resamples,
-                                      seed=seed, by_domain=by_domain),
+                                      seed=seed, by_domain=by_domain, workers_read=workers_read),
                     use_cache=not no_cache, workers=n_workers,
                     progress_factory=pf[0] if pf else None, download=download,
                     trust_remote_code=trust_remote_code, engine=engine, cluster=cluster,

@@ -64,6 +64,9 @@ class Corpus(ABC):
     """A parallel (or monolingual) corpus, read lazily: memory does not grow with file size."""
 
     kind: str = "?"
+    #: Every file is read on its own (no record spans files; ids are checked per file), so a
+    #: distributed engine may hand whole files to workers that read them (``shard``).
+    shardable: bool = False
 
     def __init__(self, name: str, files: list[Path], options: ReadOptions | None = None) -> None:
         self.name = name
@@ -72,6 +75,21 @@ class Corpus(ABC):
         self.stats = ReadStats()
         self._sha256: str | None = None
         self.problems: list[CorpusError] | None = None  # collect instead of raise (validate)
+
+    def shard(self, path: Path) -> Corpus:
+        """This corpus restricted to one of its files, read afresh (for a worker that reads that
+        file itself); same kind, options and name."""
+        import copy
+
+        if not self.shardable or path not in self.files:
+            raise ValueError(f"{self.name}: cannot read {path} on its own")
+        sub = copy.copy(self)
+        sub.__dict__.pop("_pair_checkers", None)
+        sub.files = [path]
+        sub.stats = ReadStats()
+        sub._sha256 = None
+        sub.problems = None
+        return sub
 
     def problem(self, err: CorpusError) -> None:
         """Raise ``err``, or record it and go on when validating."""

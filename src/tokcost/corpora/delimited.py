@@ -12,6 +12,7 @@ from tokcost.errors import CorpusError
 
 class DelimitedCorpus(Corpus):
     kind = "csv"
+    shardable = True
 
     def __init__(self, *args, delimiter: str = ",", **kwargs) -> None:
         super().__init__(*args, **kwargs)

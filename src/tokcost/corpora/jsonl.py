@@ -66,6 +66,7 @@ def strip_line(line: str) -> str:
 
 class JsonlCorpus(Corpus):
     kind = "jsonl"
+    shardable = True
 
     def _records(self) -> Iterator[Pair]:
         o = self.options

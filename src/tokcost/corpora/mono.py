@@ -9,6 +9,7 @@ from tokcost.corpora.base import Corpus, Pair, read_lines
 
 class MonolingualCorpus(Corpus):
     kind = "mono"
+    shardable = True
 
     @property
     def monolingual(self) -> bool:

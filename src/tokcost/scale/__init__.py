@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from tokcost.errors import TokcostError
 from tokcost.resolve import Resolution
@@ -47,6 +47,20 @@ class Engine(Protocol):
         trust_remote_code: bool,
     ) -> Iterator[dict]:
         """``tokcost.engine.count_chunk`` of each chunk on the engine's workers, in input order."""
+        ...
+
+    def count_shards(
+        self,
+        resolutions: Sequence[Resolution],
+        shards: Sequence[tuple[Any, str]],
+        *,
+        settings: Any,
+        workers: int,
+        cluster: str | None,
+        trust_remote_code: bool,
+    ) -> Iterator[Any]:
+        """``tokcost.measurement.count_shard`` of each (one-file corpus, its sha256) on workers
+        that read the file themselves, in file order."""
         ...
 
 

@@ -26,19 +26,50 @@ CONNECT_TIMEOUT = "10s"
 WORKERS_TIMEOUT = 60
 
 
+def _where() -> str:
+    try:
+        from distributed import get_worker
+
+        return f"dask worker {get_worker().address}"
+    except (ImportError, ValueError):
+        return "dask worker"
+
+
 def _count_task(resolutions: Sequence[Resolution], trust_remote_code: bool,
                 versions: dict[str, str | None], ko: list[str], en: list[str] | None,
                 add_special_tokens: bool) -> ChunkResult:
     """Runs on a dask worker: the same counting as the local engine."""
-    try:
-        from distributed import get_worker
-
-        where = f"dask worker {get_worker().address}"
-    except (ImportError, ValueError):
-        where = "dask worker"
+    where = _where()
     check_versions(versions, where)
     toks = worker_tokenizers(resolutions, trust_remote_code, where)
     return count_chunk(toks, ko, en, add_special_tokens)
+
+
+def _shard_task(resolutions: Sequence[Resolution], trust_remote_code: bool,
+                versions: dict[str, str | None], shard: Any, sha256: str, settings: Any) -> Any:
+    """Runs on a dask worker that reads one file of the corpus itself: the file must be there
+    with the sha256 the client hashed (the result's signature names it), then it is counted as
+    the local engine counts a corpus (``tokcost.measurement.count_shard``)."""
+    from tokcost.hashing import sha256_file
+    from tokcost.measurement import count_shard
+
+    where = _where()
+    check_versions(versions, where)
+    path = shard.files[0]
+    if not path.is_file():
+        raise TokcostError(
+            f"{path} is not reachable on {where}",
+            hint="put the corpus where every worker sees it at the same path, or add "
+            "--client-reads to read it here and send the workers chunks",
+        )
+    digest = sha256_file(path)
+    if digest != sha256:
+        raise TokcostError(
+            f"{path} on {where} has sha256 {digest[:12]}…, the client hashed {sha256[:12]}…",
+            hint="the workers must see the same file as this machine (or add --client-reads)",
+        )
+    toks = worker_tokenizers(resolutions, trust_remote_code, where)
+    return count_shard(shard, toks, settings)
 
 
 class DaskEngine:
@@ -96,30 +127,62 @@ class DaskEngine:
         cluster: str | None,
         trust_remote_code: bool,
     ) -> Iterator[ChunkResult]:
+        versions = library_versions(resolutions)
+        res = list(resolutions)
+        offset = [0]
+
+        def task(i: int, chunk: Chunk) -> tuple[tuple[Any, ...], str]:
+            ko, en = chunk
+            start = offset[0]
+            offset[0] += len(ko)
+            return ((_count_task, res, trust_remote_code, versions, ko, en, add_special_tokens),
+                    f"chunk {i + 1} (pairs {start + 1}–{start + len(ko)})")
+
+        yield from self._ordered(task, chunks, workers, cluster)
+
+    def count_shards(
+        self,
+        resolutions: Sequence[Resolution],
+        shards: Sequence[tuple[Any, str]],
+        *,
+        settings: Any,
+        workers: int,
+        cluster: str | None,
+        trust_remote_code: bool,
+    ) -> Iterator[Any]:
+        """``tokcost.measurement.count_shard`` of each (corpus restricted to one file, that
+        file's sha256) on the workers, which read the file themselves; in file order."""
+        versions = library_versions(resolutions)
+        res = list(resolutions)
+
+        def task(_i: int, item: tuple[Any, str]) -> tuple[tuple[Any, ...], str]:
+            shard, sha256 = item
+            return ((_shard_task, res, trust_remote_code, versions, shard, sha256, settings),
+                    f"file {shard.files[0]}")
+
+        yield from self._ordered(task, iter(shards), workers, cluster)
+
+    def _ordered(self, task: Any, items: Iterator[Any], workers: int, cluster: str | None
+                 ) -> Iterator[Any]:
+        """Submit ``task(i, item)`` (a function and its arguments, and what it works on, for
+        messages) for each item, at most two per worker thread in flight; results in order."""
         self.require()
         from distributed import KilledWorker
 
         client, local = self._connect(cluster, workers)
         run = uuid.uuid4().hex[:12]
-        versions = library_versions(resolutions)
-        res = list(resolutions)
         threads = sum(client.nthreads().values()) or 1
         pending: list[Any] = []
-        offset = [0]
 
-        def submit(i: int, chunk: Chunk) -> tuple[int, int, int, Any]:
-            ko, en = chunk
-            fut = client.submit(_count_task, res, trust_remote_code, versions, ko, en,
-                                add_special_tokens, key=f"tokcost-count-{run}-{i}", pure=False,
+        def submit(i: int, item: Any) -> tuple[str, Any]:
+            (fn, *args), what = task(i, item)
+            fut = client.submit(fn, *args, key=f"tokcost-count-{run}-{i}", pure=False,
                                 priority=-i)
             pending.append(fut)
-            start = offset[0]
-            offset[0] += len(ko)
-            return i, start, len(ko), fut
+            return what, fut
 
-        def result(item: tuple[int, int, int, Any]) -> ChunkResult:
-            i, start, n, fut = item
-            where = f"chunk {i + 1} (pairs {start + 1}–{start + n})"
+        def result(item: tuple[str, Any]) -> Any:
+            where, fut = item
             try:
                 out = fut.result()
             except TokcostError:
@@ -142,7 +205,7 @@ class DaskEngine:
             return out
 
         try:
-            yield from ordered_window(submit, chunks, max(2, 2 * threads), result)
+            yield from ordered_window(submit, items, max(2, 2 * threads), result)
         finally:
             for fut in pending:
                 fut.cancel()
