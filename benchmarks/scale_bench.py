@@ -5,8 +5,9 @@
 Builds a corpus of ``--mb`` MB of Korean–English JSON Lines in shards (the shipped samples,
 repeated) under a temporary directory, then times ``tokcost measure`` on it as one glob corpus:
 in this process, with a local pool of ``--workers`` processes, and on a Dask LocalCluster of
-``--workers`` worker processes (cluster start timed apart). Checks that every engine's rows are
-identical and prints one markdown row per engine.
+``--workers`` worker processes (cluster start timed apart), once with this process reading and
+sending chunks and once with the workers reading whole shards themselves (``--workers-read``).
+Checks that every engine's rows are identical and prints one markdown row per engine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import platform
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from tokcost.measurement import Settings, run_measure
@@ -69,7 +71,8 @@ def main() -> None:
         settings = Settings(resamples=args.resamples)
 
         def measure(**kw):
-            return run_measure([pattern], toks, settings=settings, use_cache=False, **kw).rows
+            kw.setdefault("settings", settings)
+            return run_measure([pattern], toks, use_cache=False, **kw).rows
 
         results = [timed("local, 1 process", lambda: measure(workers=1))]
         results.append(timed(f"local pool, {args.workers} processes",
@@ -81,8 +84,12 @@ def main() -> None:
         client = Client(cluster)
         start = time.perf_counter() - t
         try:
-            results.append(timed(f"dask, {args.workers} workers",
-                                 lambda: measure(engine="dask", cluster=cluster.scheduler_address)))
+            for read, label in ((False, "this process reads, sends chunks"),
+                                (True, "workers read whole files")):
+                results.append(timed(
+                    f"dask, {args.workers} workers, {label}",
+                    lambda read=read: measure(engine="dask", cluster=cluster.scheduler_address,
+                                              settings=replace(settings, workers_read=read))))
         finally:
             client.close()
             cluster.close()
