@@ -374,3 +374,25 @@ def test_pair_checks_match_the_rules(rec):
         assert (pair.ko, pair.en, pair.line) == (rec["ko"], rec["en"], 3)
         rid = rec.get("id")
         assert pair.id == (str(rid) if rid not in (None, "") else "3")
+
+
+def test_first_non_nfc_names_the_file_it_is_in(tmp_path):
+    """The NFC warning's file:line points at the file the text is in: the second file of a glob,
+    or the English file of an aligned pair."""
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "한국어 문장입니다")
+    d = tmp_path / "g"
+    d.mkdir()
+    (d / "a.jsonl").write_text('{"ko": "가", "en": "a"}\n', encoding="utf-8")
+    (d / "b.jsonl").write_text(json.dumps({"ko": "나", "en": "b"}) + "\n"
+                               + json.dumps({"ko": nfd, "en": "c"}, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    corpus = open_corpus(str(d / "*.jsonl"))
+    assert len(list(corpus.pairs())) == 3
+    assert corpus.stats.first_non_nfc == (str(d / "b.jsonl"), 2) and corpus.stats.non_nfc == 1
+    (tmp_path / "ko.txt").write_text("가\n나\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text(f"a\n{nfd}\n", encoding="utf-8")
+    aligned = open_corpus(f"{tmp_path / 'ko.txt'},{tmp_path / 'en.txt'}")
+    list(aligned.pairs())
+    assert aligned.stats.first_non_nfc == (str(tmp_path / "en.txt"), 2)

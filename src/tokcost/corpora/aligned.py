@@ -42,6 +42,7 @@ class AlignedCorpus(Corpus):
     def _records(self) -> Iterator[Pair]:
         self.check_alignment()
         ko_path, en_path = self.files
+        self._reading = (ko_path, en_path)  # where a record's texts come from (warnings)
         o = self.options
         on_bad = self.problem if self.problems is not None else None
         ko_lines = read_lines(ko_path, o.errors, self.stats, on_bad)

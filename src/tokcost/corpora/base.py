@@ -91,6 +91,14 @@ class Corpus(ABC):
         sub.problems = None
         return sub
 
+    def _source(self, side: int) -> str:
+        """The file the record just read came from, for its Korean (0) or English (1) text:
+        what the reader last set in ``_reading``, else the corpus's first file."""
+        reading = self.__dict__.get("_reading")
+        if reading is not None:
+            return str(reading[side])
+        return str(self.files[0]) if self.files else self.name
+
     def problem(self, err: CorpusError) -> None:
         """Raise ``err``, or record it and go on when validating."""
         if self.problems is None:
@@ -130,7 +138,7 @@ class Corpus(ABC):
             if want is not None and pair.domain != want:
                 continue
             self.stats.records += 1
-            for text in (pair.ko, pair.en):
+            for side, text in enumerate((pair.ko, pair.en)):
                 if text is None or text.isascii():
                     continue
                 if not unicodedata.is_normalized("NFC", text):
@@ -138,8 +146,7 @@ class Corpus(ABC):
                     if len(self.stats.samples_non_nfc) < 50:
                         self.stats.samples_non_nfc.append(text)
                     if self.stats.first_non_nfc is None:
-                        where = str(self.files[0]) if self.files else self.name
-                        self.stats.first_non_nfc = (where, pair.line)
+                        self.stats.first_non_nfc = (self._source(side), pair.line)
                     if has_jamo(text):
                         self.stats.jamo += 1
             if nfc:

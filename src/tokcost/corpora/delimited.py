@@ -22,6 +22,7 @@ class DelimitedCorpus(Corpus):
     def _records(self) -> Iterator[Pair]:
         o = self.options
         for path in self.files:
+            self._reading = (path, path)  # where a record comes from (warnings)
             numbered = read_lines(path, o.errors, self.stats,
                                   self.problem if self.problems is not None else None)
             line_of = [0]

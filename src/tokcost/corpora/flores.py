@@ -44,5 +44,6 @@ class FloresCorpus(Corpus):
         for split, ko, en in self.parts:
             part = AlignedCorpus(split, ko, en, self.options, domain=f"flores-{split}")
             part.stats = self.stats
+            self._reading = (ko, en)
             for pair in part._records():
                 yield Pair(f"{split}-{pair.id}", pair.ko, pair.en, pair.domain, pair.line)

@@ -72,6 +72,7 @@ class JsonlCorpus(Corpus):
         o = self.options
         scan, ends = _scan_once, _LINE_ENDS
         for path in self.files:
+            self._reading = (path, path)  # where a record comes from (warnings)
             check = PairChecker(str(path), (o.ko_column, o.en_column), corpus=self)
             to_pair = check.pair
             on_bad = self.problem if self.problems is not None else None

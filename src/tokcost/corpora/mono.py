@@ -17,6 +17,7 @@ class MonolingualCorpus(Corpus):
 
     def _records(self) -> Iterator[Pair]:
         for path in self.files:
+            self._reading = (path, path)  # where a record comes from (warnings)
             on_bad = self.problem if self.problems is not None else None
             for no, line in read_lines(path, self.options.errors, self.stats, on_bad):
                 if line.strip():
