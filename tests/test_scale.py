@@ -363,3 +363,10 @@ def test_cli_workers_read_flag(mirror, cluster, pair_glob):
     assert chunks.exit_code == 0 and files.exit_code == 0, chunks.output + files.output
     assert json.loads(chunks.stdout)["rows"] == json.loads(files.stdout)["rows"]
     assert "--workers-read / --client-reads" in runner.invoke(app, ["measure", "--help"]).stdout
+
+
+def test_workers_read_flag_needs_a_distributed_engine():
+    r = runner.invoke(app, ["measure", "-t", "o200k_base", "--workers-read"])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == ("tokcost: error: --workers-read needs a distributed engine "
+                                "(add --engine dask, or drop the flag)")

@@ -160,11 +160,16 @@ def register(app: typer.Typer) -> None:
         Defaults: the shipped corpora and every tokenizer available offline."""
         from contextlib import nullcontext
 
+        from tokcost.errors import TokcostError
         from tokcost.hashing import memo_disabled
         from tokcost.measurement import Settings, run_measure
         from tokcost.scale import check_engine
 
         check_engine(engine)
+        if workers_read is not None and engine == "local":
+            flag = "--workers-read" if workers_read else "--client-reads"
+            raise TokcostError(f"{flag} needs a distributed engine",
+                               hint="add --engine dask, or drop the flag")
         n_workers = parse_workers(workers)
         opts = read_options(errors=errors, normalize=normalize, ko_column=ko_column,
                             en_column=en_column, split=split, domain=domain)
