@@ -38,6 +38,16 @@ def to_csv(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> 
     return buf.getvalue()
 
 
+def money(value: float | None, currency: str) -> str | None:
+    """An amount as tokcost shows it everywhere (CLI tables, report, charts): won whole from
+    ₩100 up, dollars to the cent from $1 up, smaller amounts with enough digits to differ."""
+    if value is None:
+        return None
+    if currency == "KRW":
+        return f"₩{value:,.0f}" if value >= 100 else f"₩{value:,.2f}"
+    return f"${value:,.2f}" if value >= 1 else f"${value:,.4f}"
+
+
 def fmt_cell(value: Any) -> str:
     if value is None:
         return "—"

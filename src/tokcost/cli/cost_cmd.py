@@ -21,6 +21,7 @@ from tokcost.cli.pricing_cmd import (
     parse_date,
     tables_from_options,
 )
+from tokcost.render import money
 
 ModelOpt = Annotated[
     list[str] | None,
@@ -50,14 +51,6 @@ def _emit(rows, cols, schema, fmt: Fmt, output, force, title):
         write_output(to_markdown(rows, cols), output, force)
     else:
         print_table(rich_table(rows, cols, title=title))
-
-
-def _money(v, cur):
-    if v is None:
-        return None
-    if cur == "KRW":
-        return f"₩{v:,.0f}" if v >= 100 else f"₩{v:,.2f}"
-    return f"${v:,.4f}" if v < 1 else f"${v:,.2f}"
 
 
 def _compact(n: int | None) -> str:
@@ -130,8 +123,8 @@ def register(app: typer.Typer) -> None:
             opts.output_tokens = 500
         rows = cost_rows(wl, model, opts)
         for r in rows:
-            r["cost_fmt"] = _money(r["cost"], r["currency"]) or r["status"]
-            r["en_cost_fmt"] = _money(r["en_cost"], r["currency"])
+            r["cost_fmt"] = money(r["cost"], r["currency"]) or r["status"]
+            r["en_cost_fmt"] = money(r["en_cost"], r["currency"])
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
         cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in"),
                 ("output_tokens", "ko out"), ("cost_fmt", f"ko cost ({currency.value})"),
@@ -181,10 +174,10 @@ def register(app: typer.Typer) -> None:
                            model, opts)
         for r in rows:
             cur = r["currency"]
-            r["monthly"] = _money(r["monthly_cost"], cur) or r["status"]
-            r["range"] = (f"{_money(r['monthly_low'], cur)} – {_money(r['monthly_high'], cur)}"
+            r["monthly"] = money(r["monthly_cost"], cur) or r["status"]
+            r["range"] = (f"{money(r['monthly_low'], cur)} – {money(r['monthly_high'], cur)}"
                           if r["monthly_low"] is not None else None)
-            r["english"] = _money(r["monthly_cost_en"], cur)
+            r["english"] = money(r["monthly_cost_en"], cur)
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
             r["context"] = (f"{_compact(r['context_chars_ko'])} / {_compact(r['context_words_en'])}"
                             if r.get("context_chars_ko") else None)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tokcost.render import money
+
 KOREAN = "Korean-trained"
 GLOBAL = "English-centric / global"
 COLORS = {KOREAN: "#c0392b", GLOBAL: "#2e6da4"}
@@ -83,7 +85,7 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int) -> Any:
 
     data = [{"model": r["model"], "currency": r["currency"], "cost": r["cost_per_batch"],
              "english": r["en_cost_per_batch"], "group": group(bool(r.get("korean_trained"))),
-             "label": _money(r["cost_per_batch"], r["currency"])}
+             "label": money(r["cost_per_batch"], r["currency"]) or ""}
             for r in rows if r.get("cost_per_batch")]
     usd = sorted((d for d in data if d["currency"] == "USD"), key=lambda d: d["cost"])
     order = [d["model"] for d in usd]
@@ -169,9 +171,3 @@ def distribution_chart(rows: Sequence[dict[str, Any]]) -> Any:
                                          title="Distribution of tokens per sentence")
 
 
-def _money(v: float | None, cur: str) -> str:
-    if v is None:
-        return ""
-    if cur == "KRW":
-        return f"₩{v:,.0f}"
-    return f"${v:,.2f}" if v >= 1 else f"${v:,.3f}"

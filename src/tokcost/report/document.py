@@ -10,6 +10,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from tokcost.render import money as render_money
 from tokcost.report import charts
 
 
@@ -31,11 +32,8 @@ def num(v: float | int | None, digits: int = 2) -> str:
 
 
 def money(v: float | None, cur: str) -> str:
-    if v is None:
-        return "—"
-    if cur == "KRW":
-        return f"₩{v:,.0f}"
-    return f"${v:,.2f}" if v >= 1 else f"${v:,.4f}"
+    """``tokcost.render.money``, with a dash for a missing amount."""
+    return render_money(v, cur) or "—"
 
 
 Column = tuple[str, str, Callable[[dict[str, Any]], str]]
