@@ -28,6 +28,7 @@ from tokcost.engine import (
 )
 from tokcost.metrics import bootstrap
 from tokcost.metrics.compression import per
+from tokcost.metrics.ratio import quantile_position
 from tokcost.tokenizers import Tokenizer
 
 SCHEMA = "tokcost/measure/1"
@@ -236,10 +237,7 @@ def _quantile(values: Sequence[tuple[float, int]], n: int, q: float) -> float | 
     """``ratio.quantile`` (numpy's linear method) of the multiset given as sorted (value, count)."""
     if n == 0:
         return None
-    pos = (n - 1) * q
-    lo = int(pos)
-    hi = min(lo + 1, n - 1)
-    frac = pos - lo
+    lo, hi, frac = quantile_position(n, q)
     v_lo = v_hi = None
     seen = 0
     for v, c in values:

@@ -229,14 +229,8 @@ def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = Non
 def read_text_file(path: str | Path) -> str:
     """A whole UTF-8 text file (a BOM is dropped); one-line errors with the byte's line."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError("no such file", path=str(p), hint="check the path") from None
-    except IsADirectoryError:
-        raise CorpusError("is a directory, not a text file", path=str(p)) from None
-    except OSError as exc:
-        raise CorpusError(f"cannot read file ({exc.strerror})", path=str(p)) from None
+    with open_binary(p) as stream:
+        data = stream.read()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -15,15 +15,20 @@ def per_sentence_ratios(ko_tokens: Sequence[int], en_tokens: Sequence[int]) -> l
     return [k / e for k, e in zip(ko_tokens, en_tokens, strict=True) if e]
 
 
+def quantile_position(n: int, q: float) -> tuple[int, int, float]:
+    """numpy's default 'linear' quantile of ``n`` sorted values: the two ranks it interpolates
+    between and the weight of the upper one."""
+    pos = (n - 1) * q
+    lo = int(pos)
+    return lo, min(lo + 1, n - 1), pos - lo
+
+
 def quantile(sorted_values: Sequence[float], q: float) -> float | None:
     """Linear-interpolation quantile (numpy's default 'linear' method) of sorted values."""
     n = len(sorted_values)
     if n == 0:
         return None
-    pos = (n - 1) * q
-    lo = int(pos)
-    hi = min(lo + 1, n - 1)
-    frac = pos - lo
+    lo, hi, frac = quantile_position(n, q)
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * frac
 
 
