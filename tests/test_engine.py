@@ -210,10 +210,10 @@ _ALPHABET = ["a", "한", " ", "\t", "\n", "\xa0", "\u3000", "\x1c", "\x85", "\u2
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=12), max_size=6))
 def test_chunk_facts_equal_per_text_counts(texts):
-    from tokcost.measurement import _facts
+    from tokcost.engine import text_facts
     from tokcost.metrics.compression import words
 
-    assert _facts(texts) == (sum(map(len, texts)), sum(len(t.encode("utf-8")) for t in texts),
+    assert text_facts(texts) == (sum(map(len, texts)), sum(len(t.encode("utf-8")) for t in texts),
                              sum(words(t) for t in texts))
 
 

@@ -86,14 +86,28 @@ class _Shared:
     en_words: int = 0
     per_domain: dict[str, list[int]] = field(default_factory=dict)  # chars, bytes, words ×2
 
-    def add(self, f: ChunkFacts) -> None:
-        """A chunk's facts as counted with its tokens (by the engine, wherever it ran)."""
+    def add(self, f: ChunkFacts, domain: str | None = None) -> None:
+        """A chunk's facts as counted with its tokens (by the engine, wherever it ran); with
+        ``domain``, also that domain's."""
         self.ko_chars += f.ko_chars
         self.ko_bytes += f.ko_bytes
         self.ko_words += f.ko_words
         self.en_chars += f.en_chars
         self.en_bytes += f.en_bytes
         self.en_words += f.en_words
+        if domain is not None:
+            d = self.per_domain.setdefault(domain, [0] * 6)
+            for i, v in enumerate((f.ko_chars, f.en_chars, f.ko_bytes, f.en_bytes, f.ko_words,
+                                   f.en_words)):
+                d[i] += v
+
+    def merge(self, later: _Shared) -> None:
+        """Add the facts of a later part of the same corpus (a file a worker read)."""
+        self.add(ChunkFacts(later.ko_chars, later.ko_bytes, later.ko_words, later.en_chars,
+                            later.en_bytes, later.en_words))
+        for dom, vals in later.per_domain.items():
+            acc = self.per_domain.setdefault(dom, [0] * 6)
+            acc[:] = [a + b for a, b in zip(acc, vals, strict=True)]
 
 
 @dataclass
@@ -140,11 +154,6 @@ def signature_string(sig: dict[str, Any]) -> str:
     )
 
 
-def _facts(texts: list[str]) -> tuple[int, int, int]:
-    """Characters, UTF-8 bytes and whitespace words of ``texts``, summed (``engine.text_facts``)."""
-    return text_facts(texts)
-
-
 def _account(shared: _Shared, ko: list[str], en: list[str], doms: list[str] | None) -> None:
     """Add a chunk's characters, bytes and words to the totals (and per domain when asked)."""
     groups: dict[str, tuple[list[str], list[str]]]
@@ -160,18 +169,7 @@ def _account(shared: _Shared, ko: list[str], en: list[str], doms: list[str] | No
             if en:
                 g[1].append(en[j])
     for dom, (k, e) in groups.items():
-        kc, kb, kw = _facts(k)
-        ec, eb, ew = _facts(e)
-        shared.ko_chars += kc
-        shared.ko_bytes += kb
-        shared.ko_words += kw
-        shared.en_chars += ec
-        shared.en_bytes += eb
-        shared.en_words += ew
-        if doms is not None:
-            d = shared.per_domain.setdefault(dom, [0] * 6)
-            for i, v in enumerate((kc, ec, kb, eb, kw, ew)):
-                d[i] += v
+        shared.add(ChunkFacts(*text_facts(k), *text_facts(e)), dom if doms is not None else None)
 
 
 def _chunks(corpus: Corpus, shared: _Shared, pending: deque[list[str] | None], by_domain: bool
@@ -392,16 +390,8 @@ def _merge(parts: Iterator[tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats
         for tid, per_dom in part_hists.items():
             for dom, h in per_dom.items():
                 hists[tid].setdefault(dom, _Hist()).add(h)
-        for name in ("ko_chars", "en_chars", "ko_bytes", "en_bytes", "ko_words", "en_words"):
-            setattr(shared, name, getattr(shared, name) + getattr(part_shared, name))
-        for dom, vals in part_shared.per_domain.items():
-            acc = shared.per_domain.setdefault(dom, [0] * 6)
-            for i, v in enumerate(vals):
-                acc[i] += v
-        for name in ("records", "non_nfc", "jamo", "replaced"):
-            setattr(stats, name, getattr(stats, name) + getattr(part_stats, name))
-        stats.first_non_nfc = stats.first_non_nfc or part_stats.first_non_nfc
-        stats.samples_non_nfc.extend(part_stats.samples_non_nfc[:50 - len(stats.samples_non_nfc)])
+        shared.merge(part_shared)
+        stats.merge(part_stats)
         if progress:
             progress(part_stats.records)
     corpus.stats = stats

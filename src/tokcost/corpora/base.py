@@ -53,7 +53,19 @@ class ReadStats:
     jamo: int = 0  # texts with conjoining jamo (decomposed Hangul, U+1100–U+11FF)
     replaced: int = 0  # lines with invalid UTF-8 replaced (--errors replace)
     first_non_nfc: tuple[str, int] | None = None
-    samples_non_nfc: list[str] = field(default_factory=list)
+    samples_non_nfc: list[str] = field(default_factory=list)  # the first SAMPLES of them
+
+    SAMPLES = 50
+
+    def merge(self, later: ReadStats) -> None:
+        """Add the statistics of a later part of the same corpus (a file read elsewhere)."""
+        self.records += later.records
+        self.non_nfc += later.non_nfc
+        self.jamo += later.jamo
+        self.replaced += later.replaced
+        self.first_non_nfc = self.first_non_nfc or later.first_non_nfc
+        room = self.SAMPLES - len(self.samples_non_nfc)
+        self.samples_non_nfc.extend(later.samples_non_nfc[:max(room, 0)])
 
 
 def has_jamo(text: str) -> bool:
@@ -143,7 +155,7 @@ class Corpus(ABC):
                     continue
                 if not unicodedata.is_normalized("NFC", text):
                     self.stats.non_nfc += 1
-                    if len(self.stats.samples_non_nfc) < 50:
+                    if len(self.stats.samples_non_nfc) < ReadStats.SAMPLES:
                         self.stats.samples_non_nfc.append(text)
                     if self.stats.first_non_nfc is None:
                         self.stats.first_non_nfc = (self._source(side), pair.line)
