@@ -87,6 +87,9 @@ class Corpus(ABC):
         self.stats = ReadStats()
         self._sha256: str | None = None
         self.problems: list[CorpusError] | None = None  # collect instead of raise (validate)
+        # the files the record being read comes from (Korean text, English text): set by the
+        # readers, for warnings that name a file and line
+        self._reading: tuple[Path, Path] | None = None
 
     def shard(self, path: Path) -> Corpus:
         """This corpus restricted to one of its files, read afresh (for a worker that reads that
@@ -104,11 +107,9 @@ class Corpus(ABC):
         return sub
 
     def _source(self, side: int) -> str:
-        """The file the record just read came from, for its Korean (0) or English (1) text:
-        what the reader last set in ``_reading``, else the corpus's first file."""
-        reading = self.__dict__.get("_reading")
-        if reading is not None:
-            return str(reading[side])
+        """The file the record just read came from, for its Korean (0) or English (1) text."""
+        if self._reading is not None:
+            return str(self._reading[side])
         return str(self.files[0]) if self.files else self.name
 
     def problem(self, err: CorpusError) -> None:
