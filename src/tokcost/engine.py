@@ -391,12 +391,6 @@ def count_chunks(
                                  trust_remote_code)
 
 
-def _settled(item: Any) -> ChunkResult:
-    from concurrent.futures import Future
-
-    return item.result() if isinstance(item, Future) else item
-
-
 def _broken(exc: BaseException) -> TokcostError:
     """A worker process that died (killed for memory, a crash in a tokenizer library): one line."""
     return TokcostError(
@@ -426,6 +420,10 @@ def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], 
     max_window = in_flight + 4
     window: deque[Future | ChunkResult] = deque()
     saved = os.environ.get("TOKENIZERS_PARALLELISM")
+
+    def settled(item: Future | ChunkResult) -> ChunkResult:
+        return item.result() if isinstance(item, Future) else item
+
     try:
         with ProcessPoolExecutor(
             max_workers=workers - 1, mp_context=mp.get_context("spawn"),
@@ -442,9 +440,9 @@ def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], 
                     window.append(count_chunk(here, ko, en, special, facts))
                 while window and (len(window) >= max_window or not isinstance(window[0], Future)
                                   or window[0].done()):
-                    yield _settled(window.popleft())
+                    yield settled(window.popleft())
             while window:
-                yield _settled(window.popleft())
+                yield settled(window.popleft())
     except BrokenProcessPool as exc:  # from submit() or a result
         raise _broken(exc) from None
     finally:
