@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "src" / "tokcost" / "data" / "corpora" / "samples"
+SAMPLES = REPO / "corpora" / "samples"
 BACKENDS = [  # (backend, tokcost id, file under the mirror)
     ("tiktoken", "o200k_base", "tiktoken/o200k_base.tiktoken"),
     ("hf", "ax-4.0", "skt/A.X-4.0-Light/tokenizer.json"),
@@ -145,6 +145,8 @@ def generate(path: Path, megabytes: float) -> dict[str, int]:
     written as it goes, never held in memory."""
     recs = [json.loads(line) for p in sorted(SAMPLES.glob("*.jsonl"))
             for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not recs:
+        raise SystemExit(f"no sample pairs under {SAMPLES}")
     target = int(megabytes * 1024 * 1024)
     size = pairs = rep = 0
     with path.open("w", encoding="utf-8") as out:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tokcost.measurement import Settings, run_measure
 
-SAMPLES = Path(__file__).resolve().parents[1] / "src" / "tokcost" / "data" / "corpora" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "corpora" / "samples"
 
 
 def build(root: Path, mb: float, shard_mb: float = 4.0) -> tuple[str, int]:

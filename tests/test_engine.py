@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tokcost.cli.app import app
 from tokcost.corpora import open_corpus
-from tokcost.engine import AUTO_MIN_BYTES, auto_workers, count_full, count_full_reference
+from tokcost.engines.local import AUTO_MIN_BYTES, auto_workers, count_full, count_full_reference
 from tokcost.measurement import Settings, run_measure
 from tokcost.metrics import bootstrap, ratio
 from tokcost.tokenizers import load_tokenizer
@@ -109,7 +109,7 @@ def test_aggregation_size_does_not_grow_with_pairs(mirror, tmp_path):
     """Tripling the corpus leaves the histogram (and every quantile) as is, narrows the CI."""
     from collections import deque
 
-    from tokcost.engine import count_chunks
+    from tokcost.engines.local import count_chunks
     from tokcost.measurement import _add_chunk, _chunks, _Shared
 
     recs = [json.loads(line) for p in sorted(open_corpus("samples").files[0].parent.glob("*.jsonl"))
@@ -168,7 +168,7 @@ def test_auto_workers(mirror):
     tok = load_tokenizer("o200k_base")
     assert auto_workers([tok], 1000) == 1
     assert auto_workers([tok], None) == 1
-    from tokcost.engine import cpu_count
+    from tokcost.engines.local import cpu_count
 
     assert auto_workers([tok], AUTO_MIN_BYTES) == (cpu_count() if cpu_count() > 1 else 1)
 
@@ -210,7 +210,7 @@ _ALPHABET = ["a", "한", " ", "\t", "\n", "\xa0", "\u3000", "\x1c", "\x85", "\u2
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=12), max_size=6))
 def test_chunk_facts_equal_per_text_counts(texts):
-    from tokcost.engine import text_facts
+    from tokcost.engines.local import text_facts
     from tokcost.metrics.compression import words
 
     assert text_facts(texts) == (sum(map(len, texts)), sum(len(t.encode("utf-8")) for t in texts),
@@ -223,7 +223,7 @@ def test_facts_are_counted_with_the_tokens_wherever_the_chunk_runs(mirror):
     per-domain count, for 1 and 2 workers."""
     import pickle
 
-    from tokcost.engine import count_chunk
+    from tokcost.engines.local import count_chunk
     from tokcost.metrics.compression import words
 
     ko, en, _ = _samples()
@@ -246,7 +246,7 @@ def test_facts_are_counted_with_the_tokens_wherever_the_chunk_runs(mirror):
 def test_sentencepiece_threads_do_not_change_counts(mirror):
     """Worker processes encode with one SentencePiece thread (``single_threaded``); the counts
     are those of the library's default threading."""
-    from tokcost.engine import single_threaded
+    from tokcost.engines.local import single_threaded
 
     ko, en, _ = _samples()
     tok = load_tokenizer("mistral-spm-v3")
@@ -360,7 +360,7 @@ def test_bench_reads_the_report_stage_breakdown():
 def test_pool_shares_the_work_with_this_process(mirror, monkeypatch):
     """--workers 2 is one pool process plus this one: both count chunks, results come out in
     input order equal to counting in this process, and this process's environment is restored."""
-    import tokcost.engine as engine
+    import tokcost.engines.local as engine
 
     monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
     toks = [load_tokenizer("o200k_base"), load_tokenizer("mistral-spm-v3")]
@@ -389,7 +389,7 @@ def test_worker_killed_is_one_clear_error(mirror):
     import os
     import signal
 
-    import tokcost.engine as engine
+    import tokcost.engines.local as engine
     from tokcost.errors import TokcostError
 
     tok = load_tokenizer("o200k_base")
@@ -415,7 +415,7 @@ def test_pool_tokenizer_unreachable_is_one_line(mirror, capfd):
     from dataclasses import replace
     from types import SimpleNamespace
 
-    import tokcost.engine as engine
+    import tokcost.engines.local as engine
     from tokcost.errors import TokcostError
 
     res = load_tokenizer("o200k_base").resolution

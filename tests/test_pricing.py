@@ -65,7 +65,7 @@ def test_shipped_tables_validate_without_errors():
 
 
 def test_shipped_rows_are_real_prices_with_known_tokenizers():
-    from tokcost.catalog import load_catalog
+    from tokcost.tokenizers.catalog import load_catalog
 
     catalog = load_catalog()
     tables = load_tables()

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tokcost.catalog import load_catalog
 from tokcost.errors import DownloadError, TokcostError
 from tokcost.hashing import sha256_file
-from tokcost.pull import pull
+from tokcost.tokenizers.catalog import load_catalog
+from tokcost.tokenizers.pull import pull
 
 AX = load_catalog()["ax-4.0"]
 AX_PRIMARY = "/skt/A.X-4.0/resolve/main/tokenizer.json"

@@ -155,9 +155,9 @@ def test_report_numbers_recomputed(doc: dict, mirror: Path, tmp_path: Path, monk
     import tiktoken
     import tiktoken.registry
 
-    from tokcost.catalog import load_catalog
     from tokcost.corpora import open_corpus
     from tokcost.pricing import load_tables
+    from tokcost.tokenizers.catalog import load_catalog
 
     cache = tmp_path / "tt"
     cache.mkdir()

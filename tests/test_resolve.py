@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from tokcost.catalog import load_catalog
 from tokcost.errors import TokenizerUnavailable
-from tokcost.resolve import candidates, resolve
+from tokcost.tokenizers.catalog import load_catalog
+from tokcost.tokenizers.resolver import candidates, resolve
 
 
 def test_order_user_then_mirror_then_cache(mirror, tmp_path, monkeypatch):
@@ -39,7 +39,7 @@ def test_tampered_tiktoken_file_is_ignored(mirror, tmp_path, monkeypatch):
     bad.mkdir()
     (bad / "o200k_base.tiktoken").write_bytes(b"aGVsbG8= 0\n")
     monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path))
-    monkeypatch.setattr("tokcost.resolve._bundled_file", lambda *a: None)
+    monkeypatch.setattr("tokcost.tokenizers.resolver._bundled_file", lambda *a: None)
     with pytest.raises(TokenizerUnavailable, match="tokenizers pull o200k_base"):
         resolve(load_catalog()["o200k_base"])
     notes = [c.note for c in candidates(load_catalog()["o200k_base"])]

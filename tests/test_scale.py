@@ -22,14 +22,14 @@ from typer.testing import CliRunner
 from tokcost import measurement
 from tokcost.cli.app import app
 from tokcost.corpora import open_corpus
-from tokcost.engine import count_chunks, portable, worker_tokenizers
+from tokcost.engines import check_versions, get_engine, library_versions
+from tokcost.engines.local import count_chunks, portable, worker_tokenizers
 from tokcost.errors import CorpusError, TokcostError, TokenizerUnavailable
 from tokcost.measurement import Settings, run_measure
-from tokcost.scale import check_versions, get_engine, library_versions
 from tokcost.tokenizers import load_tokenizer
 
 runner = CliRunner()
-SAMPLES = REPO / "src" / "tokcost" / "data" / "corpora" / "samples"
+SAMPLES = REPO / "corpora" / "samples"
 TOKS = ["o200k_base", "qwen3", "mistral-spm-v3"]  # tiktoken, HF tokenizers, SentencePiece
 
 try:
@@ -330,8 +330,8 @@ def test_workers_read_bad_record_is_the_local_error(mirror, cluster, tmp_path):
 
 def test_shard_task_refuses_missing_or_changed_file(mirror, tmp_path):
     """A worker that cannot see the file, or sees another one, says so in one line."""
+    from tokcost.engines.dask_engine import _shard_task
     from tokcost.hashing import sha256_file
-    from tokcost.scale.dask_engine import _shard_task
 
     d = tmp_path / "p"
     d.mkdir()

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from tokcost.catalog import load_catalog
 from tokcost.tokenizers import load_tokenizer
+from tokcost.tokenizers.catalog import load_catalog
 
 TEXTS = {
     "korean": "대한민국의 인공지능 주권을 위한 독자 AI 파운데이션 모델 프로젝트가 2단계에 진입했다.",

@@ -55,8 +55,8 @@ def _select_models(tables, models: Sequence[str] | None):
 
 def _tokenizer_for(model, cache: dict[str, Any]):
     """The loaded tokenizer for a model, or a reason it cannot be counted offline."""
-    from tokcost.catalog import load_catalog
     from tokcost.tokenizers import load_tokenizer
+    from tokcost.tokenizers.catalog import load_catalog
 
     tid = model.tokenizer
     if tid is None:

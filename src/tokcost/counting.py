@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tokcost.catalog import load_catalog
 from tokcost.errors import TokcostError
-from tokcost.resolve import is_available
 from tokcost.tokenizers import Tokenizer, load_tokenizer
+from tokcost.tokenizers.catalog import load_catalog
+from tokcost.tokenizers.resolver import is_available
 
 
 def available_tokenizer_ids() -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from tokcost._version import __version__
 from tokcost.corpora import Corpus, ReadOptions, open_corpus
 from tokcost.corpora.base import ReadStats
-from tokcost.engine import (
+from tokcost.engines.local import (
     CHUNK_PAIRS,
     LOCAL,
     ChunkFacts,
@@ -43,7 +43,7 @@ class Settings:
     confidence: float = 0.95
     by_domain: bool = False
     # How to count, not what: every engine gives identical results, so these are in neither
-    # key() nor the signature. engine: local | dask (tokcost.scale); cluster: its address.
+    # key() nor the signature. engine: local | dask (tokcost.engines); cluster: its address.
     engine: str = "local"
     cluster: str | None = None
     # With a distributed engine: workers read whole files themselves (True), or this process
@@ -414,9 +414,9 @@ def _measure_one(
     progress: Callable[[int], None] | None,
 ) -> dict[str, list[dict[str, Any]]]:
     if _workers_read(corpus, settings):
-        from tokcost.engine import portable
+        from tokcost.engines import get_engine
+        from tokcost.engines.local import portable
         from tokcost.hashing import sha256_file
-        from tokcost.scale import get_engine
 
         if workers == "auto":
             workers = auto_workers(toks, None, engine=settings.engine)

@@ -11,8 +11,16 @@ CACHE_ENV = "TOKCOST_CACHE_DIR"
 
 
 def data_dir() -> Path:
-    """The package's data folder (catalog, shipped corpora, price tables)."""
-    return Path(str(resources.files("tokcost") / "data"))
+    """The folder that holds the reviewable data, ``corpora/`` and ``pricing/``.
+
+    In a checkout (an editable install or tests) that is the repository's top level, where
+    people review and edit it; in an installed wheel the same folders ship as ``tokcost/_data``.
+    """
+    package = Path(str(resources.files("tokcost")))
+    checkout = package.parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "corpora").is_dir():
+        return checkout
+    return package / "_data"
 
 
 def cache_dir() -> Path:

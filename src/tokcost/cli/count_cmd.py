@@ -84,10 +84,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Token counts per tokenizer for a text, files or stdin, with chars and bytes per token."""
         from tokcost.counting import CountRow, load_many
-        from tokcost.engine import count_chunks
+        from tokcost.engines import check_engine
+        from tokcost.engines.local import count_chunks
         from tokcost.errors import TokcostError
         from tokcost.render import rich_table, to_json
-        from tokcost.scale import check_engine
 
         check_engine(engine)
         sources = _sources(text, files or [])

@@ -160,10 +160,10 @@ def register(app: typer.Typer) -> None:
         Defaults: the shipped corpora and every tokenizer available offline."""
         from contextlib import nullcontext
 
+        from tokcost.engines import check_engine
         from tokcost.errors import TokcostError
         from tokcost.hashing import memo_disabled
         from tokcost.measurement import Settings, run_measure
-        from tokcost.scale import check_engine
 
         check_engine(engine)
         if workers_read is not None and engine == "local":

@@ -17,7 +17,7 @@ SCHEMA_LIST = "tokcost/tokenizers-list/1"
 
 def _row(entry, *, check: bool = True) -> dict:
     from tokcost.errors import TokcostError
-    from tokcost.resolve import resolve
+    from tokcost.tokenizers.resolver import resolve
 
     row = {
         "id": entry.id,
@@ -55,8 +55,8 @@ def list_(
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
 ) -> None:
     """Every catalog entry, available or not, and where it resolves from."""
-    from tokcost.catalog import load_catalog
     from tokcost.render import rich_table, to_json
+    from tokcost.tokenizers.catalog import load_catalog
 
     rows = [_row(e) for e in load_catalog().values()]
     if available:
@@ -80,10 +80,10 @@ def show(
     """One entry: metadata, every place its files are looked for, and which one is used."""
     import json
 
-    from tokcost.catalog import load_catalog, parse_spec
     from tokcost.errors import TokcostError
-    from tokcost.resolve import candidates, pull_hint, resolve
     from tokcost.tokenizers import split_spec
+    from tokcost.tokenizers.catalog import load_catalog, parse_spec
+    from tokcost.tokenizers.resolver import candidates, pull_hint, resolve
 
     ident, user_path = split_spec(tokenizer)
     entry = parse_spec(ident)
@@ -153,8 +153,8 @@ def pull(
 
     Reads HF_ENDPOINT and HF_TOKEN like huggingface_hub, and TOKCOST_DOWNLOAD_TIMEOUT (seconds).
     """
-    from tokcost.catalog import parse_spec
-    from tokcost.pull import pull as do_pull
+    from tokcost.tokenizers.catalog import parse_spec
+    from tokcost.tokenizers.pull import pull as do_pull
 
     for spec in tokenizers:
         entry = parse_spec(spec)

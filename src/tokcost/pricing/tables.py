@@ -2,10 +2,10 @@
 
 Files (schema in docs/pricing.md):
 
-* ``data/pricing/<provider>.toml`` — one provider's models, each with dated ``[[model.price]]``
+* ``pricing/<provider>.toml`` — one provider's models, each with dated ``[[model.price]]``
   rows (optionally with ``[[model.price.tier]]`` long-prompt tiers), or a ``[model.self_hosted]``
   table from which a price is derived (GPU cost / throughput).
-* ``data/pricing/fx.toml`` — KRW/USD rates (``[[rate]]``).
+* ``pricing/fx.toml`` — KRW/USD rates (``[[rate]]``).
 * user files (``--pricing FILE``): the same schema. A user entry with the same provider and model id
   adds rows to the shipped model; where its rows apply they take precedence (negotiated prices).
   Later user files take precedence over earlier ones. A user file may also hold ``[[rate]]`` rows.
@@ -747,7 +747,7 @@ def _parse_model(ck: _Checker, raw: dict, i: int, lines: _Lines, provider: str, 
             else:
                 meta[key] = ck.string(raw, key, what, line)
     if meta.get("tokenizer"):
-        from tokcost.catalog import load_catalog
+        from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
         if meta["tokenizer"] not in catalog:
@@ -1190,7 +1190,7 @@ def _staleness(m: Model, today: date, max_age_days: int) -> list[Issue]:
 
 def guess_tokenizer(model_id: str) -> str | None:
     """A catalog tokenizer whose ``models`` patterns match ``model_id`` (a guess), or None."""
-    from tokcost.catalog import load_catalog
+    from tokcost.tokenizers.catalog import load_catalog
 
     tail = model_id.rsplit("/", 1)[-1]
     for entry in load_catalog().values():

@@ -181,7 +181,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                       [t for r in reqs for t in r.texts("ko")],
                       [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
                       len(reqs))
-        from tokcost.catalog import load_catalog
+        from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
         memo: dict[str, Any] = {}

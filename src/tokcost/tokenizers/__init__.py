@@ -11,10 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from tokcost.catalog import CatalogEntry, parse_spec
 from tokcost.errors import TokcostError
-from tokcost.resolve import Resolution, resolve
 from tokcost.tokenizers.base import Piece, Tokenizer
+from tokcost.tokenizers.catalog import CatalogEntry, parse_spec
+from tokcost.tokenizers.resolver import Resolution, resolve
 
 __all__ = ["Piece", "Tokenizer", "load_tokenizer", "open_resolution", "split_spec"]
 
@@ -65,7 +65,7 @@ def resolve_spec(
     except TokcostError:
         if not download or user_path is not None:
             raise
-    from tokcost.pull import pull
+    from tokcost.tokenizers.pull import pull
 
     pull(entry)
     return resolve(entry)

@@ -7,7 +7,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tokcost.resolve import Resolution
+from tokcost.tokenizers.resolver import Resolution
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tokcost.resolve import Resolution
 from tokcost.tokenizers.base import Tokenizer
+from tokcost.tokenizers.resolver import Resolution
 
 
 class SentencePieceTokenizer(Tokenizer):

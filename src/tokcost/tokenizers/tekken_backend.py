@@ -12,8 +12,8 @@ import json
 from collections.abc import Sequence
 
 from tokcost.errors import TokcostError
-from tokcost.resolve import Resolution
 from tokcost.tokenizers.base import Tokenizer
+from tokcost.tokenizers.resolver import Resolution
 
 
 class TekkenTokenizer(Tokenizer):

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from tokcost.errors import TokcostError
-from tokcost.resolve import Resolution
 from tokcost.tokenizers.base import Tokenizer
+from tokcost.tokenizers.resolver import Resolution
 
 _PATCH_LOCK = threading.Lock()
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tokcost.errors import TokcostError
-from tokcost.resolve import Resolution
 from tokcost.tokenizers.base import Tokenizer
+from tokcost.tokenizers.resolver import Resolution
 
 
 class TransformersTokenizer(Tokenizer):

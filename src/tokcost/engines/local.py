@@ -1,7 +1,7 @@
 """Counting engine: one code path that turns a chunk of texts into per-text counts.
 
 ``count_chunk`` is what every engine runs — in this process, in a local process pool, or on a
-distributed engine's workers (``tokcost.scale``) — so that results are identical whichever runs
+distributed engine's workers (``tokcost.engines``) — so that results are identical whichever runs
 it. It also counts the chunk's characters, bytes and words, so that the process reading the corpus
 only reads, chunks and merges. Workers open tokenizers once per process with ``worker_tokenizers``
 from the client's ``Resolution`` (path + sha256), verified on the worker, never downloaded there.
@@ -20,8 +20,8 @@ from typing import Any, NamedTuple
 
 from tokcost.errors import TokcostError, TokenizerUnavailable
 from tokcost.metrics.fallback import count_partial, count_unk
-from tokcost.resolve import Resolution
 from tokcost.tokenizers import Tokenizer, open_resolution
+from tokcost.tokenizers.resolver import Resolution
 
 CHUNK_PAIRS = 2000
 LOCAL = "local"
@@ -226,7 +226,7 @@ def _reachable(res: Resolution, where: str) -> Resolution:
         problem = f"has sha256 {digest[:12]}…, the client resolved {res.sha256[:12]}…"
     else:
         problem = "is not reachable"
-    from tokcost.resolve import resolve
+    from tokcost.tokenizers.resolver import resolve
 
     try:
         local = resolve(res.entry)  # mirror dirs / caches on this machine; never a download
@@ -364,7 +364,7 @@ def count_chunks(
     counted where the chunk is counted (a distributed engine always counts them).
 
     ``engine="local"``: in this process, or with ``workers > 1`` a local process pool whose
-    workers load each tokenizer once. Any other engine (``tokcost.scale.ENGINES``, e.g. ``dask``)
+    workers load each tokenizer once. Any other engine (``tokcost.engines.ENGINES``, e.g. ``dask``)
     runs the same ``count_chunk`` on its workers, on ``cluster`` (an address) or on a cluster it
     starts on this machine with ``workers`` processes. ``workers="auto"``: see ``auto_workers``
     (input size unknown here, so locally 1)."""
@@ -372,7 +372,7 @@ def count_chunks(
         workers = auto_workers(tokenizers, None, engine=engine)
     assert isinstance(workers, int)
     if engine != LOCAL:
-        from tokcost.scale import get_engine
+        from tokcost.engines import get_engine
 
         yield from get_engine(engine).count_chunks(
             portable([t.resolution for t in tokenizers]), chunks,

@@ -15,10 +15,10 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tokcost.catalog import DIR_CANDIDATES, CatalogEntry, backend_for_file, load_catalog
 from tokcost.errors import TokcostError, TokenizerUnavailable
 from tokcost.hashing import sha256_file
 from tokcost.paths import mirror_dirs, tiktoken_cache_dir, tokenizer_cache_dir
+from tokcost.tokenizers.catalog import DIR_CANDIDATES, CatalogEntry, backend_for_file, load_catalog
 
 
 @dataclass(frozen=True)

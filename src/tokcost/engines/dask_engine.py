@@ -1,8 +1,8 @@
 """The Dask (distributed) engine: ``--engine dask [--cluster tcp://HOST:8786]``.
 
 Without ``--cluster`` it starts a ``LocalCluster`` of worker processes on this machine. Each task
-is one chunk: the worker runs ``tokcost.engine.count_chunk`` with tokenizers opened once per
-worker process (``tokcost.engine.worker_tokenizers``). A worker that dies mid-task is replaced by
+is one chunk: the worker runs ``tokcost.engines.local.count_chunk`` with tokenizers opened once per
+worker process (``tokcost.engines.local.worker_tokenizers``). A worker that dies mid-task is replaced by
 its nanny and the task re-run elsewhere, up to ``distributed.scheduler.allowed-failures`` times;
 past that the run stops with one clear line and nothing is written.
 """
@@ -16,10 +16,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from tokcost.engine import Chunk, ChunkResult, count_chunk, ordered_window, worker_tokenizers
+from tokcost.engines import check_versions, library_versions
+from tokcost.engines.local import Chunk, ChunkResult, count_chunk, ordered_window, worker_tokenizers
 from tokcost.errors import TokcostError
-from tokcost.resolve import Resolution
-from tokcost.scale import check_versions, library_versions
+from tokcost.tokenizers.resolver import Resolution
 
 EXTRA_HINT = "pip install 'tokcost[dask]'"
 CONNECT_TIMEOUT = "10s"

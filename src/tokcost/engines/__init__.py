@@ -1,7 +1,7 @@
 """Scale out: the same counting on an existing distributed engine.
 
-``tokcost.engine.count_chunks(..., engine="dask", cluster=ADDRESS)`` hands its chunk iterator to
-the engine named here. Every engine runs the same ``tokcost.engine.count_chunk`` on its workers,
+``tokcost.engines.local.count_chunks(..., engine="dask", cluster=ADDRESS)`` hands its chunk iterator to
+the engine named here. Every engine runs the same ``tokcost.engines.local.count_chunk`` on its workers,
 with tokenizers opened once per worker process from the client's resolution (path + sha256,
 verified on the worker, never downloaded there), and yields results in input order with a bounded
 number of chunks in flight — so results are identical to the local engine. See docs/scale.md.
@@ -17,13 +17,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from tokcost.errors import TokcostError
-from tokcost.resolve import Resolution
+from tokcost.tokenizers.resolver import Resolution
 
 __all__ = ["ENGINES", "Engine", "engine_names", "get_engine", "library_versions"]
 
 # name -> (module, extra that installs the engine)
 ENGINES: dict[str, tuple[str, str]] = {
-    "dask": ("tokcost.scale.dask_engine", "dask"),
+    "dask": ("tokcost.engines.dask_engine", "dask"),
 }
 
 # Libraries whose version decides a count: a worker with other versions refuses to count.
@@ -46,7 +46,7 @@ class Engine(Protocol):
         cluster: str | None,
         trust_remote_code: bool,
     ) -> Iterator[dict]:
-        """``tokcost.engine.count_chunk`` of each chunk on the engine's workers, in input order."""
+        """``tokcost.engines.local.count_chunk`` of each chunk on the engine's workers, in input order."""
         ...
 
     def count_shards(

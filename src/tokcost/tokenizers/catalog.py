@@ -1,4 +1,4 @@
-"""The tokenizer catalog: every tokenizer tokcost knows, from ``data/catalog.toml``."""
+"""The tokenizer catalog: every tokenizer tokcost knows, from ``tokenizers/catalog.toml``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from functools import cache
 from pathlib import Path
 
 from tokcost.errors import TokcostError
-from tokcost.paths import data_dir
 
 BACKENDS = ("tiktoken", "hf", "sentencepiece", "tekken", "transformers", "proxy", "api")
 EXACTNESS = ("exact", "proxy", "none")
@@ -105,7 +104,7 @@ def _entry_from_dict(raw: dict, where: str) -> CatalogEntry:
 @cache
 def load_catalog(path: str | None = None) -> dict[str, CatalogEntry]:
     """Catalog entries by id, in file order."""
-    file = Path(path) if path else data_dir() / "catalog.toml"
+    file = Path(path) if path else Path(__file__).with_name("catalog.toml")
     with file.open("rb") as fh:
         doc = tomllib.load(fh)
     entries: dict[str, CatalogEntry] = {}

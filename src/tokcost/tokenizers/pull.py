@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tokcost.catalog import DIR_CANDIDATES, CatalogEntry, load_catalog
 from tokcost.errors import DownloadError, TokcostError
 from tokcost.hashing import sha256_file
 from tokcost.paths import tokenizer_cache_dir
+from tokcost.tokenizers.catalog import DIR_CANDIDATES, CatalogEntry, load_catalog
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 TIMEOUT_ENV = "TOKCOST_DOWNLOAD_TIMEOUT"
