@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost._version import __version__
 from tokcost.corpora import Corpus, ReadOptions, open_corpus
@@ -26,10 +26,14 @@ from tokcost.engines.local import (
     count_chunks,
     text_facts,
 )
+from tokcost.errors import TokcostError
 from tokcost.metrics import bootstrap
 from tokcost.metrics.compression import per
 from tokcost.metrics.ratio import quantile_position
 from tokcost.tokenizers import Tokenizer
+
+if TYPE_CHECKING:
+    from tokcost.schema.measure import MeasureRow
 
 SCHEMA = "tokcost/measure/1"
 DEFAULT_CORPORA = ("samples",)
@@ -120,9 +124,19 @@ class MeasureResult:
 
         return to_json(SCHEMA, self.rows, warnings=self.warnings)
 
-    def dataframe(self):
-        import pandas as pd
+    def records(self) -> list[MeasureRow]:
+        """The rows as typed records (validated: a key the schema does not name is an error)."""
+        from tokcost.schema.measure import MeasureRow
 
+        return [MeasureRow.model_validate(r) for r in self.rows]
+
+    def dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (``pip install "tokcost[pandas]"``), signature fields
+        flattened to ``signature.*`` columns."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # an optional extra, not a core dependency
+            raise TokcostError('a DataFrame needs pandas: pip install "tokcost[pandas]"') from exc
         return pd.json_normalize(self.rows)
 
 
@@ -564,7 +578,9 @@ def run_measure(
                     cache.store(key, {"rows": fresh[tok.id], "warnings": extra})
         for tok in toks:
             rows.extend(cached[tok.id])
-    return MeasureResult(rows, list(dict.fromkeys(warnings)))
+    result = MeasureResult(rows, list(dict.fromkeys(warnings)))
+    result.records()  # the boundary: every row must match the published schema
+    return result
 
 
 def measure(

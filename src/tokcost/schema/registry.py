@@ -1,0 +1,29 @@
+"""Which typed records have a published JSON Schema, by name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from tokcost.schema.measure import MeasureDocument, MeasureRow
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    return {"measure-row": MeasureRow, "measure": MeasureDocument}
+
+
+SCHEMAS = tuple(_models())
+
+
+def schema_of(name: str) -> dict[str, Any]:
+    model = _models()[name]
+    doc = model.model_json_schema(by_alias=True)
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "$id": f"https://github.com/tokcost/tokcost/docs/schemas/{name}.schema.json", **doc}
+    return doc
+
+
+def schema_text(name: str) -> str:
+    return json.dumps(schema_of(name), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
