@@ -1,0 +1,127 @@
+"""One way out: every command hands its rows to :func:`emit`, which writes them as a terminal
+table, JSON, CSV or Markdown (the report uses the same :func:`table_cells` for its HTML tables).
+
+Labels are fields of the rows (how a count was made, how a price is known), so no format can drop
+them: JSON and CSV carry every field, and the table and Markdown views append any label field the
+rows carry that the command's chosen columns leave out. No heavy imports at module level.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+# Label fields (shared vocabulary of every typed row) and their column headings.
+LABEL_FIELDS: tuple[tuple[str, str], ...] = (
+    ("tokenizer_match", "tokenizer match"),
+    ("identity", "identity"),
+    ("counted", "counted"),
+    ("price_variant", "price variant"),
+    ("price_confidence", "confidence"),
+    ("price_date", "price date"),
+    ("price_age_days", "price age (d)"),
+    ("retired", "retired"),
+    ("fx_date", "FX date"),
+)
+
+
+@dataclass
+class Output:
+    """What a command shows: the versioned JSON schema name, the rows (plain JSON values), the
+    columns of the table and Markdown views (key, heading), and extras for the envelope."""
+
+    schema: str
+    rows: list[dict[str, Any]]
+    columns: Sequence[tuple[str, str]] = ()
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)  # e.g. signatures, printed below tables
+    csv_columns: Sequence[str] | None = None  # default: every field of the rows
+
+
+def shown_columns(out: Output) -> list[tuple[str, str]]:
+    """The table/Markdown columns: the command's, then every label field the rows carry."""
+    cols = list(out.columns) or [(k, k) for k in (out.rows[0] if out.rows else {})]
+    have = {k for k, _ in cols}
+    for key, title in LABEL_FIELDS:
+        if key not in have and any(r.get(key) not in (None, "", False) for r in out.rows):
+            cols.append((key, title))
+    return cols
+
+
+def table_cells(out: Output) -> tuple[list[str], list[list[str]]]:
+    """Headings and formatted cells, for renderers that build their own tables (HTML)."""
+    from tokcost.render import fmt_cell
+
+    cols = shown_columns(out)
+    return [t for _, t in cols], [[fmt_cell(r.get(k)) for k, _ in cols] for r in out.rows]
+
+
+def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
+    """The document as text in ``fmt``; ``terminal`` renders tables for the screen."""
+    from tokcost import render as r
+
+    if fmt == "json":
+        meta = dict(out.meta)
+        meta.setdefault("warnings", out.warnings)
+        return r.to_json(out.schema, out.rows, **meta)
+    if fmt == "csv":
+        return r.to_csv(out.rows, out.csv_columns or _all_keys(out.rows))
+    if fmt == "markdown":
+        head = f"**{out.title}**\n\n" if out.title else ""
+        text = head + r.to_markdown(out.rows, shown_columns(out))
+        if out.footer:
+            text += "\n" + "\n".join(f"`{line}`  " for line in out.footer) + "\n"
+        return text
+    if fmt == "table":
+        import io
+
+        from rich.console import Console
+
+        width = None if terminal and sys.stdout.isatty() else 200  # piped: never squeeze
+        con = Console(record=not terminal, width=width, file=None if terminal else io.StringIO())
+        con.print(r.rich_table(out.rows, shown_columns(out), title=out.title))
+        for line in out.footer:
+            con.print(line, highlight=False, markup=False)
+        return "" if terminal else con.export_text()
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:
+    """Write ``out`` in ``fmt`` to ``output`` (refusing to replace a file without ``force``) or
+    to stdout; warnings go to stderr for the human formats and into the JSON envelope."""
+    if fmt == "table" and output is None:
+        render(out, "table", terminal=True)
+    else:
+        write_text(render(out, fmt), output, force)
+    if fmt != "json":
+        for w in out.warnings:
+            sys.stderr.write(f"warning: {w}\n")
+
+
+def write_text(text: str, output: Path | None, force: bool) -> None:
+    """``text`` to stdout, or atomically to ``output``; an existing file only with ``force``."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from tokcost.errors import TokcostError
+    from tokcost.paths import atomic_write_bytes
+
+    if output.exists() and not force:
+        raise TokcostError(f"{output} exists", hint="pass --force to overwrite it")
+    if output.is_dir():
+        raise TokcostError(f"{output} is a directory", hint="name a file with -o")
+    atomic_write_bytes(output, text.encode("utf-8"))
+
+
+def _all_keys(rows: list[dict[str, Any]]) -> list[str]:
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    return list(keys)
