@@ -56,6 +56,7 @@ class MeasureRow(Record):
     ratio: float | None = None
     ratio_ci_low: float | None = None
     ratio_ci_high: float | None = None
+    ratio_ci_note: str | None = None  # why there is no interval (too few pairs)
     ratio_sentence_mean: float | None = None
     ratio_sentence_median: float | None = None
     ratio_sentence_p10: float | None = None
