@@ -31,6 +31,23 @@ def load_many(
             for s in ids]
 
 
+def check_text(text: str, label: str = "text") -> None:
+    """A text no tokenizer can count — a lone surrogate such as ``"\\ud800"``, which is not a
+    character and has no UTF-8 form — is one clear line (``TokcostError``), not a traceback."""
+    if not isinstance(text, str):
+        raise TokcostError(f"{label}: expected text (str), got {type(text).__name__}")
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TokcostError(
+            f"{label}: lone surrogate U+{ord(text[exc.start]):04X} at character {exc.start + 1} "
+            "(half of a UTF-16 pair, not a character)",
+            hint="fix the text's encoding; a whole pair such as \\ud83d\\ude00 is one character",
+        ) from None
+
+
 @dataclass(frozen=True)
 class CountRow:
     tokenizer: str
@@ -64,6 +81,8 @@ def count_texts(
     add_special_tokens: bool = False,
 ) -> list[CountRow]:
     """One row per (tokenizer, labelled text); each text is tokenized whole."""
+    for label, text in texts:
+        check_text(text, label)
     rows = []
     for tok in tokenizers:
         counts = tok.count([t for _, t in texts], add_special_tokens=add_special_tokens)

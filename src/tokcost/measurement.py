@@ -556,7 +556,7 @@ def run_measure(
                 if progress_factory else None
             fresh = _measure_one(corpus, [t for t, _ in todo], settings, workers, cb)
             note = _nfc_inflation(corpus, todo[0][0])
-            extra = [note] if note else []
+            extra = ([note] if note else []) + corpus.read_warnings()
             warnings.extend(extra)
             for tok, key in todo:
                 cached[tok.id] = fresh[tok.id]
