@@ -321,3 +321,62 @@ def test_every_writer_and_reader_round_trips(tmp_path_factory, mirror, pairs, nl
         assert [(p.ko, p.en) for p in got] == pairs, kind
         assert tok.count([p.ko for p in got]) == want_ko, kind
         assert tok.count([p.en or "" for p in got]) == want_en, kind
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+def test_too_few_pairs_get_no_interval(mirror, tmp_path):
+    from tokcost.metrics import bootstrap
+
+    path = _jsonl(tmp_path / "one.jsonl", [("안녕하세요 세계", "hello world")])
+    res = _run("measure", "-c", str(path), "-t", "o200k_base", "-f", "json")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["ratio"] == 1.5
+    assert row["ratio_ci_low"] is None and row["ratio_ci_high"] is None
+    assert row["ratio_ci_note"] == f"no interval: 1 pair, fewer than {bootstrap.MIN_PAIRS}"
+    res = _run("measure", "-c", str(path), "-t", "o200k_base", "-f", "markdown")
+    assert res.exit_code == 0 and "1.500 [no CI: 1 pairs]" in res.stdout
+    # the budget built on it has no range either (not a zero-width one)
+    res = _run("budget", "--requests-per-day", "100", "-c", str(path), "-m", "gpt-4o",
+               "-f", "json")
+    assert res.exit_code == 0, res.output
+    b = json.loads(res.stdout)["rows"][0]
+    assert b["monthly_cost"] and b["monthly_low"] is None and b["monthly_high"] is None
+    # from MIN_PAIRS pairs on, an interval
+    many = [(f"문장 {i} 입니다", f"sentence {i} here") for i in range(bootstrap.MIN_PAIRS)]
+    row = json.loads(_run("measure", "-c", str(_jsonl(tmp_path / "ten.jsonl", many)), "-t",
+                          "o200k_base", "-f", "json").stdout)["rows"][0]
+    assert row["ratio_ci_low"] is not None and row["ratio_ci_note"] is None
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["measure", "-t", "o200k_base", "--resamples", "0"], "--resamples"),
+    (["measure", "-t", "o200k_base", "--resamples", "-5"], "--resamples"),
+    (["measure", "-t", "o200k_base", "--resamples", "1000000000"], "--resamples"),
+    (["cost", "-m", "gpt-4o", "--cache-share", "nan"], "--cache-share"),
+    (["cost", "-m", "gpt-4o", "--cache-share", "1.5"], "--cache-share"),
+    (["cost", "-m", "gpt-4o", "--output-ratio", "inf"], "--output-ratio"),
+    (["cost", "-m", "gpt-4o", "--fx", "nan"], "--fx"),
+    (["cost", "-m", "gpt-4o", "--output-tokens", "-1"], "--output-tokens"),
+    (["budget", "--requests-per-day", "nan", "-m", "gpt-4o"], "--requests-per-day"),
+    (["budget", "--requests-per-day", "inf", "-m", "gpt-4o"], "--requests-per-day"),
+    (["budget", "--requests-per-day", "1e308", "-m", "gpt-4o"], "--requests-per-day"),
+    (["budget", "--requests-per-day", "10", "--days", "0", "-m", "gpt-4o"], "--days"),
+    (["budget", "--requests-per-day", "10", "--fx", "-inf", "-m", "gpt-4o"], "--fx"),
+    (["budget", "--requests-per-day", "10", "--gpu-hourly", "nan"], "--gpu-hourly"),
+    (["budget", "--requests-per-day", "10", "--throughput", "0"], "--throughput"),
+])
+def test_nan_inf_and_absurd_options_are_one_line(mirror, args, needle):
+    _one_line_error(_run(*args), needle)
+
+
+def test_bootstrap_library_refuses_bad_settings():
+    from tokcost.metrics import bootstrap
+
+    cells = {(3, 2): 20}
+    for bad in (0, -1, 10**9):
+        with pytest.raises(TokcostError, match="resamples"):
+            bootstrap.ratio_ci_hist(cells, resamples=bad)
+    with pytest.raises(TokcostError, match="confidence"):
+        bootstrap.ratio_ci_hist(cells, confidence=float("nan"))

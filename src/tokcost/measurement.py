@@ -296,6 +296,7 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
         "ratio": None,
         "ratio_ci_low": None,
         "ratio_ci_high": None,
+        "ratio_ci_note": None,  # why there is no interval (too few pairs), when there is none
     }
     if not mono and et:
         row["ratio"] = kt / et
@@ -303,6 +304,8 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
                                      confidence=settings.confidence)
         if ci:
             row["ratio_ci_low"], row["ratio_ci_high"] = ci
+        else:
+            row["ratio_ci_note"] = bootstrap.ci_note(n)
         ratios: Counter = Counter()
         for (k, e), c in cells.items():
             if e:
