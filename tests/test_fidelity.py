@@ -380,3 +380,39 @@ def test_bootstrap_library_refuses_bad_settings():
             bootstrap.ratio_ci_hist(cells, resamples=bad)
     with pytest.raises(TokcostError, match="confidence"):
         bootstrap.ratio_ci_hist(cells, confidence=float("nan"))
+
+
+# --- Identity ------------------------------------------------------------------------------------
+
+def test_same_id_twice(mirror, tmp_path):
+    src = mirror / "skt" / "A.X-4.0-Light" / "tokenizer.json"
+    other = tmp_path / "tokenizer.json"
+    other.write_bytes(src.read_bytes() + b"\n")  # another file (another sha256) under one id
+    for cmd in (["count", "가나다"], ["measure", "-c", "samples/law"]):
+        res = _run(*cmd, "-t", "ax-4.0", "-t", f"ax-4.0={other}")
+        _one_line_error(res, "'ax-4.0'", "collide")
+    # the same file twice is one row, not two rows of one count
+    res = _run("count", "가나다", "-t", "ax-4.0", "-t", "ax-4.0", "-f", "json")
+    assert res.exit_code == 0 and len(json.loads(res.stdout)["rows"]) == 1
+
+
+@pytest.mark.parametrize("tid, bos", [
+    ("o200k_base", None), ("cl100k_base", None),
+    ("llama-3", "<|begin_of_text|>"), ("deepseek-v3", "<｜begin▁of▁sentence｜>"),
+    ("gemma-3", "<bos>"),  # its tokenizer.json's own post-processor
+    ("ax-4.0", None), ("exaone-4.0", None), ("qwen3", None),  # their configs add none
+])
+def test_add_special_tokens_follows_each_tokenizer(mirror, tid, bos):
+    from tokcost.tokenizers import load_tokenizer
+
+    tok = load_tokenizer(tid)
+    text = "안녕하세요, 반갑습니다."
+    plain = tok.encode(text)
+    with_special = tok.encode(text, add_special_tokens=True)
+    if bos is None:
+        assert with_special == plain
+    else:  # exactly one BOS, the tokenizer's own, before the text's tokens
+        assert with_special == [tok._tok.token_to_id(bos), *plain], (tid, with_special[:3])
+    assert tok.count([text], add_special_tokens=True) == [len(with_special)]
+    assert [len(x) for x in tok.encode_batch([text], add_special_tokens=True)] == \
+        [len(with_special)]

@@ -505,8 +505,10 @@ def _resolve_many(specs: Sequence[str] | None, download: bool, trust_remote_code
     ids = list(specs) if specs else available_tokenizer_ids()
     if not ids:
         load_many(ids)  # raises the one-line "no tokenizer is available offline"
-    return [_Unopened(s, resolve_spec(s, download=download), download, trust_remote_code)
-            for s in ids]
+    from tokcost.counting import one_per_id
+
+    return one_per_id([_Unopened(s, resolve_spec(s, download=download), download,
+                                 trust_remote_code) for s in ids], ids)
 
 
 def run_measure(
