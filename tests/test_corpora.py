@@ -45,10 +45,13 @@ def test_delimited_roundtrip(tmp_path_factory, pairs, delim):
 
     path = tmp_path_factory.mktemp("c") / ("p.csv" if delim == "," else "p.tsv")
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, delimiter=delim)
-        w.writerow(["id", "ko", "en"])
-        for i, (k, e) in enumerate(pairs):
-            w.writerow([i, k, e])
+        if delim == "\t":  # TSV: literal fields, no quoting (the texts hold no tab or newline)
+            fh.write("id\tko\ten\n" + "".join(f"{i}\t{k}\t{e}\n" for i, (k, e) in enumerate(pairs)))
+        else:
+            w = csv.writer(fh, delimiter=delim)
+            w.writerow(["id", "ko", "en"])
+            for i, (k, e) in enumerate(pairs):
+                w.writerow([i, k, e])
     got = [(p.ko, p.en) for p in open_corpus(str(path))]
     assert got == pairs
 

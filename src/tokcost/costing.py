@@ -256,8 +256,9 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
 
         row["monthly_cost"] = monthly(1.0)
         if ratio:
-            row["monthly_low"] = monthly(lo / ratio)
-            row["monthly_high"] = monthly(hi / ratio)
+            if lo is not None and hi is not None:  # no interval below MIN_PAIRS pairs
+                row["monthly_low"] = monthly(lo / ratio)
+                row["monthly_high"] = monthly(hi / ratio)
             row["monthly_cost_en"] = monthly(1 / ratio)
             if row["monthly_cost_en"]:
                 row["premium_pct"] = (row["monthly_cost"] / row["monthly_cost_en"] - 1) * 100

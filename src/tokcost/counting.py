@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tokcost.errors import TokcostError
 from tokcost.tokenizers import Tokenizer, load_tokenizer
@@ -27,8 +27,52 @@ def load_many(
             hint="pip install 'tokcost[offline]', set TOKCOST_TOKENIZERS_DIR, "
             "or run `tokcost tokenizers pull o200k_base`",
         )
-    return [load_tokenizer(s, download=download, trust_remote_code=trust_remote_code)
-            for s in ids]
+    return one_per_id([load_tokenizer(s, download=download, trust_remote_code=trust_remote_code)
+                       for s in ids], ids)
+
+
+T = TypeVar("T")
+
+
+def one_per_id(toks: Sequence[T], specs: Sequence[str]) -> list[T]:
+    """Each tokenizer id once: rows, caches and engines are keyed by id, so two files under one
+    id (``-t ax-4.0 -t ax-4.0=OTHER``) would show one file's counts twice. The same file given
+    twice is kept once; two different files under one id are one clear line."""
+    seen: dict[str, tuple[str, str]] = {}
+    out: list[T] = []
+    for tok, spec in zip(toks, specs, strict=True):
+        tid = tok.id  # type: ignore[attr-defined]
+        sha = tok.resolution.sha256  # type: ignore[attr-defined]
+        if tid in seen:
+            first_spec, first_sha = seen[tid]
+            if first_sha == sha:
+                continue
+            raise TokcostError(
+                f"-t {first_spec!r} and -t {spec!r} are two different files under one id "
+                f"{tid!r} (sha256 {first_sha[:12]} and {sha[:12]}): their rows would collide",
+                hint="measure one of them at a time, or give the other copy by its path alone "
+                "(-t PATH), which is its own id",
+            )
+        seen[tid] = (spec, sha)
+        out.append(tok)
+    return out
+
+
+def check_text(text: str, label: str = "text") -> None:
+    """A text no tokenizer can count — a lone surrogate such as ``"\\ud800"``, which is not a
+    character and has no UTF-8 form — is one clear line (``TokcostError``), not a traceback."""
+    if not isinstance(text, str):
+        raise TokcostError(f"{label}: expected text (str), got {type(text).__name__}")
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TokcostError(
+            f"{label}: lone surrogate U+{ord(text[exc.start]):04X} at character {exc.start + 1} "
+            "(half of a UTF-16 pair, not a character)",
+            hint="fix the text's encoding; a whole pair such as \\ud83d\\ude00 is one character",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -64,6 +108,8 @@ def count_texts(
     add_special_tokens: bool = False,
 ) -> list[CountRow]:
     """One row per (tokenizer, labelled text); each text is tokenized whole."""
+    for label, text in texts:
+        check_text(text, label)
     rows = []
     for tok in tokenizers:
         counts = tok.count([t for _, t in texts], add_special_tokens=add_special_tokens)

@@ -310,6 +310,7 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
         "ratio": None,
         "ratio_ci_low": None,
         "ratio_ci_high": None,
+        "ratio_ci_note": None,  # why there is no interval (too few pairs), when there is none
     }
     if not mono and et:
         row["ratio"] = kt / et
@@ -317,6 +318,8 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
                                      confidence=settings.confidence)
         if ci:
             row["ratio_ci_low"], row["ratio_ci_high"] = ci
+        else:
+            row["ratio_ci_note"] = bootstrap.ci_note(n)
         ratios: Counter = Counter()
         for (k, e), c in cells.items():
             if e:
@@ -516,8 +519,10 @@ def _resolve_many(specs: Sequence[str] | None, download: bool, trust_remote_code
     ids = list(specs) if specs else available_tokenizer_ids()
     if not ids:
         load_many(ids)  # raises the one-line "no tokenizer is available offline"
-    return [_Unopened(s, resolve_spec(s, download=download), download, trust_remote_code)
-            for s in ids]
+    from tokcost.counting import one_per_id
+
+    return one_per_id([_Unopened(s, resolve_spec(s, download=download), download,
+                                 trust_remote_code) for s in ids], ids)
 
 
 def run_measure(
@@ -570,7 +575,7 @@ def run_measure(
                 if progress_factory else None
             fresh = _measure_one(corpus, [t for t, _ in todo], settings, workers, cb)
             note = _nfc_inflation(corpus, todo[0][0])
-            extra = [note] if note else []
+            extra = ([note] if note else []) + corpus.read_warnings()
             warnings.extend(extra)
             for tok, key in todo:
                 cached[tok.id] = fresh[tok.id]

@@ -97,11 +97,18 @@ def register(app: typer.Typer) -> None:
         force: ForceOpt = False,
     ) -> None:
         """Per-request cost across models for Korean and for the same content in English."""
+        from tokcost.cli.validate_opts import check_all
         from tokcost.corpora import open_corpus, requests_file
         from tokcost.corpora.requests import load_requests
         from tokcost.costing import SCHEMA_COST, Workload, cost_rows
         from tokcost.errors import TokcostError
 
+        check_all({"--output-tokens": (output_tokens, "whole0"),
+                   "--output-ratio": (output_ratio, "non_negative"),
+                   "--cache-share": (cache_share, "share"), "--fx": (fx, "positive"),
+                   "--gpu-hourly": (gpu_hourly, "non_negative"),
+                   "--throughput": (throughput, "positive"),
+                   "--prompt-throughput": (prompt_throughput, "positive")})
         if output_tokens is not None and output_ratio is not None:
             raise TokcostError("give --output-tokens or --output-ratio, not both")
         if text is not None:
@@ -166,8 +173,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Monthly cost per model for Korean traffic, cheapest first, with a low/high range
         from the Korean/English ratio's confidence interval."""
+        from tokcost.cli.validate_opts import check_all
         from tokcost.costing import SCHEMA_BUDGET, BudgetInput, budget_rows
 
+        check_all({"--requests-per-day": (requests_per_day, "positive"), "--days": (days, "whole"),
+                   "--input-chars": (input_chars, "whole0"),
+                   "--output-chars": (output_chars, "whole0"),
+                   "--cache-share": (cache_share, "share"), "--fx": (fx, "positive"),
+                   "--gpu-hourly": (gpu_hourly, "non_negative"),
+                   "--throughput": (throughput, "positive"),
+                   "--prompt-throughput": (prompt_throughput, "positive")})
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share)
         rows = budget_rows(BudgetInput(requests_per_day, days, input_chars, output_chars, corpus),

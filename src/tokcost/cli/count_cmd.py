@@ -25,16 +25,52 @@ CHUNK_TEXTS = 64  # whole files per chunk sent to a worker ...
 CHUNK_CHARS = 8 << 20  # ... or fewer when they are large
 
 
+def _stdin_text() -> str:
+    """Standard input as text: UTF-8 (a leading BOM dropped, as from a file), or one clear line."""
+    from tokcost.errors import CorpusError
+
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"invalid UTF-8 at byte {exc.start + 1} ({data[exc.start:exc.start + 4]!r})",
+            path="<stdin>", line=line,
+            hint="convert the input to UTF-8 (e.g. iconv -f cp949 -t utf-8)",
+        ) from None
+
+
+def _argv_text(text: str) -> str:
+    """TEXT from the command line: invalid UTF-8 there reaches Python as lone surrogates
+    (surrogateescape), which no tokenizer can count: one clear line instead. A leading BOM is
+    dropped, as from a file or stdin."""
+    from tokcost.errors import CorpusError
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        raw = f"byte 0x{ord(bad) - 0xDC00:02x}" if "\udc80" <= bad <= "\udcff" \
+            else f"U+{ord(bad):04X}"
+        raise CorpusError(
+            f"the TEXT argument is not valid UTF-8 ({raw} at character {exc.start + 1})",
+            hint="set a UTF-8 locale, or pass the text as a UTF-8 file with --file",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
 def _sources(text: str | None, files: list[str]) -> list[tuple[str, Path | None, str | None]]:
     """(label, file, inline text) per input, globs expanded in sorted order."""
     from tokcost.corpora import glob_files, is_glob
 
     out: list[tuple[str, Path | None, str | None]] = []
     if text is not None:
-        out.append(("stdin", None, sys.stdin.read()) if text == "-" else ("text", None, text))
+        out.append(("stdin", None, _stdin_text()) if text == "-" else ("text", None,
+                                                                        _argv_text(text)))
     for f in files:
         if f == "-":
-            out.append(("stdin", None, sys.stdin.read()))
+            out.append(("stdin", None, _stdin_text()))
         elif is_glob(f):
             out.extend((str(p), p, None) for p in glob_files(f))
         else:
@@ -94,7 +130,7 @@ def register(app: typer.Typer) -> None:
         if not sources:
             if sys.stdin.isatty():
                 raise TokcostError("nothing to count", hint="give TEXT, --file PATH or pipe stdin")
-            sources.append(("stdin", None, sys.stdin.read()))
+            sources.append(("stdin", None, _stdin_text()))
         toks = load_many(tokenizer, download=download, trust_remote_code=trust_remote_code)
         sizes: list[tuple[int, int]] = []
         counts: dict[str, list[int]] = {t.id: [] for t in toks}

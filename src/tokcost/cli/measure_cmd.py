@@ -98,8 +98,10 @@ def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnin
                                         r["ratio"] if r["ratio"] is not None else 1e9))
     for r in shown:
         r = r
-        if r["ratio"] is not None:
+        if r["ratio"] is not None and r["ratio_ci_low"] is not None:
             r["ratio_ci"] = (f"{r['ratio']:.3f} [{r['ratio_ci_low']:.3f}–{r['ratio_ci_high']:.3f}]")
+        elif r["ratio"] is not None:
+            r["ratio_ci"] = f"{r['ratio']:.3f} [no CI: {r['pairs']} pairs]"
         else:
             r["ratio_ci"] = "mono"
         label = r["tokenizer"] + (" (KR)" if r["korean_trained"] else "")
@@ -160,11 +162,15 @@ def register(app: typer.Typer) -> None:
         Defaults: the shipped corpora and every tokenizer available offline."""
         from contextlib import nullcontext
 
+        from tokcost.cli.validate_opts import whole
         from tokcost.engines import check_engine
         from tokcost.errors import TokcostError
         from tokcost.hashing import memo_disabled
         from tokcost.measurement import Settings, run_measure
+        from tokcost.metrics.bootstrap import MAX_RESAMPLES
 
+        whole("--resamples", resamples, hi=MAX_RESAMPLES)
+        whole("--seed", seed, lo=0, hi=2**63 - 1)
         check_engine(engine)
         if workers_read is not None and engine == "local":
             flag = "--workers-read" if workers_read else "--client-reads"

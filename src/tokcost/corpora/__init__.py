@@ -15,14 +15,19 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from tokcost.corpora.aligned import AlignedCorpus
-from tokcost.corpora.base import Corpus, Pair, ReadOptions, ReadStats
+from tokcost.corpora.base import Corpus, Pair, ReadOptions, ReadStats, open_binary
 from tokcost.corpora.delimited import DelimitedCorpus
 from tokcost.corpora.flores import FloresCorpus, is_flores_dir
 from tokcost.corpora.jsonl import JsonlCorpus
@@ -64,10 +69,54 @@ def _shipped(domain: str | None, options: ReadOptions) -> Corpus:
     return JsonlCorpus(SHIPPED, files, options)
 
 
+def _spool(source: BinaryIO) -> Path:
+    """A stream (stdin, a FIFO) copied once into a temporary file, so it can be hashed and read
+    (twice when ids repeat); the file is deleted when the process ends."""
+    fd, name = tempfile.mkstemp(prefix="tokcost-stdin-", suffix=".txt")
+    path = Path(name)
+    atexit.register(_unlink, path)
+    with os.fdopen(fd, "wb") as tmp:
+        shutil.copyfileobj(source, tmp)
+    return path
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
 def _stdin_to_file() -> Path:
-    with tempfile.NamedTemporaryFile(prefix="tokcost-stdin-", suffix=".txt", delete=False) as tmp:
-        shutil.copyfileobj(sys.stdin.buffer, tmp)
-    return Path(tmp.name)
+    return _spool(sys.stdin.buffer)
+
+
+def readable_file(spec: str, path: Path, spooled: dict[Path, str]) -> Path:
+    """``path`` checked as a corpus file: a regular file that can be opened, or a FIFO (e.g.
+    ``<(zcat x.gz)``), which is read once into a temporary file (recorded in ``spooled``, the
+    path returned is that file's). Anything else is one clear line."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        _must_exist(path)
+        raise
+    except OSError as exc:
+        raise CorpusError(f"cannot read file ({exc.strerror or exc})", path=str(path)) from None
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise CorpusError("is a directory, expected a file", path=str(path),
+                          hint="give a file (a directory is a corpus only as a FLORES root)")
+    if stat.S_ISFIFO(mode):
+        with open_binary(path) as fh:
+            tmp = _spool(fh)
+        spooled[tmp] = path.name
+        return tmp
+    if not stat.S_ISREG(mode):
+        kind = ("a character device" if stat.S_ISCHR(mode) else "a block device"
+                if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+        raise CorpusError(f"{kind}, not a regular file (it may never end)", path=str(path),
+                          hint="copy what you want to measure into a file, or pipe it to -c -")
+    with open_binary(path):  # unreadable (permissions): one line now, not a traceback later
+        pass
+    return path
 
 
 def _by_extension(path: Path, options: ReadOptions, name: str | None = None) -> Corpus:
@@ -121,11 +170,22 @@ def _globbed(pattern: str, options: ReadOptions, mono: bool = False) -> Corpus:
 
 def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
     options = options or ReadOptions()
+    spooled: dict[Path, str] = {}
+    corpus = _open(spec, options, spooled)
+    corpus.spooled.update(spooled)
+    return corpus
+
+
+def _open(spec: str, options: ReadOptions, spooled: dict[Path, str]) -> Corpus:
     if spec == SHIPPED or spec.startswith((f"{SHIPPED}/", f"{SHIPPED}:")):
         domain = spec[len(SHIPPED) + 1:] or None
+        if domain and options.domain and domain != options.domain:
+            raise CorpusError(f"the corpus {spec!r} is domain {domain!r}, but --domain is "
+                              f"{options.domain!r}", hint="give the domain once")
         return _shipped(domain or options.domain, options)
     if spec == "-":
         path = _stdin_to_file()
+        spooled[path] = "-"
         with path.open("rb") as fh:
             head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         if head.startswith(b"{"):
@@ -135,23 +195,31 @@ def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
         if is_glob(spec[5:]):
             return _globbed(spec[5:], options, mono=True)
         path = Path(spec[5:]).expanduser()
-        _must_exist(path)
-        return MonolingualCorpus(path.stem, [path], options)
+        if not spec[5:].strip():
+            raise CorpusError("mono: needs a file", path=spec, hint="write mono:FILE")
+        real = readable_file(spec, path, spooled)
+        return MonolingualCorpus(path.stem, [real], options)
     if spec.startswith("flores:"):
         root = Path(spec[7:]).expanduser()
         _must_exist(root)
+        if not root.is_dir():
+            raise CorpusError("not a directory", path=str(root),
+                              hint="flores: takes the FLORES root that holds dev/ and devtest/")
         return FloresCorpus(root, options)
+    if not spec.strip():
+        raise CorpusError("empty corpus spec", hint="give a file, KO_FILE,EN_FILE, a FLORES "
+                          "directory, mono:FILE, - or a shipped name (samples)")
     if is_glob(spec):
         return _globbed(spec, options)
     if spec.startswith("aligned:") or ("," in spec and not Path(spec).exists()):
         body = spec.removeprefix("aligned:")
         parts = body.split(",")
-        if len(parts) != 2:
+        if len(parts) != 2 or not all(p.strip() for p in parts):
             raise CorpusError(f"bad aligned spec {spec!r}", hint="write KO_FILE,EN_FILE")
         ko, en = (Path(p).expanduser() for p in parts)
-        for p in (ko, en):
-            _must_exist(p)
-        return AlignedCorpus(ko.stem, ko, en, options)
+        real_ko = readable_file(spec, ko, spooled)
+        real_en = readable_file(spec, en, spooled)
+        return AlignedCorpus(ko.stem, real_ko, real_en, options)
     path = Path(spec).expanduser()
     _must_exist(path)
     if path.is_dir():
@@ -159,6 +227,11 @@ def open_corpus(spec: str, options: ReadOptions | None = None) -> Corpus:
             return FloresCorpus(path, options)
         raise CorpusError("a directory, but not a FLORES one", path=str(path),
                           hint="give a file, or a FLORES root with dev/ and devtest/")
+    real = readable_file(spec, path, spooled)
+    if real != path:  # a FIFO: its kind from its own name's extension
+        corpus = _by_extension(path, options)
+        corpus.files = [real]
+        return corpus
     return _by_extension(path, options)
 
 

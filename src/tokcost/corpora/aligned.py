@@ -6,21 +6,17 @@ from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
 
-from tokcost.corpora.base import Corpus, Pair, read_lines
+from tokcost.corpora.base import Corpus, Pair, open_binary, raw_lines, read_lines
 from tokcost.errors import CorpusError
 
 
 def count_lines(path: Path) -> int:
-    try:
-        with path.open("rb") as fh:
-            n = 0
-            last = b"\n"
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                n += block.count(b"\n")
-                last = block[-1:]
-            return n + (0 if last == b"\n" else 1)
-    except FileNotFoundError:
-        raise CorpusError("no such file", path=str(path), hint="check the path") from None
+    """Lines as ``read_lines`` counts them: ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``."""
+    with open_binary(path) as fh:
+        n = 0
+        for _ in raw_lines(fh):
+            n += 1
+        return n
 
 
 class AlignedCorpus(Corpus):

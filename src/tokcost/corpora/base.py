@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -90,6 +91,8 @@ class Corpus(ABC):
         # the files the record being read comes from (Korean text, English text): set by the
         # readers, for warnings that name a file and line
         self._reading: tuple[Path, Path] | None = None
+        # temporary files holding a stream read once (stdin, a FIFO) -> the name they stand for
+        self.spooled: dict[Path, str] = {}
 
     def shard(self, path: Path) -> Corpus:
         """This corpus restricted to one of its files, read afresh (for a worker that reads that
@@ -130,7 +133,15 @@ class Corpus(ABC):
             h = hashlib.sha256()
             h.update(f"{self.kind}\0".encode())
             for f in self.files:  # each file's digest is memoised (tokcost/hashing.py)
-                h.update(f"{f.name}\0{sha256_file(f)}\0".encode())
+                # a spooled stream (stdin, a FIFO) is named by what it was, not by its temporary
+                # file, so the same bytes give the same fingerprint on every run
+                name = self.spooled.get(f, f.name)
+                try:
+                    digest = sha256_file(f)
+                except OSError as exc:
+                    raise CorpusError(f"cannot read file ({exc.strerror or exc})",
+                                      path=str(f)) from None
+                h.update(f"{name}\0{digest}\0".encode())
             o = self.options
             h.update(f"{o.ko_column},{o.en_column},{o.split},{o.domain},{o.errors}".encode())
             self._sha256 = h.hexdigest()
@@ -147,8 +158,11 @@ class Corpus(ABC):
         self.__dict__.pop("_pair_checkers", None)  # from a read that was not finished
         nfc = self.options.normalize == "nfc"
         want = self.options.domain
+        others: set[str] = set()  # the domains skipped, to name them when none is ``want``
         for pair in self._records():
             if want is not None and pair.domain != want:
+                if len(others) < 50:
+                    others.add(pair.domain or "-")
                 continue
             self.stats.records += 1
             for side, text in enumerate((pair.ko, pair.en)):
@@ -172,6 +186,21 @@ class Corpus(ABC):
                 )
             yield pair
         end_of_stream(self)  # repeated ids (see corpora/checks.py)
+        if want is not None and self.stats.records == 0:
+            self.problem(CorpusError(
+                f"no pair has domain {want!r}", path=self.name,
+                hint=(f"domains here: {', '.join(sorted(others))}" if others
+                      else "this corpus has no pairs"),
+            ))
+
+    def read_warnings(self) -> list[str]:
+        """Warnings about what the last read changed in the text (for the results' warnings)."""
+        out = []
+        st = self.stats
+        if st.replaced:
+            out.append(f"{self.name}: {st.replaced} lines had invalid UTF-8 replaced by U+FFFD "
+                       "(--errors replace): their counts are of the replaced text")
+        return out
 
     def __iter__(self) -> Iterator[Pair]:
         return self.pairs()
@@ -223,26 +252,67 @@ def decode_line(raw: bytes, no: int, path: Path, errors: str = "strict",
         return raw.decode("utf-8", errors="replace")
 
 
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")  # a split point after a CR that is not part of CRLF
+
+
+def raw_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary stream with their line ends kept, a line ending at ``\\n``,
+    ``\\r\\n`` or a lone ``\\r`` (what text mode with ``newline=""`` gives, so CR-only files from
+    old Macs are read line by line, not as one line)."""
+    split = _LONE_CR.split
+    for raw in stream:
+        if raw.find(b"\r", 0, len(raw) - 2) >= 0:  # a CR before the line end: lone CRs inside
+            yield from (p for p in split(raw) if p)
+        else:
+            yield raw
+
+
+def strip_end(raw: bytes) -> bytes:
+    """One line end (``\\n``, ``\\r\\n`` or ``\\r``) off a raw line."""
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    return raw
+
+
 def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
                on_bad: Callable[[CorpusError], None] | None = None
                ) -> Iterable[tuple[int, str]]:
-    """(line number, text) for each line of a UTF-8 file, streamed. BOM and CRLF are handled
-    silently; invalid UTF-8 raises one clear line unless ``errors == "replace"``."""
+    """(line number, text) for each line of a UTF-8 file, streamed. BOM, CRLF and CR-only line
+    ends are handled silently; invalid UTF-8 raises one clear line unless ``errors == "replace"``."""
     with open_binary(path) as stream:
-        for no, raw in enumerate(stream, 1):
+        for no, raw in enumerate(raw_lines(stream), 1):
             if no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if raw.endswith(b"\n"):
-                raw = raw[:-1]
-            if raw.endswith(b"\r"):
-                raw = raw[:-1]
-            yield no, decode_line(raw, no, path, errors, stats, on_bad)
+            yield no, decode_line(strip_end(raw), no, path, errors, stats, on_bad)
+
+
+def read_lines_keepends(path: Path, errors: str = "strict", stats: ReadStats | None = None,
+                        on_bad: Callable[[CorpusError], None] | None = None
+                        ) -> Iterable[tuple[int, str]]:
+    """``read_lines`` with each line's end kept as it is in the file (for the CSV reader, which
+    must see the newlines inside quoted fields)."""
+    with open_binary(path) as stream:
+        for no, raw in enumerate(raw_lines(stream), 1):
+            if no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            body = strip_end(raw)
+            end = raw[len(body):].decode("ascii")
+            yield no, decode_line(body, no, path, errors, stats, on_bad) + end
 
 
 def read_text_file(path: str | Path) -> str:
     """A whole UTF-8 text file (a BOM is dropped); one-line errors with the byte's line."""
+    import os
+    import stat
+
     p = Path(path)
     with open_binary(p) as stream:
+        mode = os.fstat(stream.fileno()).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise CorpusError("a device or socket, not a regular file (it may never end)",
+                              path=str(p), hint="copy the text into a file, or pipe it to -")
         data = stream.read()
     try:
         return data.decode("utf-8-sig")

@@ -1,11 +1,16 @@
-"""CSV and TSV pair files with a header row (default columns ``ko``, ``en``, ``id``, ``domain``)."""
+"""CSV and TSV pair files with a header row (default columns ``ko``, ``en``, ``id``, ``domain``).
+
+CSV is RFC 4180: a quoted field may hold the delimiter, quotes (doubled) and line ends, which are
+kept as they are in the file. TSV is tab-separated text (the IANA ``text/tab-separated-values``
+type): every field is taken literally, quotes included; a field cannot hold a tab or a line end.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
 
-from tokcost.corpora.base import Corpus, Pair, read_lines
+from tokcost.corpora.base import Corpus, Pair, read_lines_keepends
 from tokcost.corpora.checks import PairChecker
 from tokcost.errors import CorpusError
 
@@ -23,8 +28,8 @@ class DelimitedCorpus(Corpus):
         o = self.options
         for path in self.files:
             self._reading = (path, path)  # where a record comes from (warnings)
-            numbered = read_lines(path, o.errors, self.stats,
-                                  self.problem if self.problems is not None else None)
+            numbered = read_lines_keepends(path, o.errors, self.stats,
+                                           self.problem if self.problems is not None else None)
             line_of = [0]
 
             def texts(src=numbered, line_of=line_of):
@@ -32,7 +37,10 @@ class DelimitedCorpus(Corpus):
                     line_of[0] = no
                     yield text
 
-            reader = csv.reader(texts(), delimiter=self.delimiter)
+            if self.delimiter == "\t":  # literal fields: no quoting, no escapes
+                reader = csv.reader(texts(), delimiter="\t", quoting=csv.QUOTE_NONE)
+            else:
+                reader = csv.reader(texts(), delimiter=self.delimiter)
             try:
                 header = next(reader)
             except StopIteration:

@@ -1,8 +1,8 @@
 """JSON Lines pair files: one object per line with ``ko``, ``en`` and optional ``id``, ``domain``.
 
 The reader is on the serial path of every measurement, so it is lean: the file is read in text
-mode (lines end at ``\\n`` only, as in ``read_lines``) and each line is parsed with the json
-module's C scanner directly. Any line that path does not take cleanly (blank, surrounding
+mode (lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``, as in ``read_lines``) and each line is
+parsed with the json module's C scanner directly. Any line that path does not take cleanly (blank, surrounding
 whitespace, not exactly one JSON value) goes through the plain path — line end dropped,
 ``json.loads`` — so every error and its message are what they always were; from the first invalid
 UTF-8 on, the file is read line by line in binary as ``read_lines`` does.
@@ -11,16 +11,25 @@ UTF-8 on, the file is read line by line in binary as ``read_lines`` does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from tokcost.corpora.base import Corpus, Pair, ReadStats, decode_line, open_binary
+from tokcost.corpora.base import (
+    Corpus,
+    Pair,
+    ReadStats,
+    decode_line,
+    open_binary,
+    raw_lines,
+    strip_end,
+)
 from tokcost.corpora.checks import PairChecker
 from tokcost.errors import CorpusError
 
-_scan_once = json.JSONDecoder().scan_once  # (text, index) -> (value, end): the C scanner
-_LINE_ENDS = frozenset(("\n", "\r\n", ""))
+_scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined] # (text, index) -> (value, end): the C scanner
+_LINE_ENDS = frozenset(("\n", "\r\n", "\r", ""))
 
 
 def json_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
@@ -31,7 +40,7 @@ def json_lines(path: Path, errors: str = "strict", stats: ReadStats | None = Non
     (``strip_line`` drops it)."""
     with open_binary(path) as raw:
         no = 0
-        with open(raw.fileno(), encoding="utf-8", newline="\n", closefd=False) as text:
+        with open(raw.fileno(), encoding="utf-8", newline="", closefd=False) as text:
             try:
                 for line in text:
                     no += 1
@@ -44,15 +53,33 @@ def json_lines(path: Path, errors: str = "strict", stats: ReadStats | None = Non
         # From the first invalid UTF-8 on: line by line, in binary, as read_lines does.
         raw.seek(0)
         done = no
-        for no, data in enumerate(islice(raw, done, None), done + 1):
+        for no, data in enumerate(islice(raw_lines(raw), done, None), done + 1):
             if no == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
-            end = ""  # the line end, put back after decoding the line as read_lines does
-            if data.endswith(b"\n"):
-                data, end = data[:-1], "\n"
-            if data.endswith(b"\r"):
-                data, end = data[:-1], "\r" + end
-            yield no, decode_line(data, no, path, errors, stats, on_bad) + end
+            body = strip_end(data)  # the line end is put back after decoding, as read_lines does
+            end = data[len(body):].decode("ascii")
+            yield no, decode_line(body, no, path, errors, stats, on_bad) + end
+
+
+# a JSON escape of a UTF-16 surrogate (\\ud800–\\udfff): a pair of them is one character, a
+# lone one is no character at all and cannot be encoded as UTF-8 (nor tokenized)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def check_surrogates(pair: Pair, path: str, line: int) -> None:
+    """One clear line for a record whose texts hold a lone surrogate (``"\\ud800"`` in JSON)."""
+    for col, text in (("ko", pair.ko), ("en", pair.en), ("id", pair.id), ("domain", pair.domain)):
+        if text is None:
+            continue
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise CorpusError(
+                f"{col!r} holds a lone surrogate \\u{ord(text[exc.start]):04x} at character "
+                f"{exc.start + 1} (half of a UTF-16 pair: not a character)",
+                path=path, line=line,
+                hint="fix the escape (a pair \\ud83d\\ude00 is fine) or drop the record",
+            ) from None
 
 
 def strip_line(line: str) -> str:
@@ -79,7 +106,7 @@ class JsonlCorpus(Corpus):
             for no, line in json_lines(path, o.errors, self.stats, on_bad):
                 try:
                     obj, end = scan(line, 0)  # fast path: exactly one JSON value on the line
-                except (StopIteration, ValueError):
+                except (StopIteration, ValueError, RecursionError):
                     end = -1
                 if end < 0 or line[end:] not in ends:
                     # BOM, blank, surrounding whitespace, trailing data or invalid: the plain
@@ -87,14 +114,19 @@ class JsonlCorpus(Corpus):
                     line = strip_line(line)
                     if not line.strip():
                         continue
+                    bad = None
                     try:
                         obj = json.loads(line)
                     except json.JSONDecodeError as exc:
                         bad = CorpusError(f"invalid JSON ({exc.msg} at column {exc.colno})",
                                           path=str(path), line=no,
                                           hint="each line must be one JSON object")
-                    else:
-                        bad = None
+                    except RecursionError:
+                        bad = CorpusError("JSON nested too deeply", path=str(path), line=no,
+                                          hint="each line must be one flat JSON object")
+                    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+                        bad = CorpusError(f"invalid JSON ({exc})", path=str(path), line=no,
+                                          hint="write long numbers as strings")
                     if bad is not None:
                         self.problem(bad)
                         continue
@@ -103,6 +135,8 @@ class JsonlCorpus(Corpus):
                     continue
                 try:
                     pair = to_pair(obj, no)
+                    if "\\u" in line and _SURROGATE_ESCAPE.search(line):
+                        check_surrogates(pair, str(path), no)
                 except CorpusError as err:
                     self.problem(err)
                     continue

@@ -19,6 +19,12 @@ from collections.abc import Mapping, Sequence
 
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 0
+#: Fewer pairs than this get no interval: the bootstrap of a handful of pairs only re-shuffles
+#: them (one pair gives a zero-width "interval"), so its percentiles say nothing about the
+#: population. Ten is the smallest corpus whose 95 % percentile interval is not made of the same
+#: one or two extreme pairs in most replicates (docs/measure.md, "Confidence interval").
+MIN_PAIRS = 10
+MAX_RESAMPLES = 1_000_000
 _CELLS_PER_BATCH = 1_000_000  # replicates × cells drawn at once: bounds memory (8 MB)
 
 
@@ -34,17 +40,15 @@ def ratio_ci_hist(
     seed: int = DEFAULT_SEED,
     confidence: float = 0.95,
 ) -> tuple[float, float] | None:
-    """Paired percentile-bootstrap interval of Σko/Σen from a histogram of (ko, en) pairs."""
+    """Paired percentile-bootstrap interval of Σko/Σen from a histogram of (ko, en) pairs; None
+    when there are fewer than ``MIN_PAIRS`` pairs (see ``ci_note``) or no English token."""
     import numpy as np
 
+    check_settings(resamples, confidence)
     items = sorted((k, c) for k, c in cells.items() if c > 0)
     n = sum(c for _, c in items)
-    if n == 0 or sum(e * c for (_, e), c in items) == 0:
+    if n < MIN_PAIRS or sum(e * c for (_, e), c in items) == 0:
         return None
-    if n == 1:
-        (k, e), _ = items[0]
-        r = k / e if e else None
-        return (r, r) if r is not None else None
     ko = np.array([k for (k, _), _ in items], dtype=np.float64)
     en = np.array([e for (_, e), _ in items], dtype=np.float64)
     p = np.array([c for _, c in items], dtype=np.float64) / n
@@ -62,6 +66,29 @@ def ratio_ci_hist(
     alpha = (1 - confidence) / 2
     lo, hi = np.quantile(out, [alpha, 1 - alpha])
     return float(lo), float(hi)
+
+
+def check_settings(resamples: int, confidence: float) -> None:
+    """Resamples a whole number in [1, MAX_RESAMPLES], confidence strictly between 0 and 1."""
+    import math
+
+    from tokcost.errors import TokcostError
+
+    if isinstance(resamples, bool) or not isinstance(resamples, int) \
+            or not 1 <= resamples <= MAX_RESAMPLES:
+        raise TokcostError(f"--resamples must be a whole number from 1 to {MAX_RESAMPLES:,}, "
+                           f"not {resamples!r}", hint="the default is 1000")
+    if not (isinstance(confidence, int | float) and math.isfinite(confidence)
+            and 0 < confidence < 1):
+        raise TokcostError(f"confidence must be between 0 and 1, not {confidence!r}",
+                           hint="e.g. 0.95")
+
+
+def ci_note(pairs: int) -> str | None:
+    """Why a ratio has no interval (a field of the row), or None when it has one."""
+    if pairs < MIN_PAIRS:
+        return f"no interval: {pairs} pair{'s' if pairs != 1 else ''}, fewer than {MIN_PAIRS}"
+    return None
 
 
 def ratio_ci(

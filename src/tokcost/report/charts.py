@@ -55,7 +55,7 @@ def ratio_chart(rows: Sequence[dict[str, Any]], claim_ratio: float = 4.47) -> An
              "high": r["ratio_ci_high"], "group": group(r["korean_trained"]),
              "label": f"{r['ratio']:.2f}"} for r in rows if r.get("ratio") is not None]
     order = [d["tokenizer"] for d in sorted(data, key=lambda d: d["ratio"])]
-    top = max([claim_ratio * 1.05] + [d["high"] for d in data])
+    top = max([claim_ratio * 1.05] + [d["high"] or d["ratio"] for d in data])
     base = alt.Chart(alt.Data(values=data))
     y = alt.Y("tokenizer:N", sort=order, title=None)
     color = alt.Color("group:N", title="tokenizer",

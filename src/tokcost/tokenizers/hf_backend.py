@@ -35,6 +35,10 @@ class HFTokenizer(Tokenizer):
         self._batch = getattr(self._tok, "encode_batch_fast", self._tok.encode_batch)
         self._specials = self._special_from_added()
         self._byte_level = "ByteLevel" in repr(self._tok.decoder)
+        from tokcost.tokenizers.specials import hf_plan
+
+        # what --add-special-tokens adds: the tokenizer's own configuration (specials.py)
+        self.special_plan = hf_plan(resolution.path, resolution.entry.id, self._tok)
 
     def _special_from_added(self) -> frozenset[int]:
         decoder = self._tok.get_added_tokens_decoder()
@@ -45,17 +49,25 @@ class HFTokenizer(Tokenizer):
         return int(self._tok.get_vocab_size(with_added_tokens=True))
 
     def encode(self, text: str, *, add_special_tokens: bool = False) -> list[int]:
-        return list(self._tok.encode(text, add_special_tokens=add_special_tokens).ids)
+        ids = list(self._tok.encode(text, add_special_tokens=add_special_tokens).ids)
+        if add_special_tokens and self.special_plan.extra:
+            plan = self.special_plan
+            return [*plan.prefix, *ids, *plan.suffix]
+        return ids
 
     def encode_batch(
         self, texts: Sequence[str], *, add_special_tokens: bool = False
     ) -> list[list[int]]:
         encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
+        if add_special_tokens and self.special_plan.extra:
+            pre, post = list(self.special_plan.prefix), list(self.special_plan.suffix)
+            return [[*pre, *e.ids, *post] for e in encs]
         return [e.ids for e in encs]
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
         encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
-        return [len(e.ids) for e in encs]
+        extra = self.special_plan.extra if add_special_tokens else 0
+        return [len(e.ids) + extra for e in encs]
 
     def special_ids(self) -> frozenset[int]:
         return self._specials

@@ -69,10 +69,9 @@ class TiktokenTokenizer(Tokenizer):
 
     def encode(self, text: str, *, add_special_tokens: bool = False) -> list[int]:
         # Text is content: special-token strings inside it are plain text, as in an API request.
-        ids = self._enc.encode_ordinary(text)
-        if add_special_tokens:
-            ids = [*ids, self._enc.eot_token]
-        return ids
+        # add_special_tokens adds nothing: OpenAI's encoders add no token to a text (the
+        # end-of-text token separates pre-training documents; tokenizers/specials.py)
+        return self._enc.encode_ordinary(text)
 
     def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
                     ) -> tuple[list[int], array[int] | bytes]:
@@ -84,15 +83,11 @@ class TiktokenTokenizer(Tokenizer):
         none: set[str] = set()
         parts = [to_buffer(text, none) for text in texts]
         lens = [memoryview(p).nbytes >> 2 for p in parts]
-        if add_special_tokens:
-            eot = self._eot_bytes
-            return [n + 1 for n in lens], b"".join([x for p in parts for x in (p, eot)])
-        return lens, b"".join(parts)
+        return lens, b"".join(parts)  # no special token, as in encode
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
         enc = self._enc.encode_ordinary
-        extra = 1 if add_special_tokens else 0
-        return [len(enc(t)) + extra for t in texts]
+        return [len(enc(t)) for t in texts]  # no special token, as in encode
 
     def token_bytes(self, token_id: int) -> bytes | None:
         if token_id in self.special_ids():
