@@ -112,6 +112,7 @@ def hub(monkeypatch) -> Iterator[Hub]:
     h = Hub()
     server = _start(h)
     monkeypatch.setenv("HF_ENDPOINT", h.url)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # conftest sets it for every other test
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
     monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "5")
@@ -352,6 +353,7 @@ def _closed_port() -> int:
 
 
 def test_network_down_fails_fast(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
     monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "2")
     out = tmp_path / "airgap"
@@ -364,6 +366,7 @@ def test_network_down_fails_fast(tmp_path, monkeypatch):
 
 
 def test_silent_server_times_out(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     """A server that accepts the connection and never answers: the timeout ends the wait."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

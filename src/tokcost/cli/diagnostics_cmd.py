@@ -448,9 +448,9 @@ def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:
     without colour."""
     import io
 
-    from tokcost.sanitize import terminal
-
     from rich.console import Console
+
+    from tokcost.sanitize import terminal
 
     buf = io.StringIO()
     console = Console(file=buf, width=120, color_system=None, force_terminal=False)
