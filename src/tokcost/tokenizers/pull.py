@@ -260,6 +260,7 @@ def _download(target: _Target, *, token: str | None, expected: str | None, what:
                     try:
                         block = resp.read1(_BLOCK)
                     except (http.client.HTTPException, OSError) as err:
+                        _remaining(deadline, what, url)  # the deadline, not the server, ended it
                         raise DownloadError(
                             f"{what}: download of {url} was cut off after {size} bytes "
                             f"({err or type(err).__name__})",
