@@ -13,7 +13,6 @@ import contextlib
 import gzip
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading

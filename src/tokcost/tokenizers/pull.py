@@ -406,3 +406,33 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
         f"{entry.id}: not found upstream (HTTP 404) at {', '.join(not_found)}",
         hint="the repository may have moved; report it, or name a file with -t ID=PATH",
     )
+
+
+def korean_entries() -> list[CatalogEntry]:
+    """Every public Korean-trained tokenizer in the catalog (no API-only, no proxy entries)."""
+    return [e for e in load_catalog().values()
+            if e.korean_trained and e.backend not in ("api", "proxy") and e.repos]
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    entry: CatalogEntry
+    pulled: Pulled | None
+    error: str | None  # the one line, when it failed
+
+
+def pull_many(entries: list[CatalogEntry], to: Path | None = None, *, force: bool = False,
+              progress: Any = None) -> list[PullOutcome]:
+    """Pull each entry in turn (only its tokenizer file, never weights); a failure (gated
+    repository, 404, timeout) is recorded and the next one is tried. ``progress(i, n, entry,
+    outcome)`` is called after each."""
+    out: list[PullOutcome] = []
+    for i, entry in enumerate(entries, 1):
+        try:
+            got = PullOutcome(entry, pull(entry, to, force=force), None)
+        except TokcostError as err:
+            got = PullOutcome(entry, None, err.render())
+        out.append(got)
+        if progress is not None:
+            progress(i, len(entries), entry, got)
+    return out
