@@ -374,3 +374,38 @@ CASES: list[tuple[str, Callable[[Path, Path], str], str]] = [
 def test_garbage_tokenizer_files_are_one_line(mirror, tmp_path, name, make, text):
     spec = make(mirror, tmp_path)
     one_line(run("count", "-t", spec, "안녕하세요"), 2, text)
+
+
+# --------------------------------------------------------------------------- 7, 11: caches
+
+
+def test_poisoned_tiktoken_rank_cache_is_not_trusted(mirror):
+    import marshal
+
+    from tokcost.paths import write_checked
+    from tokcost.tokenizers import load_tokenizer, open_resolution, resolve_spec
+    from tokcost.tokenizers.tiktoken_backend import _ranks_path
+
+    good = load_tokenizer("o200k_base").count(["안녕하세요 세상"])
+    res = resolve_spec("o200k_base")
+    ranks = marshal.loads(_ranks_path(res).read_bytes()[32:])
+    poisoned = {k: (v + 1) % len(ranks) for k, v in ranks.items()}  # self-consistent digest
+    write_checked(_ranks_path(res), marshal.dumps(poisoned))
+    assert open_resolution(res).count(["안녕하세요 세상"]) == good
+
+
+def test_show_does_not_call_a_tampered_mirror_copy_found(mirror, tmp_path):
+    copy = tmp_path / "m" / "skt" / "A.X-4.0-Light" / "tokenizer.json"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes((mirror / "skt" / "A.X-4.0-Light" / "tokenizer.json").read_bytes() + b" ")
+    proc = run("tokenizers", "show", "ax-4.0", "-f", "json",
+               env={"TOKCOST_TOKENIZERS_DIR": str(tmp_path / "m")})
+    assert proc.returncode == 0, proc.stderr
+    steps = [s for s in json.loads(proc.stdout)["resolution"] if s["found"]]
+    assert steps and steps[0]["path"].startswith(str(copy.parent))
+    assert steps[0]["sha256_matches"] is False
+    proc = run("tokenizers", "show", "ax-4.0", env={"TOKCOST_TOKENIZERS_DIR": str(tmp_path / "m"),
+                                                     "COLUMNS": "250"})
+    mirror_lines = [ln for ln in proc.stdout.splitlines() if ". mirror " in ln]
+    assert any("sha256 differs (unverified)" in ln for ln in mirror_lines)
+    assert not any(" found " in ln for ln in mirror_lines)

@@ -72,6 +72,18 @@ def list_(
                                   ("available", "available"), ("where", "source")]))
 
 
+def _matches(path: Path, expected: str | None) -> bool | None:
+    """Whether ``path`` has the catalog's sha256 (None: the catalog records none)."""
+    from tokcost.hashing import sha256_file
+
+    if not expected or not path.is_file():
+        return None
+    try:
+        return sha256_file(path) == expected
+    except OSError:
+        return False
+
+
 @app.command()
 def show(
     tokenizer: Annotated[str, typer.Argument(help="Catalog id or spec (ID=PATH names a file).")],
@@ -103,7 +115,8 @@ def show(
         path=str(res.path) if res else None,
         sha256=res.sha256 if res else None,
         sha256_verified=res.verified if res else None,
-        resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note}
+        resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note,
+                     "sha256_matches": _matches(c.path, target.sha256) if c.found else None}
                     for c in cands],
     )
     if fmt is ListFmt.json:
@@ -122,8 +135,16 @@ def show(
         con.print(f"  {'note':10} {entry.note}")
     if entry.countable:
         con.print("  resolution order:")
+        from tokcost.hashing import sha256_file
+
         for i, c in enumerate(cands, 1):
             mark = "[green]found[/]" if c.found else "[dim]absent[/]"
+            if c.found and target.sha256 and c.path.is_file():
+                try:  # a copy that fails the catalog's sha256 is not "found"
+                    if sha256_file(c.path) != target.sha256:
+                        mark = "[yellow]sha256 differs (unverified)[/]"
+                except OSError:
+                    mark = "[yellow]unreadable[/]"
             extra = f" ({c.note})" if c.note else ""
             con.print(f"    {i}. {c.origin:15} {mark}  {c.path}{extra}", highlight=False)
         con.print(f"    {len(cands) + 1}. download        only with `{pull_hint(target)}`")
