@@ -409,3 +409,38 @@ def test_show_does_not_call_a_tampered_mirror_copy_found(mirror, tmp_path):
     mirror_lines = [ln for ln in proc.stdout.splitlines() if ". mirror " in ln]
     assert any("sha256 differs (unverified)" in ln for ln in mirror_lines)
     assert not any(" found " in ln for ln in mirror_lines)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and "spawn_main" in (stat.parent / "cmdline").read_text():
+                out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_sigterm_on_measure_with_workers_stops_the_workers(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("안녕하세요 감사합니다 대한민국 토큰 비용 측정 문장 한국어\n" * 300_000,
+                   encoding="utf-8")
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "measure", "-c", f"mono:{big}",
+                             "-t", "o200k_base", "--workers", "2", "--no-cache"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    kids: list[int] = []
+    while not kids and proc.poll() is None:
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.2)
+        kids = _children(proc.pid)
+    if not kids:
+        pytest.skip("the run finished before a worker was seen")
+    proc.terminate()
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{k}").exists() for k in kids):
+        assert time.monotonic() < deadline, "workers still alive 15 s after SIGTERM"
+        time.sleep(0.2)
