@@ -444,3 +444,36 @@ def test_sigterm_on_measure_with_workers_stops_the_workers(tmp_path):
     while any(Path(f"/proc/{k}").exists() for k in kids):
         assert time.monotonic() < deadline, "workers still alive 15 s after SIGTERM"
         time.sleep(0.2)
+
+
+# --------------------------------------------------------------------------- 10. Dask
+
+
+def test_dask_cluster_that_is_an_http_server_is_one_line_fast(hub, tmp_path):
+    pytest.importorskip("distributed")
+    t0 = time.monotonic()
+    one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
+                 "--cluster", hub.url.replace("http://", "tcp://"), timeout=120), 2,
+             "no dask scheduler at")
+    assert time.monotonic() - t0 < 60
+
+
+@pytest.mark.parametrize("body,text", [
+    ("garbage{", "not a dask scheduler file"),
+    ('{"address": 5}', "not a dask scheduler file"),
+    ('[' * 100_000, "not a dask scheduler file"),
+])
+def test_garbage_scheduler_file_is_one_line(tmp_path, body, text):
+    pytest.importorskip("distributed")
+    f = tmp_path / "scheduler.json"
+    f.write_text(body, encoding="utf-8")
+    one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
+                 "--cluster", str(f), timeout=120), 2, text)
+
+
+def test_scheduler_file_pointing_at_a_non_dask_server(hub, tmp_path):
+    pytest.importorskip("distributed")
+    f = write_json(tmp_path / "scheduler.json",
+                   {"address": hub.url.replace("http://", "tcp://")})
+    one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
+                 "--cluster", str(f), timeout=120), 2, "no dask scheduler at")
