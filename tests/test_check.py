@@ -206,7 +206,7 @@ def test_pyproject_table_found_from_a_subdirectory(project, monkeypatch):
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
     assert find_config() == project / "pyproject.toml"
-    r = runner.invoke(app, ["check", "--update-baseline"])
+    r = runner.invoke(app, ["check", "--update-baseline", "--force"])
     assert r.exit_code == 0, r.output
     assert (project / "ci" / "baseline.json").is_file()  # relative to the config file, not cwd
     r = runner.invoke(app, ["check"])

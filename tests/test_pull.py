@@ -112,6 +112,7 @@ def hub(monkeypatch) -> Iterator[Hub]:
     h = Hub()
     server = _start(h)
     monkeypatch.setenv("HF_ENDPOINT", h.url)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # conftest sets it for every other test
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
     monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "5")
@@ -352,6 +353,7 @@ def _closed_port() -> int:
 
 
 def test_network_down_fails_fast(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
     monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "2")
     out = tmp_path / "airgap"
@@ -364,6 +366,7 @@ def test_network_down_fails_fast(tmp_path, monkeypatch):
 
 
 def test_silent_server_times_out(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     """A server that accepts the connection and never answers: the timeout ends the wait."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -456,3 +459,47 @@ def test_count_download_fills_the_cache(mirror, hub, tmp_path, monkeypatch):
     hub.seen.clear()
     assert count_tokens(NUMBERS) == 15  # now offline, from the cache
     assert hub.seen == []
+
+
+# --------------------------------------------------------------------------- pull --korean
+
+
+def test_pull_korean_fetches_every_public_korean_tokenizer_with_progress(mirror, hub, tmp_path):
+    """The real EXAONE 4.0 and A.X 4.0 files under their hub repo ids (an alt repo each, as the
+    mirror holds them); the rest of the Korean catalog answers 404 (gated: 401). Every entry is
+    tried, progress is one line per tokenizer, the two real ones land verified, exit 1 says some
+    failed, and a gated repository's line names its licence page."""
+    from tokcost.tokenizers.pull import korean_entries
+
+    exaone = (mirror / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json").read_bytes()
+    hub.serve("/LGAI-EXAONE/EXAONE-4.0-1.2B/resolve/main/tokenizer.json", exaone)
+    hub.serve(AX_ALT, ax_bytes(mirror))
+    hub.serve("/upstage/solar-pro2-tokenizer/resolve/main/tokenizer.json", b"{}",
+              token="hf_secret_for_gate")  # gated: 401 without the token
+    out = tmp_path / "mirror"
+    proc = tokcost("tokenizers", "pull", "--korean", "--to", str(out), timeout=180)
+    assert proc.returncode == 1, proc.stderr
+    n = len(korean_entries())
+    progress = [ln for ln in proc.stderr.splitlines() if ln.startswith("[")]
+    assert len(progress) == n and progress[0].startswith(f"[1/{n}] exaone-4.0: downloaded")
+    assert any(ln.startswith(f"[4/{n}] ax-4.0: downloaded") for ln in progress)
+    gated = next(ln for ln in progress if "solar-pro2:" in ln)
+    assert "FAILED" in gated and f"{hub.url}/upstage/solar-pro2-tokenizer" in gated
+    assert f"2 of {n} tokenizers on this machine" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sha256_file(out / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json") == \
+        load_catalog()["exaone-4.0"].sha256
+    assert sha256_file(out / "skt" / "A.X-4.0-Light" / "tokenizer.json") == AX.sha256
+    # only tokenizer files were asked for: never a weight, never a listing
+    assert all(p.rsplit("/", 1)[-1] in ("tokenizer.json",) for p in hub.paths())
+    # and the pulled mirror counts offline
+    proc = subprocess.run([sys.executable, "-m", "tokcost", "count", "-t", "ax-4.0", NUMBERS,
+                           "--format", "json"], capture_output=True, text=True,
+                          env={**os.environ, "TOKCOST_TOKENIZERS_DIR": str(out),
+                               "HF_HUB_OFFLINE": "1"}, check=False)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["rows"][0]["tokens"] == 15
+
+
+def test_pull_needs_a_name_or_korean(hub):
+    line = one_line_error(tokcost("tokenizers", "pull"))
+    assert "--korean" in line

@@ -25,6 +25,7 @@ Example (``tokcost.toml``; in ``pyproject.toml`` prefix every table with ``tool.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -140,6 +141,8 @@ class _Reader:
         if isinstance(v, bool) or not ok:
             kind = "an integer" if integer else "a number"
             raise self.fail(key, f"{key} in {self.table(sub)} must be {kind}, not {v!r}")
+        if not math.isfinite(v):
+            raise self.fail(key, f"{key} in {self.table(sub)} must be a finite number, not {v!r}")
         if v < 0 or (positive and v == 0):
             raise self.fail(key, f"{key} in {self.table(sub)} must be "
                             f"{'positive' if positive else 'zero or more'}, not {v!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -100,3 +101,39 @@ def write_checked(path: Path, raw: bytes) -> None:
 
     with contextlib.suppress(OSError, ValueError):
         atomic_write_bytes(path, hashlib.sha256(raw).digest() + raw)
+
+
+# ------------------------------------------------------------------ names that become paths
+# Repo ids, file names and encoding names can come from someone else's tokcost.toml. They are
+# checked against these rules (the hub's own: letters, digits, '.', '_', '-', no '..' or '--',
+# at most 96 characters per part) BEFORE any path is built from them, so none can climb out of
+# the directory it is meant for.
+_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+_FILE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+
+
+def _bad_part(part: str) -> bool:
+    return (not _PART.fullmatch(part) or ".." in part or "--" in part or part.endswith(".")
+            or part.endswith(".git"))
+
+
+def check_repo_id(repo: str) -> str:
+    """``repo`` when it is a valid hub repo id ``ORG/NAME``; otherwise a one-line error."""
+    from tokcost.errors import TokcostError
+
+    parts = repo.split("/")
+    if len(parts) != 2 or any(_bad_part(p) for p in parts):
+        raise TokcostError(f"{repo!r} is not a valid hub repo id",
+                           hint="write ORG/NAME: letters, digits, '.', '_' and '-', no '..' or "
+                           "'--', at most 96 characters each")
+    return repo
+
+
+def check_file_name(name: str, what: str = "file name") -> str:
+    """``name`` when it is one plain path component (no separator, no '..'); else an error."""
+    from tokcost.errors import TokcostError
+
+    if not _FILE.fullmatch(name) or ".." in name:
+        raise TokcostError(f"{name!r} is not a valid {what}",
+                           hint="letters, digits, '.', '_' and '-' only, no '/' or '..'")
+    return name

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tokcost._version import __version__
+from tokcost.sanitize import csv_cell, markdown_inline, terminal
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -34,7 +35,7 @@ def to_csv(rows: list[dict[str, Any]], columns: Sequence[str] | None = None) -> 
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: _flat(r.get(k)) for k in cols})
+        w.writerow({k: csv_cell(_flat(r.get(k))) for k in cols})
     return buf.getvalue()
 
 
@@ -63,11 +64,11 @@ def fmt_cell(value: Any) -> str:
 def to_markdown(
     rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]]
 ) -> str:
-    head = "| " + " | ".join(title for _, title in columns) + " |"
+    head = "| " + " | ".join(markdown_inline(title) for _, title in columns) + " |"
     sep = "|" + "|".join("---" for _ in columns) + "|"
     lines = [head, sep]
     for r in rows:
-        cells = [fmt_cell(r.get(key)).replace("|", "\\|") for key, _ in columns]
+        cells = [markdown_inline(fmt_cell(r.get(key))) for key, _ in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -76,9 +77,13 @@ def rich_table(
     rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None
 ):
     from rich.table import Table
+    from rich.text import Text
 
     rows = list(rows)
-    table = Table(title=title, header_style="bold", show_lines=False)
+    # Cells are Text, not strings: rich would read "[...]" from the data as markup, and a
+    # terminal would obey escape sequences in it.
+    table = Table(title=Text(terminal(title)) if title else None, header_style="bold",
+                  show_lines=False)
     for key, label in columns:
         values = [r.get(key) for r in rows if r.get(key) is not None]
         numeric = bool(values) and all(
@@ -86,5 +91,5 @@ def rich_table(
         )
         table.add_column(label, justify="right" if numeric else "left", overflow="fold")
     for r in rows:
-        table.add_row(*(fmt_cell(r.get(k)) for k, _ in columns))
+        table.add_row(*(Text(terminal(fmt_cell(r.get(k)))) for k, _ in columns))
     return table

@@ -99,6 +99,11 @@ class _Group(TyperGroup):
         except TokcostError as err:
             typer.echo(f"tokcost: error: {err.render()}", err=True)
             ctx.exit(err.exit_code)
+        except OSError as err:  # a full disk, a read-only or vanished directory, EISDIR ...
+            if isinstance(err, BrokenPipeError):
+                raise
+            typer.echo(f"tokcost: error: {_os_error_line(err)}", err=True)
+            ctx.exit(2)
 
 
 app = typer.Typer(
@@ -127,7 +132,24 @@ def root(
     """tokcost measures Korean token cost instead of quoting it."""
 
 
+def _os_error_line(err: OSError) -> str:
+    from tokcost.errors import one_line
+
+    where = f"{err.filename}: " if err.filename else ""
+    return one_line(f"{where}{err.strerror or err} (check the path, its permissions and free "
+                    "space)")
+
+
 def main() -> None:
+    import os
+    import signal
+
+    def _terminate(signum: int, frame: Any) -> None:
+        # SIGTERM unwinds like Ctrl-C: finally blocks remove temporary files, pools stop workers.
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except TokcostError as err:
@@ -138,3 +160,15 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as err:
+        sys.stderr.write(f"tokcost: error: {_os_error_line(err)}\n")
+        sys.exit(2)
+    except Exception as err:  # a bug: one line, the traceback only on request
+        if os.environ.get("TOKCOST_DEBUG"):
+            raise
+        from tokcost.errors import one_line
+
+        sys.stderr.write(f"tokcost: internal error: {one_line(f'{type(err).__name__}: {err}')} "
+                         "(this is a bug; rerun with TOKCOST_DEBUG=1 for the traceback and "
+                         "report it)\n")
+        sys.exit(70)

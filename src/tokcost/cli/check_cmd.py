@@ -122,12 +122,14 @@ def register(app: typer.Typer) -> None:
                                       help="Also write JUnit XML: one testcase per metric.")
         ] = None,
         update_baseline: Annotated[
-            bool, typer.Option("--update-baseline", help="Measure and overwrite the baseline on "
-                               "purpose (exit 0); commit the file afterwards.")
+            bool, typer.Option("--update-baseline", help="Measure and write the baseline (exit 0); "
+                               "an existing one is replaced only with --force. Commit it afterwards.")
         ] = False,
         fmt: Annotated[CheckFmt, typer.Option("--format", "-f", help="Output format.")]
             = CheckFmt.markdown,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --junit file.")]
+        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --junit file; "
+                                            "let --update-baseline replace an existing baseline "
+                                            "(never a file that is not one).")]
             = False,
         download: DownloadOpt = False,
     ) -> None:
@@ -145,7 +147,7 @@ def register(app: typer.Typer) -> None:
             max_ratio_increase=max_ratio_increase, max_cost_increase=max_cost_increase,
             max_ratio=max_ratio, prompts=prompts, max_tokens=max_tokens, corpora=corpus,
             tokenizers=tokenizer, models=model, update_baseline=update_baseline,
-            download=download)
+            download=download, force=force)
         outcome = run_check(req)
         markdown = outcome.markdown()
         if fmt is CheckFmt.json:

@@ -73,7 +73,9 @@ def print_table(table: Any) -> None:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"warning: {message}\n")
+    from tokcost.errors import one_line
+
+    sys.stderr.write(f"warning: {one_line(message)}\n")
 
 
 class Normalize(str, Enum):

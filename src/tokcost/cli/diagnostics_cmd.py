@@ -109,10 +109,9 @@ def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
 
 
 def _escaped(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows whose free-text cells cannot be read as rich markup (``[b]`` in a word)."""
-    from rich.markup import escape
-
-    return [{**r, **{k: escape(r[k]) for k in keys if isinstance(r.get(k), str)}} for r in rows]
+    """Rows whose free-text cells cannot be read as rich markup (``[b]`` in a word): rich_table
+    now renders every cell as plain Text with terminal controls stripped, so nothing to do."""
+    return rows
 
 
 def _labelled(rows: list[dict[str, Any]], toks: list[Any]) -> list[dict[str, Any]]:
@@ -445,16 +444,19 @@ def _csv(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> str:
 
 
 def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:
-    """Strings as they are (no rich markup parsing), tables through rich without colour."""
+    """Strings as they are (no rich markup parsing, no terminal controls), tables through rich
+    without colour."""
     import io
 
     from rich.console import Console
+
+    from tokcost.sanitize import terminal
 
     buf = io.StringIO()
     console = Console(file=buf, width=120, color_system=None, force_terminal=False)
     for it in items:
         if isinstance(it, str):
-            buf.write(it + "\n")
+            buf.write(terminal(it) + "\n")
         else:
             console.print(it)
     write_output(buf.getvalue(), output, force)

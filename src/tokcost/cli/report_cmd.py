@@ -59,6 +59,11 @@ def register(app: typer.Typer) -> None:
         timings: Annotated[
             bool, typer.Option("--timings", help="Print the time spent per stage.")
         ] = False,
+        pull: Annotated[
+            bool, typer.Option("--pull", help="First download every public Korean-trained "
+                               "tokenizer into the cache (as tokcost tokenizers pull --korean); "
+                               "one that fails is reported and left out.")
+        ] = False,
     ) -> None:
         """Measure and cost the corpora (default: the shipped ones) on every available tokenizer
         and priced model; write report.html (self-contained, with charts), report.md,
@@ -67,6 +72,11 @@ def register(app: typer.Typer) -> None:
 
         from tokcost.report import ReportOptions, Timings, write_report
 
+        if pull:
+            from tokcost.cli.tokenizers_cmd import _progress
+            from tokcost.tokenizers.pull import korean_entries, pull_many
+
+            pull_many(korean_entries(), progress=_progress)
         tables = tables_from_options(pricing, extra_prices, gpu_hourly, throughput,
                                      prompt_throughput)
         opts = ReportOptions(corpora=corpus, tokenizers=tokenizer, models=model, requests=request,

@@ -72,6 +72,18 @@ def list_(
                                   ("available", "available"), ("where", "source")]))
 
 
+def _matches(path: Path, expected: str | None) -> bool | None:
+    """Whether ``path`` has the catalog's sha256 (None: the catalog records none)."""
+    from tokcost.hashing import sha256_file
+
+    if not expected or not path.is_file():
+        return None
+    try:
+        return sha256_file(path) == expected
+    except OSError:
+        return False
+
+
 @app.command()
 def show(
     tokenizer: Annotated[str, typer.Argument(help="Catalog id or spec (ID=PATH names a file).")],
@@ -103,7 +115,8 @@ def show(
         path=str(res.path) if res else None,
         sha256=res.sha256 if res else None,
         sha256_verified=res.verified if res else None,
-        resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note}
+        resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note,
+                     "sha256_matches": _matches(c.path, target.sha256) if c.found else None}
                     for c in cands],
     )
     if fmt is ListFmt.json:
@@ -122,8 +135,16 @@ def show(
         con.print(f"  {'note':10} {entry.note}")
     if entry.countable:
         con.print("  resolution order:")
+        from tokcost.hashing import sha256_file
+
         for i, c in enumerate(cands, 1):
             mark = "[green]found[/]" if c.found else "[dim]absent[/]"
+            if c.found and target.sha256 and c.path.is_file():
+                try:  # a copy that fails the catalog's sha256 is not "found"
+                    if sha256_file(c.path) != target.sha256:
+                        mark = "[yellow]sha256 differs (unverified)[/]"
+                except OSError:
+                    mark = "[yellow]unreadable[/]"
             extra = f" ({c.note})" if c.note else ""
             con.print(f"    {i}. {c.origin:15} {mark}  {c.path}{extra}", highlight=False)
         con.print(f"    {len(cands) + 1}. download        only with `{pull_hint(target)}`")
@@ -135,9 +156,28 @@ def show(
             con.print(f"  [yellow]not on this machine[/]: run `{pull_hint(target)}`")
 
 
+def _progress(i: int, n: int, entry, got) -> None:
+    """One line per tokenizer on stderr as it finishes: ``[3/17] ax-4.0: downloaded …``."""
+    from tokcost.errors import one_line
+
+    if got.pulled is not None:
+        p = got.pulled
+        line = f"[{i}/{n}] {entry.id}: {p.status} {p.path} (sha256 {p.sha256[:16]}…)"
+    else:
+        line = f"[{i}/{n}] {entry.id}: FAILED {got.error}"
+    typer.echo(one_line(line), err=True)
+
+
 @app.command()
 def pull(
-    tokenizers: Annotated[list[str], typer.Argument(help="Catalog ids (or hf:ORG/REPO).")],
+    tokenizers: Annotated[list[str] | None, typer.Argument(help="Catalog ids (or hf:ORG/REPO).")]
+    = None,
+    korean: Annotated[
+        bool,
+        typer.Option("--korean", help="Every public Korean-trained tokenizer in the catalog "
+                     "(EXAONE, A.X, Solar, HyperCLOVA X SEED, Kanana, Mi:dm, Trillion, KORMo …): "
+                     "only the tokenizer files, never weights."),
+    ] = False,
     to: Annotated[
         Path | None,
         typer.Option("--to", help="Write a mirror here (<org>/<repo>/…, tiktoken/…) instead of "
@@ -151,13 +191,38 @@ def pull(
 ) -> None:
     """Download tokenizer files (the only command that uses the network).
 
-    Reads HF_ENDPOINT and HF_TOKEN like huggingface_hub, and TOKCOST_DOWNLOAD_TIMEOUT (seconds).
+    Reads HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE like huggingface_hub, TOKCOST_DOWNLOAD_TIMEOUT
+    (a total deadline per tokenizer, seconds) and TOKCOST_DOWNLOAD_MAX_MB. Progress goes to
+    stderr, one line per tokenizer; with several, a failure (a gated repository names its licence
+    page) does not stop the others, and the exit code is 1 when any failed.
     """
+    from tokcost.errors import TokcostError
     from tokcost.tokenizers.catalog import parse_spec
-    from tokcost.tokenizers.pull import pull as do_pull
+    from tokcost.tokenizers.pull import korean_entries, pull_many
 
-    for spec in tokenizers:
-        entry = parse_spec(spec)
+    if not tokenizers and not korean:
+        raise TokcostError("name tokenizers to pull, or pass --korean",
+                           hint="e.g. tokcost tokenizers pull ax-4.0, or tokcost tokenizers pull "
+                           "--korean")
+    entries = [parse_spec(spec) for spec in tokenizers or []]
+    if korean:
+        have = {e.id for e in entries}
+        entries += [e for e in korean_entries() if e.id not in have]
+    if len(entries) == 1:  # one tokenizer: its error is the command's one line
+        from tokcost.tokenizers.pull import pull as do_pull
+
+        entry = entries[0]
         got = do_pull(entry, to, force=force)
         name = entry.id if got.tokenizer == entry.id else f"{entry.id} (proxy: {got.tokenizer})"
         print(f"{name}: {got.status} {got.path} (sha256 {got.sha256[:16]}…)")
+        return
+    outcomes = pull_many(entries, to, force=force, progress=_progress)
+    ok = [o for o in outcomes if o.pulled is not None]
+    for o in ok:
+        assert o.pulled is not None
+        print(f"{o.entry.id}: {o.pulled.status} {o.pulled.path} (sha256 {o.pulled.sha256[:16]}…)")
+    failed = len(outcomes) - len(ok)
+    typer.echo(f"{len(ok)} of {len(outcomes)} tokenizers on this machine"
+               + (f", {failed} failed (see above)" if failed else ""), err=True)
+    if failed:
+        raise typer.Exit(1)

@@ -23,7 +23,87 @@ from tokcost.tokenizers.resolver import Resolution
 
 EXTRA_HINT = "pip install 'tokcost[dask]'"
 CONNECT_TIMEOUT = "10s"
+PROBE_TIMEOUT = 10.0
 WORKERS_TIMEOUT = 60
+RESULT_POLL = 2.0
+
+
+def _scheduler_address(cluster: str) -> str:
+    """The address in a scheduler file, read strictly (a garbage file is one line, not Dask's
+    traceback), or ``cluster`` itself."""
+    if not (cluster.endswith(".json") and Path(cluster).is_file()):
+        return cluster
+    from tokcost.sanitize import strict_json
+
+    try:
+        doc = strict_json(Path(cluster).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise TokcostError(f"not a dask scheduler file ({exc})", path=cluster,
+                           hint="give the file `dask scheduler --scheduler-file` wrote") from None
+    address = doc.get("address") if isinstance(doc, dict) else None
+    if not isinstance(address, str) or "://" not in address:
+        raise TokcostError("not a dask scheduler file (no \"address\": \"tcp://HOST:PORT\")",
+                           path=cluster, hint="give the file `dask scheduler --scheduler-file` "
+                           "wrote")
+    return address
+
+
+def probe_scheduler(address: str, timeout: float = PROBE_TIMEOUT) -> None:
+    """Check, within ``timeout`` seconds in all, that a Dask scheduler answers at ``address``.
+
+    A Dask comm greets first: on connect, the server sends a handshake frame whose first 8
+    bytes are a small little-endian count. An HTTP server (or anything else) sends nothing, or
+    text; Dask itself would read that text as a frame length and try to allocate exabytes."""
+    import socket
+    import time
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls"):
+        return  # inproc://, ucx:// ...: leave them to Dask
+    try:
+        host, port = parts.hostname, parts.port or 8786
+    except ValueError:
+        host, port = None, None
+    if not host:
+        raise TokcostError(f"{address!r} is not a dask scheduler address",
+                           hint="give tcp://HOST:PORT")
+    end = time.monotonic() + timeout
+    why = None
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            head = b""
+            while len(head) < 8:
+                left = end - time.monotonic()
+                if left <= 0:
+                    why = f"nothing answered within {timeout:g} s"
+                    break
+                sock.settimeout(left)
+                try:
+                    part = sock.recv(8 - len(head))
+                except TimeoutError:
+                    why = f"nothing answered within {timeout:g} s"
+                    break
+                if not part:
+                    why = "the connection was closed without a Dask greeting"
+                    break
+                head += part
+            if why is None and parts.scheme == "tcp" and int.from_bytes(head, "little") > 1 << 16:
+                why = f"it answered {head!r}, which is not the Dask protocol"
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+    if why:
+        raise TokcostError(f"no dask scheduler at {address}: {why}",
+                           hint="give tcp://HOST:PORT of a running `dask scheduler` (or its "
+                           "scheduler file), or drop --cluster to start workers on this machine")
+
+
+def _quiet_dask_logs() -> None:
+    """Dask's own loggers print tens of lines and tracebacks when a scheduler or worker dies;
+    tokcost reports that in one line, so only Dask's critical messages are kept."""
+    for name in ("distributed", "distributed.client", "distributed.comm", "distributed.core",
+                 "distributed.batched", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _where() -> str:
@@ -98,12 +178,11 @@ class DaskEngine:
                     "or start a cluster (`dask scheduler`, `dask worker`) and pass --cluster",
                 ) from None
             return Client(local), local
+        address = _scheduler_address(cluster)
+        probe_scheduler(address)
         try:
-            if cluster.endswith(".json") and Path(cluster).is_file():
-                client = Client(scheduler_file=cluster, timeout=CONNECT_TIMEOUT)
-            else:
-                client = Client(cluster, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError, ValueError) as exc:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError, MemoryError, OverflowError) as exc:
             raise TokcostError(
                 f"cannot reach the dask scheduler at {cluster} ({type(exc).__name__}: {exc})",
                 hint="give tcp://HOST:PORT of a running `dask scheduler` (or its scheduler file), "
@@ -169,6 +248,7 @@ class DaskEngine:
         self.require()
         from distributed import KilledWorker
 
+        _quiet_dask_logs()
         client, local = self._connect(cluster, workers)
         run = uuid.uuid4().hex[:12]
         threads = sum(client.nthreads().values()) or 1
@@ -181,10 +261,37 @@ class DaskEngine:
             pending.append(fut)
             return what, fut
 
+        def wait(fut: Any, where: str) -> Any:
+            """``fut.result()``, but a cluster left without workers (the only one died) or
+            without its scheduler ends the run with one line instead of waiting forever."""
+            import time
+
+            idle_since: float | None = None
+            while True:
+                try:
+                    return fut.result(timeout=RESULT_POLL)
+                except TimeoutError:
+                    pass
+                try:
+                    alive = bool(client.nthreads())
+                except Exception as exc:  # the scheduler is gone
+                    raise TokcostError(f"lost the dask scheduler while counting {where} "
+                                       f"({type(exc).__name__}); nothing was written",
+                                       hint="check that the scheduler is up") from None
+                if alive:
+                    idle_since = None
+                    continue
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since > WORKERS_TIMEOUT:
+                    raise TokcostError(f"the dask cluster has had no workers for "
+                                       f"{WORKERS_TIMEOUT} s while counting {where}; nothing "
+                                       "was written", hint="start workers with `dask worker "
+                                       "ADDRESS`, or drop --cluster")
+
         def result(item: tuple[str, Any]) -> Any:
             where, fut = item
             try:
-                out = fut.result()
+                out = wait(fut, where)
             except TokcostError:
                 raise
             except KilledWorker as exc:

@@ -400,6 +400,22 @@ def _broken(exc: BaseException) -> TokcostError:
     )
 
 
+@contextlib.contextmanager
+def _stopping(pool: Any) -> Iterator[Any]:
+    """``pool`` that, when the run ends early (Ctrl-C, SIGTERM, an error, the consumer stopping),
+    terminates its workers at once instead of letting them finish every queued chunk."""
+    try:
+        yield pool
+    except BaseException:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
 def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], workers: int,
                       special: bool, facts: bool, trust_remote_code: bool
                       ) -> Iterator[ChunkResult]:
@@ -425,10 +441,10 @@ def _pool_with_parent(tokenizers: Sequence[Tokenizer], chunks: Iterator[Chunk], 
         return item.result() if isinstance(item, Future) else item
 
     try:
-        with ProcessPoolExecutor(
+        with _stopping(ProcessPoolExecutor(
             max_workers=workers - 1, mp_context=mp.get_context("spawn"),
             initializer=_init_worker, initargs=(resolutions, trust_remote_code),
-        ) as pool:
+        )) as pool:
             for ko, en in chunks:
                 busy = sum(1 for x in window if isinstance(x, Future) and not x.done())
                 if busy < in_flight:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class CheckRequest:
     models: list[str] | None = None
     update_baseline: bool = False
     download: bool = False
+    force: bool = False  # --update-baseline may replace an existing baseline
 
 
 @dataclass
@@ -68,7 +70,7 @@ class CheckOutcome:
                 if self.wrote_baseline else None))
         if self.prompts is not None:
             parts.append(prompts_markdown(self.prompts))
-        if self.notes:
+        if self.notes:  # tokcost's own sentences; the paths in them are escaped where made
             parts.append("\n".join(self.notes) + "\n")
         return "\n".join(parts)
 
@@ -181,6 +183,10 @@ def thresholds(req: CheckRequest) -> Thresholds:
     th = Thresholds()
     for name in ("max_ratio_increase", "max_cost_increase", "max_ratio"):
         flag, conf = getattr(req, name), getattr(c, name)
+        value = flag if flag is not None else conf
+        if value is not None and (not math.isfinite(value) or value < 0):
+            where = f"--{name.replace('_', '-')}" if flag is not None else f"{name} in [check]"
+            raise TokcostError(f"{where} must be a finite number of zero or more, not {value!r}")
         if flag is not None:
             setattr(th, name, flag)
         elif conf is not None:
@@ -229,12 +235,7 @@ def _baseline_part(req: CheckRequest, out: CheckOutcome) -> None:
                                hint="pass --baseline FILE or set baseline in [check] of "
                                "tokcost.toml; create it with tokcost check --update-baseline")
     elif req.update_baseline:
-        try:
-            baseline = load_results(path, what="baseline")
-        except ResultsError as err:
-            if path.exists():
-                out.notes.append(f"The previous baseline was not readable ({err.message}); "
-                                 "it is replaced.")
+        baseline = _replaceable_baseline(path, req.force)
     else:
         if not path.exists():
             raise ResultsError("no such baseline", path=str(path),
@@ -254,16 +255,50 @@ def _baseline_part(req: CheckRequest, out: CheckOutcome) -> None:
         out.comparison = compare(baseline or empty, current, th)
     if req.update_baseline:
         assert path is not None
-        write_baseline(path, out.current_doc or {})
+        write_baseline(path, out.current_doc or {}, force=req.force)
         out.wrote_baseline = True
-        out.notes.append(f"Wrote the new baseline to `{show_path(path)}` ({len(current.metrics)} metrics). "
-                         "--update-baseline is the one command that overwrites it, on purpose: "
-                         "review and commit it.")
+        from tokcost.sanitize import markdown_code
+
+        out.notes.append(f"Wrote the new baseline to {markdown_code(show_path(path))} "
+                         f"({len(current.metrics)} metrics). "
+                         "Review and commit it.")
 
 
-def write_baseline(path: Path, doc: dict[str, Any]) -> None:
+def _replaceable_baseline(path: Path, force: bool) -> Results | None:
+    """The baseline ``--update-baseline`` is about to replace (None when ``path`` is free).
+
+    Checked before anything is measured: a file that is not a tokcost result document is never
+    replaced (it may be README.md), and an existing baseline only with ``--force``."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    if not path.is_file():
+        raise TokcostError("the baseline path exists and is not a regular file", path=str(path),
+                           hint="choose another --baseline path")
+    try:
+        baseline = load_results(path, what="baseline")
+    except ResultsError as err:
+        raise TokcostError(
+            f"refusing to replace a file that is not a tokcost baseline ({err.message})",
+            path=str(path), hint="choose another --baseline path, or delete the file yourself "
+            "if it really is an old baseline") from None
+    if not force:
+        raise TokcostError("the baseline exists; --update-baseline replaces it only with --force",
+                           path=str(path), hint="review it, then run tokcost check "
+                           "--update-baseline --force")
+    return baseline
+
+
+def write_baseline(path: Path, doc: dict[str, Any], *, force: bool = True) -> None:
+    """Write ``doc`` as the baseline at ``path`` atomically; an existing file is replaced only
+    when it is a tokcost result document and ``force`` is true."""
     from tokcost.paths import atomic_write_bytes
 
+    if not force or path.exists() or path.is_symlink():
+        _replaceable_baseline(path, force)
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, text.encode("utf-8"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise TokcostError(f"cannot write the baseline: {exc.strerror or exc}", path=str(path),
+                           hint="check the directory's permissions and free space") from None

@@ -197,7 +197,9 @@ def fmt_pct(pct: float | None) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    from tokcost.sanitize import markdown_inline
+
+    return markdown_inline(text)
 
 
 def _status_md(status: str) -> str:
@@ -211,9 +213,11 @@ def comparison_markdown(cmp: Comparison, *, baseline_name: str, current_name: st
     n_fail = len(cmp.failures)
     verdict = "passed" if cmp.passed else "FAILED"
     tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda x: x[0])) or "none"
+    from tokcost.sanitize import markdown_code
+
     lines = [f"### {title or 'tokcost check: ' + verdict}", "",
-             f"{len(cmp.rows)} metrics ({tally}); baseline `{baseline_name}`, current "
-             f"`{current_name}`."]
+             f"{len(cmp.rows)} metrics ({tally}); baseline {markdown_code(baseline_name)}, "
+             f"current {markdown_code(current_name)}."]
     if n_fail:
         lines[-1] += f" {n_fail} outside the limits."
     head = ["| metric | baseline | current | change | limit | status |",
@@ -224,7 +228,7 @@ def comparison_markdown(cmp: Comparison, *, baseline_name: str, current_name: st
     for r in cmp.rows:
         cur = r.metric.key[1] if r.metric.kind != "ratio" else None
         if r.notes:
-            notes.append(f"- {r.metric.label}: {'; '.join(r.notes)}")
+            notes.append(f"- {_md_cell(r.metric.label)}: {_md_cell('; '.join(r.notes))}")
         line = "| " + " | ".join(_md_cell(x) for x in (
             r.metric.label, fmt_value(r.metric.kind, r.baseline, cur),
             fmt_value(r.metric.kind, r.current, cur), fmt_pct(r.change_pct), r.limit_text(),

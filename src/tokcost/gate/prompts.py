@@ -108,6 +108,8 @@ def check_prompts(budgets: Sequence[PromptBudget], *, download: bool = False) ->
 
 
 def prompts_markdown(rows: Sequence[PromptRow]) -> str:
+    from tokcost.sanitize import markdown_inline
+
     failed = [r for r in rows if r.failed]
     verdict = "passed" if not failed else "FAILED"
     lines = [f"### tokcost prompt budgets: {verdict}", "",
@@ -119,5 +121,5 @@ def prompts_markdown(rows: Sequence[PromptRow]) -> str:
         status = "**OVER BUDGET**" if r.failed else "ok"
         cells = [r.file, model, f"{r.tokens:,}", f"{r.budget:,}", f"{r.budget - r.tokens:+,}",
                  status]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_inline(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ Readable documents (see docs/json-schema.md): ``tokcost/measure/1``, ``tokcost/c
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,15 @@ def _num(row: dict[str, Any], key: str, source: str, where: str) -> float | None
         return None
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise ResultsError(f"{where}: {key} must be a number or null, not {v!r}", path=source)
-    return float(v)
+    try:
+        value = float(v)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value) or value < 0:
+        raise ResultsError(f"{where}: {key} must be a finite number of zero or more, not {v!r}",
+                           path=source, hint="a ratio or cost that is NaN, infinite or negative "
+                           "cannot be compared; regenerate the file")
+    return value
 
 
 def _str(row: dict[str, Any], key: str, source: str, where: str, default: str | None = None) -> str:
@@ -179,11 +188,17 @@ def load_results(path: Path | str, *, what: str = "results file") -> Results:
         raise ResultsError(f"{what} is not UTF-8 text", path=str(p)) from None
     except OSError as exc:
         raise ResultsError(f"cannot read {what}: {exc.strerror}", path=str(p)) from None
+    from tokcost.sanitize import strict_json
+
     try:
-        doc = json.loads(text)
+        doc = strict_json(text)
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{what} is not valid JSON (column {exc.colno}): {exc.msg}",
                            path=str(p), line=exc.lineno,
+                           hint="regenerate it with tokcost check --update-baseline or "
+                           "tokcost report") from None
+    except ValueError as exc:
+        raise ResultsError(f"{what} is not JSON tokcost accepts: {exc}", path=str(p),
                            hint="regenerate it with tokcost check --update-baseline or "
                            "tokcost report") from None
     return normalize(doc, str(p))

@@ -12,6 +12,7 @@ from typing import Any
 
 from tokcost.render import money as render_money
 from tokcost.report import charts
+from tokcost.sanitize import markdown_code, markdown_inline
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -328,7 +329,7 @@ follows the ratio's 95 % interval.</p>
 def _md_table(rows: Sequence[dict[str, Any]], cols: Sequence[Column]) -> str:
     head = "| " + " | ".join(t for _, t, _ in cols) + " |"
     sep = "|" + "|".join("---" for _ in cols) + "|"
-    body = ["| " + " | ".join(f(r).replace("|", "\\|") for _, _, f in cols) + " |" for r in rows]
+    body = ["| " + " | ".join(markdown_inline(f(r)) for _, _, f in cols) + " |" for r in rows]
     return "\n".join([head, sep, *body]) + "\n"
 
 
@@ -338,17 +339,20 @@ def to_markdown(doc: dict[str, Any]) -> str:
     lines = [
         "# What Korean text costs — tokcost report", "",
         f"Generated {doc['generated']} by tokcost {doc['tokcost_version']}; corpora: "
-        f"{', '.join(map(str, st['corpora']))}; prices as of {st['as_of']}; "
+        f"{markdown_inline(', '.join(map(str, st['corpora'])))}; prices as of "
+        f"{markdown_inline(str(st['as_of']))}; "
         f"FX {num(st['fx_krw_per_usd'])} KRW/USD.", "",
-        "## Summary", "", *[f"- {s}" for s in summary_sentences(doc)], "",
+        "## Summary", "", *[f"- {markdown_inline(s)}" for s in summary_sentences(doc)], "",
         "## Korean premium per tokenizer", "", _md_table(main, _measure_cols()),
         f"## Cost of {st['requests_per_batch']:,} typical Korean requests", "",
         _md_table(cost_view(doc), _cost_cols(st["requests_per_batch"])),
     ]
     if doc["diagnostics"]:
         lines += ["## Korean diagnostics", "", _md_table(doc["diagnostics"], _diag_cols())]
-    lines += ["## Signatures", "", *[f"- `{r['signature_string']}`" for r in doc["measure"]
+    lines += ["## Signatures", "", *[f"- {markdown_code(r['signature_string'])}"
+                                     for r in doc["measure"]
                                      if r["domain"] == "all"], ""]
     if doc["warnings"]:
-        lines += ["## Warnings", "", *[f"- {w}" for w in doc["warnings"]], ""]
+        lines += ["## Warnings", "", *[f"- {markdown_inline(str(w))}" for w in doc["warnings"]],
+                  ""]
     return "\n".join(lines)

@@ -28,6 +28,25 @@ def split_spec(spec: str) -> tuple[str, Path | None]:
 
 
 def open_resolution(res: Resolution, *, trust_remote_code: bool = False) -> Tokenizer:
+    """The backend's tokenizer for ``res``; a file the backend cannot read (truncated or empty
+    tokenizer.json, ``-t o200k_base=/etc/passwd``, a garbage SentencePiece model, a truncated
+    tekken.json) is one line naming the file, never the library's traceback."""
+    try:
+        return _open_backend(res, trust_remote_code=trust_remote_code)
+    except (TokcostError, ImportError, KeyboardInterrupt):
+        raise
+    except MemoryError:
+        raise TokcostError(f"{res.entry.id}: {res.path} is too large to load", path=str(res.path)
+                           ) from None
+    except Exception as err:  # tokenizers/tiktoken/sentencepiece raise what they like
+        text = str(err).split("\n", 1)[0][:200] or type(err).__name__
+        raise TokcostError(f"cannot load this file as a {res.backend} tokenizer "
+                           f"for {res.entry.id}: {text}", path=str(res.path),
+                           hint="it is truncated, corrupt or not a tokenizer file; pull it again "
+                           "(tokcost tokenizers pull --force) or name the right file") from None
+
+
+def _open_backend(res: Resolution, *, trust_remote_code: bool = False) -> Tokenizer:
     backend = res.backend
     if backend == "tiktoken":
         from tokcost.tokenizers.tiktoken_backend import TiktokenTokenizer

@@ -158,9 +158,12 @@ DIR_CANDIDATES = ("tokenizer.json", "tekken.json", "tokenizer.model", "tokenizer
 def parse_spec(spec: str) -> CatalogEntry:
     """A catalog id, or an ad-hoc spec: ``hf:org/repo``, ``tiktoken:NAME`` or a local path."""
     if spec.startswith("hf:"):
-        repo = spec[3:].strip("/")
+        from tokcost.paths import check_repo_id
+
+        repo = spec[3:]
         if repo.count("/") != 1:
             raise TokcostError(f"bad spec {spec!r}", hint="write hf:ORG/REPO")
+        check_repo_id(repo)  # before any path is built from it
         return CatalogEntry(
             id=spec,
             name=repo,
@@ -174,7 +177,9 @@ def parse_spec(spec: str) -> CatalogEntry:
             adhoc=True,
         )
     if spec.startswith("tiktoken:"):
-        name = spec.split(":", 1)[1]
+        from tokcost.paths import check_file_name
+
+        name = check_file_name(spec.split(":", 1)[1], "tiktoken encoding name")
         catalog = load_catalog()
         if name in catalog and catalog[name].backend == "tiktoken":
             return catalog[name]

@@ -15,11 +15,14 @@ redirects large files to a CDN).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
+import json
 import math
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,12 +32,73 @@ from typing import Any
 
 from tokcost.errors import DownloadError, TokcostError
 from tokcost.hashing import sha256_file
-from tokcost.paths import tokenizer_cache_dir
+from tokcost.paths import check_file_name, check_repo_id, tokenizer_cache_dir
 from tokcost.tokenizers.catalog import DIR_CANDIDATES, CatalogEntry, load_catalog
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 TIMEOUT_ENV = "TOKCOST_DOWNLOAD_TIMEOUT"
-_BLOCK = 1 << 20
+MAX_MB_ENV = "TOKCOST_DOWNLOAD_MAX_MB"
+DEFAULT_MAX_MB = 100  # the largest tokenizer.json in the catalog (Gemma 3) is 33 MB
+_BLOCK = 1 << 16
+_TRUE = {"1", "on", "yes", "true"}
+
+
+def offline() -> bool:
+    """``$HF_HUB_OFFLINE`` as huggingface_hub reads it: nothing is downloaded when set."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
+
+
+def _max_bytes() -> int:
+    raw = os.environ.get(MAX_MB_ENV, str(DEFAULT_MAX_MB))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise TokcostError(f"{MAX_MB_ENV}={raw!r} is not a positive number of megabytes",
+                           hint=f"set {MAX_MB_ENV}={DEFAULT_MAX_MB}, or unset it")
+    return int(value * 1_000_000)
+
+
+def _token() -> str | None:
+    token = os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN") or None
+    if token is not None and (token != token.strip() or any(c.isspace() or ord(c) < 32
+                                                            for c in token)):
+        raise TokcostError("HF_TOKEN holds whitespace or control characters (not shown)",
+                           hint="set it to the token exactly as the hub shows it, e.g. "
+                           "HF_TOKEN=$(cat token.txt | tr -d '[:space:]')")
+    return token
+
+
+def check_body(path: Path, name: str, what: str) -> None:
+    """Refuse a body that cannot be the tokenizer file it claims to be: empty, an HTML page, a
+    gzip stream saved without decoding, a JSON file that does not parse (truncated), a
+    .tiktoken file whose first line is not ``<base64> <rank>``."""
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    why = None
+    if not head:
+        why = "the body is empty"
+    elif head[:2] == b"\x1f\x8b":
+        why = "the body is gzip-compressed, not the file itself"
+    elif head.lstrip()[:15].lower().startswith((b"<!doctype", b"<html", b"<?xml", b"<head")):
+        why = "the body is an HTML page (a login or error page?), not the file"
+    elif name.endswith(".json"):
+        try:
+            with open(path, "rb") as fh:
+                doc = json.load(fh)
+        except (ValueError, RecursionError):
+            why = "the body is not valid JSON (truncated or corrupt)"
+        else:
+            if not isinstance(doc, dict):
+                why = "the body is JSON but not a tokenizer file (no object at the top)"
+    elif name.endswith(".tiktoken"):
+        first = head.split(b"\n", 1)[0].split()
+        if len(first) != 2 or not first[1].isdigit():
+            why = "the body is not a .tiktoken rank file"
+    if why:
+        raise DownloadError(f"{what}: {why}", hint="nothing was kept; check HF_ENDPOINT / the "
+                            "source, or copy a mirror and set TOKCOST_TOKENIZERS_DIR")
 
 
 @dataclass(frozen=True)
@@ -77,8 +141,13 @@ def _timeout() -> float:
 
 def _endpoint() -> str:
     endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).strip().rstrip("/")
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018  (raises on a bad port)
+        bad = parts.scheme not in ("http", "https") or not parts.hostname
+    except ValueError:
+        bad = True
+    if bad:
         raise TokcostError(f"HF_ENDPOINT={endpoint!r} is not an http(s) URL",
                            hint=f"set it like {DEFAULT_ENDPOINT} or your hub mirror's URL")
     return endpoint
@@ -100,7 +169,16 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return new
 
 
-def _open(url: str, token: str | None, what: str) -> Any:
+def _remaining(deadline: float, what: str, url: str) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DownloadError(f"{what}: download of {url} took longer than {TIMEOUT_ENV}="
+                            f"{_timeout():g} seconds", hint="nothing was kept; retry, or raise "
+                            f"{TIMEOUT_ENV}")
+    return left
+
+
+def _open(url: str, token: str | None, what: str, deadline: float) -> Any:
     """The server's 200 response for ``url``; raises for anything else. Touches no file."""
     headers = {"User-Agent": "tokcost"}
     if token:
@@ -108,7 +186,7 @@ def _open(url: str, token: str | None, what: str) -> Any:
     req = urllib.request.Request(url, headers=headers)
     opener = urllib.request.build_opener(_RedirectHandler)
     try:
-        return opener.open(req, timeout=_timeout())
+        return opener.open(req, timeout=min(_timeout(), _remaining(deadline, what, url)))
     except urllib.error.HTTPError as err:
         err.close()
         if err.code in (404, 410):
@@ -118,7 +196,7 @@ def _open(url: str, token: str | None, what: str) -> Any:
         raise DownloadError(f"{what}: HTTP {err.code} from {url}",
                             hint="retry later, or copy a mirror and set TOKCOST_TOKENIZERS_DIR",
                             ) from None
-    except ValueError as err:  # a malformed URL
+    except (ValueError, UnicodeError) as err:  # a malformed URL or header value
         raise TokcostError(f"{what}: cannot download {url!r} ({err})") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
         reason = getattr(err, "reason", None) or err or type(err).__name__
@@ -147,11 +225,24 @@ def _remove_dirs(created: list[Path]) -> None:
             break
 
 
-def _download(target: _Target, *, token: str | None, expected: str | None, what: str) -> str:
-    """Stream ``target.url`` into ``target.dest`` atomically; return its sha256."""
+def _download(target: _Target, *, token: str | None, expected: str | None, what: str,
+              deadline: float) -> str:
+    """Stream ``target.url`` into ``target.dest`` atomically; return its sha256.
+
+    Bounded: at most ``$TOKCOST_DOWNLOAD_MAX_MB`` and the total deadline, even against a server
+    that trickles one byte a second; the body is checked (:func:`check_body`) before it is kept.
+    """
     url, dest = target.url, target.dest
-    with _open(url, token, what) as resp:
+    cap = _max_bytes()
+    with _open(url, token, what, deadline) as resp:
         length = resp.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > cap:
+            raise DownloadError(f"{what}: {url} announces {int(length):,} bytes, over the "
+                                f"{cap // 1_000_000} MB limit", hint=f"raise {MAX_MB_ENV} if the "
+                                "file really is that large")
+        sock = None
+        with contextlib.suppress(AttributeError):
+            sock = resp.fp.raw._sock
         created: list[Path] = []
         tmp: str | None = None
         done = False
@@ -162,9 +253,14 @@ def _download(target: _Target, *, token: str | None, expected: str | None, what:
             size = 0
             with os.fdopen(fd, "wb") as out:
                 while True:
+                    left = _remaining(deadline, what, url)
+                    if sock is not None:
+                        with contextlib.suppress(OSError):
+                            sock.settimeout(min(left, _timeout()))
                     try:
-                        block = resp.read(_BLOCK)
+                        block = resp.read1(_BLOCK)
                     except (http.client.HTTPException, OSError) as err:
+                        _remaining(deadline, what, url)  # the deadline, not the server, ended it
                         raise DownloadError(
                             f"{what}: download of {url} was cut off after {size} bytes "
                             f"({err or type(err).__name__})",
@@ -175,6 +271,11 @@ def _download(target: _Target, *, token: str | None, expected: str | None, what:
                     h.update(block)
                     out.write(block)
                     size += len(block)
+                    if size > cap:
+                        raise DownloadError(f"{what}: {url} sent more than the "
+                                            f"{cap // 1_000_000} MB limit", hint="nothing was "
+                                            f"kept; raise {MAX_MB_ENV} if the file really is "
+                                            "that large")
                 out.flush()
                 os.fsync(out.fileno())
             if length.isdigit() and size != int(length):
@@ -189,6 +290,8 @@ def _download(target: _Target, *, token: str | None, expected: str | None, what:
                     f"expected {expected[:12]}…",
                     hint="the file was not kept; the source may have changed or been tampered with",
                 )
+            if not expected:  # a pinned sha256 match is the genuine file; anything else is checked
+                check_body(Path(tmp), dest.name, what)
             os.replace(tmp, dest)
             done = True
             return digest
@@ -209,11 +312,16 @@ def _targets(entry: CatalogEntry, root: Path) -> list[_Target]:
     if entry.backend == "tiktoken":
         if not entry.url:
             raise TokcostError(f"{entry.id}: no download URL is known for this encoding")
-        return [_Target(entry.url, root / "tiktoken" / f"{entry.encoding}.tiktoken", None)]
+        enc = check_file_name(str(entry.encoding), "tiktoken encoding name")
+        return [_Target(entry.url, root / "tiktoken" / f"{enc}.tiktoken", None)]
     if not entry.repos:
         raise TokcostError(f"{entry.id}: no hub repository is known to download from")
+    for repo in entry.repos:  # validated before any path is built from them
+        check_repo_id(repo)
     endpoint = _endpoint()
     files = (entry.file,) if entry.file else DIR_CANDIDATES
+    for name in files:
+        check_file_name(name)
     revision = urllib.parse.quote(entry.revision, safe="")
     return [
         _Target(f"{endpoint}/{repo}/resolve/{revision}/{name}",
@@ -273,12 +381,18 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
             hint="pass --force to replace it",
         )
 
-    token = os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN") or None
+    if offline():
+        raise DownloadError(f"{entry.id}: HF_HUB_OFFLINE is set, so nothing is downloaded",
+                            hint="unset HF_HUB_OFFLINE to download, or copy a mirror and set "
+                            "TOKCOST_TOKENIZERS_DIR")
+    token = _token()
+    deadline = time.monotonic() + _timeout()
     not_found: list[str] = []
     denied: list[tuple[_Target, int]] = []
     for t in targets:
         try:
-            digest = _download(t, token=token, expected=entry.sha256, what=entry.id)
+            digest = _download(t, token=token, expected=entry.sha256, what=entry.id,
+                               deadline=deadline)
         except _NotFound:
             not_found.append(t.url)
             continue
@@ -292,3 +406,33 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
         f"{entry.id}: not found upstream (HTTP 404) at {', '.join(not_found)}",
         hint="the repository may have moved; report it, or name a file with -t ID=PATH",
     )
+
+
+def korean_entries() -> list[CatalogEntry]:
+    """Every public Korean-trained tokenizer in the catalog (no API-only, no proxy entries)."""
+    return [e for e in load_catalog().values()
+            if e.korean_trained and e.backend not in ("api", "proxy") and e.repos]
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    entry: CatalogEntry
+    pulled: Pulled | None
+    error: str | None  # the one line, when it failed
+
+
+def pull_many(entries: list[CatalogEntry], to: Path | None = None, *, force: bool = False,
+              progress: Any = None) -> list[PullOutcome]:
+    """Pull each entry in turn (only its tokenizer file, never weights); a failure (gated
+    repository, 404, timeout) is recorded and the next one is tried. ``progress(i, n, entry,
+    outcome)`` is called after each."""
+    out: list[PullOutcome] = []
+    for i, entry in enumerate(entries, 1):
+        try:
+            got = PullOutcome(entry, pull(entry, to, force=force), None)
+        except TokcostError as err:
+            got = PullOutcome(entry, None, err.render())
+        out.append(got)
+        if progress is not None:
+            progress(i, len(entries), entry, got)
+    return out

@@ -120,7 +120,34 @@ def _cached_ranks(resolution: Resolution) -> dict[bytes, int] | None:
         ranks = marshal.loads(raw)
     except (EOFError, ValueError, TypeError):
         return None
-    return ranks if isinstance(ranks, dict) else None
+    if not isinstance(ranks, dict) or not _agrees(ranks, resolution):
+        return None  # a poisoned or stale table is decoded again from the verified file
+    return ranks
+
+
+def _agrees(ranks: dict, resolution: Resolution, samples: int = 256) -> bool:
+    """Verify a cached rank table against its source file before it is used: the same number
+    of entries, and randomly chosen lines of the file (a poisoner cannot know which) decode to
+    the ranks the table holds."""
+    import base64
+    import random
+
+    try:
+        lines = [ln for ln in resolution.path.read_bytes().split(b"\n") if ln]
+    except OSError:
+        return False
+    if len(lines) != len(ranks):
+        return False
+    rng = random.SystemRandom()
+    for ln in rng.sample(lines, min(samples, len(lines))):
+        try:
+            token, rank = ln.split()
+            if ranks.get(base64.b64decode(token)) != int(rank):
+                return False
+        except ValueError:
+            return False
+    return all(type(v) is int for v in ranks.values()) and all(
+        type(k) is bytes for k in ranks)
 
 
 def _store_ranks(resolution: Resolution, ranks: dict[bytes, int]) -> None:

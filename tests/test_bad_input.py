@@ -1,0 +1,479 @@
+"""Hostile and careless input, one case per row: the command, the exit code, the one line.
+
+Every case runs the real CLI (``python -m tokcost``) and asserts what tokcost promises: the
+expected exit code, exactly one ``tokcost: error:`` line on stderr carrying the expected text, no
+traceback, no secret, nothing of the user's overwritten. The hostile-hub cases run against a
+server on 127.0.0.1 that the test starts; nothing reaches a network. Add a row for every new
+case (issue #17 keeps growing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+SECRET = "hf_SeCrEtToKeN1234567890"
+GOOD = {"schema": "tokcost/measure/1", "rows": [
+    {"tokenizer": "o200k_base", "corpus": "pairs", "domain": "all", "ratio": 1.25}]}
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+        stdin: str | None = None, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "PYTHONUTF8": "1", **(env or {})}
+    for k, v in list(full.items()):
+        if v is None:
+            del full[k]
+    return subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True,
+                          text=True, encoding="utf-8", errors="replace", timeout=timeout,
+                          env=full, cwd=cwd, input=stdin, check=False)
+
+
+def one_line(proc: subprocess.CompletedProcess[str], code: int, text: str) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
+    lines = [ln for ln in proc.stderr.strip().splitlines() if not ln.startswith("warning: ")]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("tokcost: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert text in lines[0], lines[0]
+    return lines[0]
+
+
+def write_json(path: Path, doc: object) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- a hostile hub
+
+
+@dataclass
+class Reply:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    length: int | None = None  # announce this Content-Length instead of len(body)
+    trickle: float = 0.0  # seconds between single bytes
+
+
+@dataclass
+class Hub:
+    url: str = ""
+    replies: dict[str, Reply] = field(default_factory=dict)
+    seen: list[str] = field(default_factory=list)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        hub = self.server.hub
+        hub.seen.append(self.path)
+        r = hub.replies.get(self.path, Reply(b'{"error": "Entry not found"}', 404))
+        self.send_response(r.status)
+        self.send_header("Content-Length", str(len(r.body) if r.length is None else r.length))
+        for k, v in r.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            if r.trickle:
+                for i in range(len(r.body)):
+                    self.wfile.write(r.body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(r.trickle)
+            else:
+                self.wfile.write(r.body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    hub: Hub
+
+
+@pytest.fixture
+def hub(monkeypatch) -> Iterator[Hub]:
+    h = Hub()
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.hub = h
+    h.url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                     daemon=True).start()
+    monkeypatch.setenv("HF_ENDPOINT", h.url)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("TOKCOST_DOWNLOAD_TIMEOUT", "5")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    yield h
+    server.shutdown()
+    server.server_close()
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+# --------------------------------------------------------------------------- 1. data loss
+
+
+def test_update_baseline_refuses_to_replace_a_non_baseline(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# my project\n", encoding="utf-8")
+    good = write_json(tmp_path / "good.json", GOOD)
+    for extra in ((), ("--force",)):
+        proc = run("check", "--baseline", str(readme), "--update-baseline", "--results",
+                   str(good), *extra, cwd=tmp_path)
+        one_line(proc, 2, "refusing to replace a file that is not a tokcost baseline")
+    assert readme.read_text(encoding="utf-8") == "# my project\n"
+
+
+def test_update_baseline_replaces_an_existing_baseline_only_with_force(tmp_path):
+    base = write_json(tmp_path / "base.json", GOOD)
+    before = base.read_bytes()
+    newer = write_json(tmp_path / "new.json", {**GOOD, "rows": [{**GOOD["rows"][0],
+                                                                   "ratio": 1.5}]})
+    proc = run("check", "-b", str(base), "--update-baseline", "--results", str(newer),
+               cwd=tmp_path)
+    one_line(proc, 2, "only with --force")
+    assert base.read_bytes() == before
+    proc = run("check", "-b", str(base), "--update-baseline", "--results", str(newer),
+               "--force", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(base.read_text(encoding="utf-8"))["rows"][0]["ratio"] == 1.5
+
+
+# --------------------------------------------------------------------------- 8. the CI gate
+
+
+@pytest.mark.parametrize("bad,text", [
+    ('{"schema": "tokcost/measure/1", "rows": [{"tokenizer": "o200k_base", "corpus": "pairs",'
+     ' "domain": "all", "ratio": NaN}]}', "NaN is not a number"),
+    ('{"schema": "tokcost/measure/1", "rows": [{"tokenizer": "o200k_base", "corpus": "pairs",'
+     ' "domain": "all", "ratio": Infinity}]}', "Infinity is not a number"),
+    ('{"schema": "tokcost/measure/1", "rows": [{"tokenizer": "o200k_base", "corpus": "pairs",'
+     ' "domain": "all", "ratio": -1.0}]}', "must be a finite number of zero or more"),
+    ('{"schema": "tokcost/cost/1", "rows": [{"model": "gpt-5", "currency": "USD",'
+     ' "cost": 1e999}]}', "overflows"),
+    ('{"schema": "tokcost/measure/1", "rows": [{"tokenizer": "\\ud800", "corpus": "p",'
+     ' "ratio": 1}]}', "lone surrogate"),
+    ('[' * 100_000 + ']' * 100_000, "nested deeper than"),
+    ('{"schema": "tokcost/measure/1", "n": ' + "9" * 5000 + '}', "too large"),
+])
+def test_impossible_baseline_is_exit_2(tmp_path, bad, text):
+    base = tmp_path / "base.json"
+    base.write_text(bad, encoding="utf-8")
+    good = write_json(tmp_path / "good.json", GOOD)
+    one_line(run("check", "-b", str(base), "--results", str(good), cwd=tmp_path), 2, text)
+    # the same document as --results is refused the same way
+    one_line(run("check", "-b", str(good), "--results", str(base), cwd=tmp_path), 2, text)
+
+
+def test_nan_threshold_in_config_or_flag_is_exit_2(tmp_path):
+    good = write_json(tmp_path / "good.json", GOOD)
+    (tmp_path / "tokcost.toml").write_text("[check]\nmax_ratio_increase = nan\n",
+                                           encoding="utf-8")
+    one_line(run("check", "-b", str(good), "--results", str(good), cwd=tmp_path), 2,
+             "must be a finite number")
+    (tmp_path / "tokcost.toml").unlink()
+    one_line(run("check", "-b", str(good), "--results", str(good), "--max-ratio-increase", "inf",
+                 cwd=tmp_path), 2, "--max-ratio-increase must be a finite number")
+    proc = run("check", "-b", str(good), "--results", str(good), "--max-ratio-increase", "nan",
+               cwd=tmp_path)  # click's own usage error
+    assert proc.returncode == 2 and "Invalid value for '--max-ratio-increase'" in proc.stderr
+
+
+# --------------------------------------------------------------------------- 5. injection
+
+
+def test_step_summary_and_markdown_carry_no_injected_markup(tmp_path):
+    evil = "o200k_base\n### tokcost check: passed\n<img src=https://evil.example/x.png>"
+    doc = {"schema": "tokcost/measure/1", "rows": [
+        {"tokenizer": evil, "corpus": "pairs", "domain": "all", "ratio": 1.25}]}
+    good = write_json(tmp_path / "good.json", doc)
+    summary = tmp_path / "summary.md"
+    proc = run("check", "-b", str(good), "--results", str(good),
+               env={"GITHUB_STEP_SUMMARY": str(summary)}, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert "<img" not in text and "&lt;img" in text
+    assert [ln for ln in text.splitlines() if ln.startswith("###")] == [
+        "### tokcost check: passed"]
+
+
+def test_csv_cells_never_start_a_formula():
+    from tokcost.render import to_csv
+
+    out = to_csv([{"a": "=HYPERLINK(\"http://x\")", "b": "+1+1", "c": "-2+3", "d": "@SUM(A1)",
+                   "e": "-3.5", "f": 7}])
+    assert out.splitlines()[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",'+1+1,'-2+3,'@SUM(A1),-3.5,7"
+
+
+def test_explain_strips_terminal_escapes():
+    proc = run("explain", "-t", "o200k_base", "안녕\x1b]0;pwned\x07 세상\x1b[31m 빨강\x9b2J")
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout and "\x9b" not in proc.stdout
+    assert "세상" in proc.stdout
+
+
+# --------------------------------------------------------------------------- 2-4, 6: the hub
+
+
+def test_token_with_newline_is_never_printed(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    proc = run("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path / "o"),
+               env={"HF_TOKEN": SECRET + "\n", "HF_ENDPOINT": "http://127.0.0.1:1"})
+    one_line(proc, 2, "HF_TOKEN holds whitespace")
+    assert SECRET not in proc.stdout + proc.stderr
+
+
+def test_credentials_in_endpoint_are_never_printed(tmp_path, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    proc = run("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path / "o"),
+               env={"HF_ENDPOINT": "http://alice:pa55w0rd-secret@127.0.0.1:1",
+                    "TOKCOST_DOWNLOAD_TIMEOUT": "2"})
+    one_line(proc, 2, "cannot download")
+    assert "pa55w0rd-secret" not in proc.stdout + proc.stderr
+
+
+def test_redaction_is_central():
+    from tokcost.errors import TokcostError
+
+    os.environ["HF_TOKEN"] = SECRET
+    try:
+        err = TokcostError(f"header b'Bearer {SECRET}\\n' rejected by https://u:p4ss@h/x")
+        assert SECRET not in err.render() and "p4ss" not in err.render()
+    finally:
+        del os.environ["HF_TOKEN"]
+
+
+@pytest.mark.parametrize("spec,text", [
+    ("hf:../..", "not a valid hub repo id"), ("hf:a/../../b", "bad spec"),
+    ("hf:..%2f../x", "not a valid hub repo id"), ("hf:a/b/c", "bad spec"),
+    ("hf:a--b/c", "not a valid hub repo id"), ("hf:./x", "not a valid hub repo id")])
+def test_path_traversal_in_repo_ids_is_refused_before_any_path(hub, tmp_path, spec, text):
+    inner = tmp_path / "a" / "b" / "inner"
+    one_line(run("tokenizers", "pull", spec, "--to", str(inner)), 2, text)
+    assert leftovers(tmp_path) == []
+    assert hub.seen == []
+
+
+def test_path_traversal_via_count_download(hub, tmp_path):
+    one_line(run("count", "-t", "hf:../..", "--download", "x"), 2, "not a valid hub repo id")
+    one_line(run("count", "-t", "tiktoken:../../evil", "--download", "x"), 2,
+             "not a valid tiktoken encoding name")
+    assert hub.seen == []
+
+
+def test_hf_hub_offline_is_honoured(hub, tmp_path):
+    proc = run("tokenizers", "pull", "hf:org/repo", "--to", str(tmp_path / "o"),
+               env={"HF_HUB_OFFLINE": "1"})
+    one_line(proc, 2, "HF_HUB_OFFLINE is set")
+    one_line(run("count", "-t", "hf:org/repo", "--download", "x", env={"HF_HUB_OFFLINE": "1"}),
+             2, "HF_HUB_OFFLINE is set")
+    assert hub.seen == []
+
+
+BODY = "/org/repo/resolve/main/tokenizer.json"
+
+
+@pytest.mark.parametrize("reply,text", [
+    (Reply(b"<!DOCTYPE html><html><body>Sign in</body></html>"), "HTML page"),
+    (Reply(gzip.compress(b'{"model": {}}')), "gzip-compressed"),
+    (Reply(b'{"model": {"vocab": {"a": 1'), "not valid JSON"),
+    (Reply(b""), "body is empty"),
+    (Reply(b"[1, 2, 3]"), "not a tokenizer file"),
+    (Reply(b"x" * 10, length=300_000_000), "over the 100 MB limit"),
+])
+def test_bad_bodies_are_refused_and_nothing_is_kept(hub, tmp_path, reply, text):
+    hub.replies[BODY] = reply
+    out = tmp_path / "o"
+    one_line(run("tokenizers", "pull", "hf:org/repo", "--to", str(out)), 2, text)
+    assert leftovers(out) == []
+
+
+def test_more_bytes_than_the_cap_are_refused(hub, tmp_path):
+    hub.replies[BODY] = Reply(b'{"a": "' + b"x" * 3_000_000 + b'"}')
+    out = tmp_path / "o"
+    one_line(run("tokenizers", "pull", "hf:org/repo", "--to", str(out),
+                 env={"TOKCOST_DOWNLOAD_MAX_MB": "1"}), 2, "over the 1 MB limit")
+    assert leftovers(out) == []
+
+
+def test_trickling_server_hits_the_total_deadline(hub, tmp_path):
+    hub.replies[BODY] = Reply(b'{"model": {}}' * 10, trickle=1.0)
+    out = tmp_path / "o"
+    t0 = time.monotonic()
+    one_line(run("tokenizers", "pull", "hf:org/repo", "--to", str(out),
+                 env={"TOKCOST_DOWNLOAD_TIMEOUT": "3"}), 2, "took longer than")
+    assert time.monotonic() - t0 < 20
+    assert leftovers(out) == []
+
+
+def test_sigterm_during_pull_leaves_no_part_file(hub, tmp_path):
+    hub.replies[BODY] = Reply(b'{"model": {}}' * 50, trickle=0.2)
+    out = tmp_path / "o"
+    env = {**os.environ, "PYTHONUTF8": "1", "TOKCOST_DOWNLOAD_TIMEOUT": "60"}
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "tokenizers", "pull",
+                             "hf:org/repo", "--to", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not any(p.name.endswith(".part") for p in out.rglob("*")) if out.exists() else True:
+        assert time.monotonic() < deadline, "the download never started"
+        time.sleep(0.1)
+    proc.terminate()
+    proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("endpoint", ["http://[::1", "ftp://x", "http://h:99999", "http://"])
+def test_malformed_endpoint_is_one_line(tmp_path, monkeypatch, endpoint):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    one_line(run("tokenizers", "pull", "hf:org/repo", "--to", str(tmp_path / "o"),
+                 env={"HF_ENDPOINT": endpoint}), 2, "is not an http(s) URL")
+
+
+# --------------------------------------------------------------------------- 11. tokenizer files
+
+
+def _truncated(mirror: Path, tmp: Path) -> Path:
+    p = tmp / "tokenizer.json"
+    p.write_bytes((mirror / "skt" / "A.X-4.0-Light" / "tokenizer.json").read_bytes()[:5000])
+    return p
+
+
+CASES: list[tuple[str, Callable[[Path, Path], str], str]] = [
+    ("truncated tokenizer.json", lambda m, t: str(_truncated(m, t)), "cannot load this file"),
+    ("empty tokenizer.json", lambda m, t: str((t / "e.json", (t / "e.json").write_bytes(b""))[0]),
+     "cannot load this file"),
+    ("/etc/passwd as o200k_base", lambda m, t: "o200k_base=/etc/passwd", "cannot load this file"),
+    ("garbage SentencePiece model",
+     lambda m, t: str((t / "g.model", (t / "g.model").write_bytes(os.urandom(3000)))[0]),
+     "cannot load this file"),
+    ("truncated tekken.json", lambda m, t: str((t / "tekken.json", (t / "tekken.json").write_bytes(
+        (m / "mistralai" / "Mistral-Nemo-Instruct-2407" / "tekken.json").read_bytes()[:4000]))[0]),
+     "cannot load this file"),
+]
+
+
+@pytest.mark.parametrize("name,make,text", CASES, ids=[c[0] for c in CASES])
+def test_garbage_tokenizer_files_are_one_line(mirror, tmp_path, name, make, text):
+    spec = make(mirror, tmp_path)
+    one_line(run("count", "-t", spec, "안녕하세요"), 2, text)
+
+
+# --------------------------------------------------------------------------- 7, 11: caches
+
+
+def test_poisoned_tiktoken_rank_cache_is_not_trusted(mirror):
+    import marshal
+
+    from tokcost.paths import write_checked
+    from tokcost.tokenizers import load_tokenizer, open_resolution, resolve_spec
+    from tokcost.tokenizers.tiktoken_backend import _ranks_path
+
+    good = load_tokenizer("o200k_base").count(["안녕하세요 세상"])
+    res = resolve_spec("o200k_base")
+    ranks = marshal.loads(_ranks_path(res).read_bytes()[32:])
+    poisoned = {k: (v + 1) % len(ranks) for k, v in ranks.items()}  # self-consistent digest
+    write_checked(_ranks_path(res), marshal.dumps(poisoned))
+    assert open_resolution(res).count(["안녕하세요 세상"]) == good
+
+
+def test_show_does_not_call_a_tampered_mirror_copy_found(mirror, tmp_path):
+    copy = tmp_path / "m" / "skt" / "A.X-4.0-Light" / "tokenizer.json"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes((mirror / "skt" / "A.X-4.0-Light" / "tokenizer.json").read_bytes() + b" ")
+    proc = run("tokenizers", "show", "ax-4.0", "-f", "json",
+               env={"TOKCOST_TOKENIZERS_DIR": str(tmp_path / "m")})
+    assert proc.returncode == 0, proc.stderr
+    steps = [s for s in json.loads(proc.stdout)["resolution"] if s["found"]]
+    assert steps and steps[0]["path"].startswith(str(copy.parent))
+    assert steps[0]["sha256_matches"] is False
+    proc = run("tokenizers", "show", "ax-4.0", env={"TOKCOST_TOKENIZERS_DIR": str(tmp_path / "m"),
+                                                     "COLUMNS": "250"})
+    mirror_lines = [ln for ln in proc.stdout.splitlines() if ". mirror " in ln]
+    assert any("sha256 differs (unverified)" in ln for ln in mirror_lines)
+    assert not any(" found " in ln for ln in mirror_lines)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and "spawn_main" in (stat.parent / "cmdline").read_text():
+                out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_sigterm_on_measure_with_workers_stops_the_workers(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("안녕하세요 감사합니다 대한민국 토큰 비용 측정 문장 한국어\n" * 300_000,
+                   encoding="utf-8")
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "measure", "-c", f"mono:{big}",
+                             "-t", "o200k_base", "--workers", "2", "--no-cache"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    kids: list[int] = []
+    while not kids and proc.poll() is None:
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.2)
+        kids = _children(proc.pid)
+    if not kids:
+        pytest.skip("the run finished before a worker was seen")
+    proc.terminate()
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{k}").exists() for k in kids):
+        assert time.monotonic() < deadline, "workers still alive 15 s after SIGTERM"
+        time.sleep(0.2)
+
+
+# --------------------------------------------------------------------------- 10. Dask
+
+
+def test_dask_cluster_that_is_an_http_server_is_one_line_fast(hub, tmp_path):
+    pytest.importorskip("distributed")
+    t0 = time.monotonic()
+    one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
+                 "--cluster", hub.url.replace("http://", "tcp://"), timeout=120), 2,
+             "no dask scheduler at")
+    assert time.monotonic() - t0 < 60
+
+
+@pytest.mark.parametrize("body,text", [
+    ("garbage{", "not a dask scheduler file"),
+    ('{"address": 5}', "not a dask scheduler file"),
+    ('[' * 100_000, "not a dask scheduler file"),
+])
+def test_garbage_scheduler_file_is_one_line(tmp_path, body, text):
+    pytest.importorskip("distributed")
+    f = tmp_path / "scheduler.json"
+    f.write_text(body, encoding="utf-8")
+    one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
+                 "--cluster", str(f), timeout=120), 2, text)
+
+
+def test_scheduler_file_pointing_at_a_non_dask_server(hub, tmp_path):
+    pytest.importorskip("distributed")
+    f = write_json(tmp_path / "scheduler.json",
+                   {"address": hub.url.replace("http://", "tcp://")})
+    one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
+                 "--cluster", str(f), timeout=120), 2, "no dask scheduler at")
