@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
             for label, (nchars, nbytes), n in zip(labels, sizes, counts[tok.id], strict=True):
                 rows.append(CountRow(tok.id, label, n, nchars, nbytes,
                                      res.entry.exactness if not res.entry.adhoc else "exact",
-                                     res.proxy_of, res.sha256).as_dict())
+                                     res.proxy_of, res.sha256, res.labels()).as_dict())
         if fmt is ListFmt.json:
             write_output(to_json(SCHEMA, rows), None, False)
             return

@@ -161,3 +161,41 @@ def pull(
         got = do_pull(entry, to, force=force)
         name = entry.id if got.tokenizer == entry.id else f"{entry.id} (proxy: {got.tokenizer})"
         print(f"{name}: {got.status} {got.path} (sha256 {got.sha256[:16]}…)")
+
+
+SCHEMA_VERIFY = "tokcost/tokenizers-verify/1"
+
+
+@app.command()
+def verify(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Catalog ids, ID=PATH specs or tokenizer files (default: every "
+                       "catalog entry on this machine)."),
+    ] = None,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+) -> None:
+    """Prove a tokenizer file's identity: sha256, git blob id and llama.cpp's pre-tokenizer check.
+
+    Exit 1 when a file is unverified (it matches no identity the catalog records)."""
+    from tokcost.render import rich_table, to_json
+    from tokcost.tokenizers.catalog import load_catalog
+    from tokcost.tokenizers.resolver import is_available
+    from tokcost.tokenizers.verify import verify as do_verify
+
+    if targets:
+        results = [do_verify(t) for t in targets]
+    else:
+        results = [do_verify(e) for e in load_catalog().values()
+                   if e.backend not in ("api", "proxy") and is_available(e)]
+    rows = [r.as_dict() for r in results]
+    if fmt is ListFmt.json:
+        write_output(to_json(SCHEMA_VERIFY, rows), None, False)
+    else:
+        for r in rows:
+            r["checked"] = ", ".join(f"{c['kind']} {'ok' if c['passed'] else 'FAIL'}"
+                                     for c in r["checks"]) or "-"
+        print_table(rich_table(rows, [("tokenizer", "tokenizer"), ("identity", "identity"),
+                                      ("checked", "checks"), ("reason", "why"), ("path", "file")]))
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)

@@ -45,6 +45,10 @@ def open_resolution(res: Resolution, *, trust_remote_code: bool = False) -> Toke
         from tokcost.tokenizers.tekken_backend import TekkenTokenizer
 
         return TekkenTokenizer(res)
+    if backend == "vendor-api":
+        from tokcost.tokenizers.api_backend import ApiTokenizer
+
+        return ApiTokenizer(res)
     if backend == "transformers":
         from tokcost.tokenizers.transformers_backend import TransformersTokenizer
 
@@ -87,5 +91,7 @@ def load_tokenizer(
                                trust_remote_code=trust_remote_code)
     import os
 
-    key = os.environ.get("TOKCOST_TOKENIZERS_DIR", "")
+    # --strict and --api-count change what a spec resolves to
+    key = "\0".join(os.environ.get(v, "") for v in
+                     ("TOKCOST_TOKENIZERS_DIR", "TOKCOST_STRICT", "TOKCOST_API_COUNT"))
     return _load_cached(spec, download, trust_remote_code, key)
