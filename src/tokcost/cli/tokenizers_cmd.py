@@ -199,3 +199,48 @@ def verify(
                                       ("checked", "checks"), ("reason", "why"), ("path", "file")]))
     if any(not r.ok for r in results):
         raise typer.Exit(1)
+
+
+SCHEMA_API_PLAN = "tokcost/api-plan/1"
+
+
+@app.command("api-plan")
+def api_plan(
+    tokenizers: Annotated[list[str], typer.Option("--tokenizer", "-t", help="API-counted catalog ids "
+                                                  "(claude, claude-5, gemini, hcx-api) or api:VENDOR/MODEL.")],
+    corpora: Annotated[list[str] | None, typer.Option("--corpus", "-c", help="Corpora (default: samples).")] = None,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+) -> None:
+    """Dry run of `--api-count`: how many vendor API calls counting these corpora needs (texts
+    not yet in the cache, plus a one-off framing probe). Makes no call and needs no key."""
+    import os
+
+    from tokcost.corpora import open_corpus
+    from tokcost.errors import TokcostError
+    from tokcost.render import rich_table, to_json
+    from tokcost.tokenizers.api_backend import VendorCounter, _api_model
+    from tokcost.tokenizers.catalog import parse_spec
+
+    texts: list[str] = []
+    for spec in corpora or ["samples"]:
+        for pair in open_corpus(spec):
+            texts.append(pair.ko)
+            if pair.en:
+                texts.append(pair.en)
+    rows = []
+    for spec in tokenizers:
+        entry = parse_spec(spec)
+        if not entry.api:
+            raise TokcostError(f"{entry.id} is not counted through a vendor API",
+                               hint="API-counted: claude, claude-5, gemini, hcx-api or api:VENDOR/MODEL")
+        counter = VendorCounter(entry.api, _api_model(entry))
+        plan = counter.plan(texts)
+        has_key = any(os.environ.get(v) for v in counter.mod.KEY_ENVS)
+        rows.append({"tokenizer": entry.id, "vendor": entry.api, "model": counter.model, **plan,
+                     "key_set": has_key, "key_env": " or ".join(counter.mod.KEY_ENVS)})
+    if fmt is ListFmt.json:
+        write_output(to_json(SCHEMA_API_PLAN, rows), None, False)
+        return
+    print_table(rich_table(rows, [("tokenizer", "tokenizer"), ("model", "model"), ("texts", "texts"),
+                                  ("distinct", "distinct"), ("cached", "cached"),
+                                  ("calls", "calls needed"), ("key_set", "key set")]))
