@@ -43,7 +43,7 @@ class Vendor(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.calls.append({"path": self.path, "headers": dict(self.headers), "body": body})
         v = self.vendor
@@ -137,6 +137,7 @@ def test_retries_429_and_5xx_honouring_retry_after(server, api_on):
     counter = VendorCounter("anthropic", "claude-sonnet-4-5")
     assert counter.count(["한국어"]) == [3]
     assert counter.stats.retries == 3
+    assert len(h.calls) == 5  # three failures, the framing probe, the text
 
 
 def test_retries_are_bounded_in_time(server, api_on, monkeypatch):

@@ -206,9 +206,11 @@ SCHEMA_API_PLAN = "tokcost/api-plan/1"
 
 @app.command("api-plan")
 def api_plan(
-    tokenizers: Annotated[list[str], typer.Option("--tokenizer", "-t", help="API-counted catalog ids "
-                                                  "(claude, claude-5, gemini, hcx-api) or api:VENDOR/MODEL.")],
-    corpora: Annotated[list[str] | None, typer.Option("--corpus", "-c", help="Corpora (default: samples).")] = None,
+    tokenizers: Annotated[list[str], typer.Option(
+        "--tokenizer", "-t", help="API-counted catalog ids (claude, claude-5, gemini, hcx-api) "
+        "or api:VENDOR/MODEL.")],
+    corpora: Annotated[list[str] | None, typer.Option(
+        "--corpus", "-c", help="Corpora (default: samples).")] = None,
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
 ) -> None:
     """Dry run of `--api-count`: how many vendor API calls counting these corpora needs (texts
