@@ -213,3 +213,18 @@ def test_measure_counts_through_the_api(server, api_on):
     assert row["ko_tokens"] == sum(len(p.ko) for p in pairs)
     assert row["en_tokens"] == sum(len(p.en or "") for p in pairs)
     assert len(h.calls) > 0
+
+
+def test_report_side_by_side_with_api_counts(server, api_on):
+    server("anthropic")
+    from tokcost.report.collect import ReportOptions, collect_results
+
+    doc = collect_results(ReportOptions(corpora=["samples/news"], tokenizers=["o200k_base", "claude"],
+                                        models=["gpt-4o", "claude-sonnet-4-5"]))
+    by_tok = {r["tokenizer"]: r for r in doc["measure"]}
+    assert by_tok["claude"]["tokenizer_match"] == "vendor-api"
+    assert by_tok["o200k_base"]["tokenizer_match"] == "exact"
+    costed = {r["model"]: r for r in doc["cost"]}
+    assert costed["claude-sonnet-4-5"]["cost"] is not None
+    assert costed["claude-sonnet-4-5"]["tokenizer_match"] == "vendor-api"
+    assert all(b["tokenizer"] != "claude" for b in doc["boundaries"])

@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
                 r["tokenizer"] = f"{r['tokenizer']} (proxy: {r['proxy_of']})"
         cols = [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
                 ("bytes", "bytes"), ("chars_per_token", "chars/token"),
-                ("bytes_per_token", "bytes/token")]
+                ("bytes_per_token", "bytes/token"), ("identity", "identity")]
         if len(labels) > 1:
             cols.insert(1, ("input", "input"))
         print_table(rich_table(rows, cols))
