@@ -103,6 +103,10 @@ def show(
         path=str(res.path) if res else None,
         sha256=res.sha256 if res else None,
         sha256_verified=res.verified if res else None,
+        identity=res.identity if res else None,
+        identity_method=res.identity_method if res else None,
+        identity_reason=res.identity_reason if res else None,
+        tokenizer_match=res.tokenizer_match if res else None,
         resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note}
                     for c in cands],
     )
@@ -131,6 +135,7 @@ def show(
             v = {True: "matches catalog", False: "differs from catalog", None: "no catalog hash"}
             con.print(f"  [bold]uses[/] {res.path} (sha256 {res.sha256[:16]}…, "
                       f"{v[res.verified]})", highlight=False)
+            con.print(f"  identity   {res.identity} ({res.identity_reason})", highlight=False)
         else:
             con.print(f"  [yellow]not on this machine[/]: run `{pull_hint(target)}`")
 
