@@ -144,6 +144,9 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             continue
         row["exactness"] = tok.resolution.entry.exactness
         row["proxy_of"] = tok.resolution.proxy_of
+        row.update(tok.resolution.labels())
+        if tok.backend == "vendor-api":
+            row["counted_date"] = getattr(tok, "counted_date", None)
         n = max(1, workload.n_requests)
         if tok.id not in counted:
             counted[tok.id] = (sum(tok.count(workload.ko_texts)),
@@ -243,7 +246,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
         ko_in, ko_out = in_chars / cpt, out_chars / cpt
         row.update(input_tokens=round(ko_in), output_tokens=round(ko_out),
                    ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi,
-                   exactness=tok.resolution.entry.exactness)
+                   exactness=tok.resolution.entry.exactness, **tok.resolution.labels())
         row.update(context_fit(m.context_window, st))
         if price is None:
             row["status"] = "unpriced"

@@ -85,6 +85,7 @@ class CountRow:
     exactness: str
     proxy_of: str | None
     sha256: str
+    labels: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +99,7 @@ class CountRow:
             "exactness": self.exactness,
             "proxy_of": self.proxy_of,
             "tokenizer_sha256": self.sha256,
+            **(self.labels or {}),
         }
 
 
@@ -118,7 +120,7 @@ def count_texts(
             rows.append(
                 CountRow(tok.id, label, n, len(text), len(text.encode("utf-8")),
                          res.entry.exactness if not res.entry.adhoc else "exact",
-                         res.proxy_of, res.sha256)
+                         res.proxy_of, res.sha256, res.labels())
             )
     return rows
 

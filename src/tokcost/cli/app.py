@@ -128,8 +128,25 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="An unverified tokenizer file (not the identity the catalog "
+                     "records) is an error instead of a warning."),
+    ] = False,
+    api_count: Annotated[
+        bool,
+        typer.Option("--api-count", help="Count Claude, Gemini and HyperCLOVA X through their vendors' "
+                     "token-count APIs (keys from ANTHROPIC_API_KEY, GEMINI_API_KEY, "
+                     "CLOVASTUDIO_API_KEY; see docs/tokenizers.md)."),
+    ] = False,
 ) -> None:
     """tokcost measures Korean token cost instead of quoting it."""
+    import os
+
+    if strict:
+        os.environ["TOKCOST_STRICT"] = "1"
+    if api_count:
+        os.environ["TOKCOST_API_COUNT"] = "1"
 
 
 def _os_error_line(err: OSError) -> str:

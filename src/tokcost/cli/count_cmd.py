@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
             for label, (nchars, nbytes), n in zip(labels, sizes, counts[tok.id], strict=True):
                 rows.append(CountRow(tok.id, label, n, nchars, nbytes,
                                      res.entry.exactness if not res.entry.adhoc else "exact",
-                                     res.proxy_of, res.sha256).as_dict())
+                                     res.proxy_of, res.sha256, res.labels()).as_dict())
         if fmt is ListFmt.json:
             write_output(to_json(SCHEMA, rows), None, False)
             return
@@ -159,7 +159,7 @@ def register(app: typer.Typer) -> None:
                 r["tokenizer"] = f"{r['tokenizer']} (proxy: {r['proxy_of']})"
         cols = [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
                 ("bytes", "bytes"), ("chars_per_token", "chars/token"),
-                ("bytes_per_token", "bytes/token")]
+                ("bytes_per_token", "bytes/token"), ("identity", "identity")]
         if len(labels) > 1:
             cols.insert(1, ("input", "input"))
         print_table(rich_table(rows, cols))

@@ -115,6 +115,10 @@ def show(
         path=str(res.path) if res else None,
         sha256=res.sha256 if res else None,
         sha256_verified=res.verified if res else None,
+        identity=res.identity if res else None,
+        identity_method=res.identity_method if res else None,
+        identity_reason=res.identity_reason if res else None,
+        tokenizer_match=res.tokenizer_match if res else None,
         resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note,
                      "sha256_matches": _matches(c.path, target.sha256) if c.found else None}
                     for c in cands],
@@ -152,6 +156,7 @@ def show(
             v = {True: "matches catalog", False: "differs from catalog", None: "no catalog hash"}
             con.print(f"  [bold]uses[/] {res.path} (sha256 {res.sha256[:16]}…, "
                       f"{v[res.verified]})", highlight=False)
+            con.print(f"  identity   {res.identity} ({res.identity_reason})", highlight=False)
         else:
             con.print(f"  [yellow]not on this machine[/]: run `{pull_hint(target)}`")
 
@@ -226,3 +231,88 @@ def pull(
                + (f", {failed} failed (see above)" if failed else ""), err=True)
     if failed:
         raise typer.Exit(1)
+
+
+SCHEMA_VERIFY = "tokcost/tokenizers-verify/1"
+
+
+@app.command()
+def verify(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Catalog ids, ID=PATH specs or tokenizer files (default: every "
+                       "catalog entry on this machine)."),
+    ] = None,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+) -> None:
+    """Prove a tokenizer file's identity: sha256, git blob id and llama.cpp's pre-tokenizer check.
+
+    Exit 1 when a file is unverified (it matches no identity the catalog records)."""
+    from tokcost.render import rich_table, to_json
+    from tokcost.tokenizers.catalog import load_catalog
+    from tokcost.tokenizers.resolver import is_available
+    from tokcost.tokenizers.verify import verify as do_verify
+
+    if targets:
+        results = [do_verify(t) for t in targets]
+    else:
+        results = [do_verify(e) for e in load_catalog().values()
+                   if e.backend not in ("api", "proxy") and is_available(e)]
+    rows = [r.as_dict() for r in results]
+    if fmt is ListFmt.json:
+        write_output(to_json(SCHEMA_VERIFY, rows), None, False)
+    else:
+        for r in rows:
+            r["checked"] = ", ".join(f"{c['kind']} {'ok' if c['passed'] else 'FAIL'}"
+                                     for c in r["checks"]) or "-"
+        print_table(rich_table(rows, [("tokenizer", "tokenizer"), ("identity", "identity"),
+                                      ("checked", "checks"), ("reason", "why"), ("path", "file")]))
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+SCHEMA_API_PLAN = "tokcost/api-plan/1"
+
+
+@app.command("api-plan")
+def api_plan(
+    tokenizers: Annotated[list[str], typer.Option(
+        "--tokenizer", "-t", help="API-counted catalog ids (claude, claude-5, gemini, hcx-api) "
+        "or api:VENDOR/MODEL.")],
+    corpora: Annotated[list[str] | None, typer.Option(
+        "--corpus", "-c", help="Corpora (default: samples).")] = None,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+) -> None:
+    """Dry run of `--api-count`: how many vendor API calls counting these corpora needs (texts
+    not yet in the cache, plus a one-off framing probe). Makes no call and needs no key."""
+    import os
+
+    from tokcost.corpora import open_corpus
+    from tokcost.errors import TokcostError
+    from tokcost.render import rich_table, to_json
+    from tokcost.tokenizers.api_backend import VendorCounter, _api_model
+    from tokcost.tokenizers.catalog import parse_spec
+
+    texts: list[str] = []
+    for spec in corpora or ["samples"]:
+        for pair in open_corpus(spec):
+            texts.append(pair.ko)
+            if pair.en:
+                texts.append(pair.en)
+    rows = []
+    for spec in tokenizers:
+        entry = parse_spec(spec)
+        if not entry.api:
+            raise TokcostError(f"{entry.id} is not counted through a vendor API",
+                               hint="API-counted: claude, claude-5, gemini, hcx-api or api:VENDOR/MODEL")
+        counter = VendorCounter(entry.api, _api_model(entry))
+        plan = counter.plan(texts)
+        has_key = any(os.environ.get(v) for v in counter.mod.KEY_ENVS)
+        rows.append({"tokenizer": entry.id, "vendor": entry.api, "model": counter.model, **plan,
+                     "key_set": has_key, "key_env": " or ".join(counter.mod.KEY_ENVS)})
+    if fmt is ListFmt.json:
+        write_output(to_json(SCHEMA_API_PLAN, rows), None, False)
+        return
+    print_table(rich_table(rows, [("tokenizer", "tokenizer"), ("model", "model"), ("texts", "texts"),
+                                  ("distinct", "distinct"), ("cached", "cached"),
+                                  ("calls", "calls needed"), ("key_set", "key set")]))

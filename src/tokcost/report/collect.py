@@ -214,9 +214,11 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
     with timings.stage("diagnostics"):
         pairs = list(open_corpus(first))
         samples = _samples(pairs, opts.samples_per_tokenizer)
-        boundaries = _boundaries(samples, toks)
+        # vendor token-count APIs give counts, not tokens: no boundaries or diagnostics for them
+        with_ids = [t for t in toks if t.backend != "vendor-api"]
+        boundaries = _boundaries(samples, with_ids)
         if opts.diagnostics:
-            diagnostics = _diagnostics(toks, first, measured)
+            diagnostics = _diagnostics(with_ids, first, measured)
     return {
         "schema": SCHEMA_REPORT,
         "tokcost_version": __version__,

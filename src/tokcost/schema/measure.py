@@ -47,6 +47,9 @@ class MeasureRow(Record):
     korean_trained: bool
     exactness: str
     proxy_of: str | None
+    identity: Literal["verified", "unverified"] = "unverified"
+    identity_method: str | None = None  # which recorded identity matched (sha256, blob, llama.cpp)
+    tokenizer_match: Literal["exact", "presumed", "proxy", "vendor-api", "none"] | None = None
     corpus: str
     domain: str
     monolingual: bool

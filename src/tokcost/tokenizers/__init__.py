@@ -64,6 +64,10 @@ def _open_backend(res: Resolution, *, trust_remote_code: bool = False) -> Tokeni
         from tokcost.tokenizers.tekken_backend import TekkenTokenizer
 
         return TekkenTokenizer(res)
+    if backend == "vendor-api":
+        from tokcost.tokenizers.api_backend import ApiTokenizer
+
+        return ApiTokenizer(res)
     if backend == "transformers":
         from tokcost.tokenizers.transformers_backend import TransformersTokenizer
 
@@ -106,5 +110,7 @@ def load_tokenizer(
                                trust_remote_code=trust_remote_code)
     import os
 
-    key = os.environ.get("TOKCOST_TOKENIZERS_DIR", "")
+    # --strict and --api-count change what a spec resolves to
+    key = "\0".join(os.environ.get(v, "") for v in
+                     ("TOKCOST_TOKENIZERS_DIR", "TOKCOST_STRICT", "TOKCOST_API_COUNT"))
     return _load_cached(spec, download, trust_remote_code, key)

@@ -127,4 +127,5 @@ class Tokenizer(ABC):
             "source": r.origin,
             "vocab_size": self.vocab_size,
             "exactness": r.entry.exactness if not r.entry.adhoc else "exact",
+            **r.labels(),
         }

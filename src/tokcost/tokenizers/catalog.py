@@ -31,7 +31,17 @@ _ALLOWED = {
     "bundled",
     "proxy",
     "trust_remote_code",
+    # recorded identities (tokcost.tokenizers.verify)
+    "sha256_alt",
+    "git_blob",
+    "llamacpp",
+    "llamacpp_hash",
+    "llamacpp_bos",
+    # vendor token-count endpoints (tokcost.tokenizers.api_backend)
+    "api",
+    "api_model",
 }
+API_VENDORS = ("anthropic", "google", "naver")
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,13 @@ class CatalogEntry:
     bundled: tuple[Bundled, ...] = ()
     proxy: str | None = None
     trust_remote_code: bool = False
+    sha256_alt: tuple[str, ...] = ()
+    git_blob: tuple[str, ...] = ()
+    llamacpp: str | None = None  # llama.cpp's name for the pre-tokenizer (tokenizer.ggml.pre)
+    llamacpp_hash: str | None = None  # its chkhsh (get_vocab_base_pre)
+    llamacpp_bos: str | None = None  # the BOS token the reference HF tokenizer prepends
+    api: str | None = None  # anthropic | google | naver: a vendor token-count endpoint
+    api_model: str | None = None  # the model the endpoint counts with by default
     adhoc: bool = field(default=False, compare=False)
 
     @property
@@ -75,8 +92,18 @@ class CatalogEntry:
 
     @property
     def countable(self) -> bool:
-        """Whether tokcost can count with this entry at all (``api`` entries cannot)."""
-        return self.backend != "api"
+        """Whether tokcost can count with this entry: ``api`` entries only when vendor API
+        counting is switched on (``--api-count``) and the vendor has a counter."""
+        if self.backend != "api":
+            return True
+        from tokcost.tokenizers.api_backend import api_counting_enabled
+
+        return self.api is not None and api_counting_enabled()
+
+    @property
+    def has_identity(self) -> bool:
+        """Whether the catalog records anything a downloaded file can be checked against."""
+        return bool(self.sha256 or self.sha256_alt or self.git_blob or self.llamacpp_hash)
 
     def pull_command(self) -> str:
         return f"tokcost tokenizers pull {self.id}"
@@ -94,11 +121,25 @@ def _entry_from_dict(raw: dict, where: str) -> CatalogEntry:
     if raw["exactness"] not in EXACTNESS:
         raise TokcostError(f"unknown exactness {raw['exactness']!r}", path=where)
     data = dict(raw)
-    for key in ("models", "alt_repos", "refs"):
+    for key in ("models", "alt_repos", "refs", "sha256_alt", "git_blob"):
         if key in data:
-            data[key] = tuple(data[key])
+            data[key] = tuple([data[key]] if isinstance(data[key], str) else data[key])
+    for key, value in [("sha256", data.get("sha256")), ("llamacpp_hash", data.get("llamacpp_hash")),
+                       *(("sha256_alt", v) for v in data.get("sha256_alt", ()))]:
+        if value is not None and not _is_hex(value, 64):
+            raise TokcostError(f"{key}: not a 64-digit hex sha256: {value!r}", path=where)
+    for blob in data.get("git_blob", ()):
+        if not _is_hex(blob, 40):
+            raise TokcostError(f"git_blob: not a 40-digit hex id: {blob!r}", path=where)
+    if "api" in data and data["api"] not in API_VENDORS:
+        raise TokcostError(f"unknown api vendor {data['api']!r}", path=where,
+                           hint=f"one of {', '.join(API_VENDORS)}")
     data["bundled"] = tuple(Bundled(**b) for b in data.get("bundled", ()))
     return CatalogEntry(**data)
+
+
+def _is_hex(value: object, n: int) -> bool:
+    return isinstance(value, str) and len(value) == n and all(c in "0123456789abcdef" for c in value)
 
 
 @cache
@@ -176,6 +217,14 @@ def parse_spec(spec: str) -> CatalogEntry:
             file=None,
             adhoc=True,
         )
+    if spec.startswith("api:"):
+        vendor, _, model = spec[4:].partition("/")
+        if vendor not in API_VENDORS or not model or any(c in model for c in "/?#\\ "):
+            raise TokcostError(f"bad spec {spec!r}", hint=f"write api:VENDOR/MODEL, VENDOR one of "
+                               f"{', '.join(API_VENDORS)}")
+        return CatalogEntry(id=spec, name=f"{model} ({vendor} token-count API)", vendor=vendor,
+                            country="?", backend="api", licence="proprietary", exactness="exact",
+                            api=vendor, api_model=model, models=(model,), adhoc=True)
     if spec.startswith("tiktoken:"):
         from tokcost.paths import check_file_name
 

@@ -39,10 +39,32 @@ class Resolution:
     verified: bool | None  # True: equals the catalog's sha256; False: differs; None: none known
     tried: tuple[Candidate, ...] = field(default=(), compare=False)
     proxy_of: str | None = None  # set when ``entry`` is counted with another entry's files
+    # What is known of the file (docs/tokenizers.md, "Identity"): ``verified`` when a recorded
+    # sha256, git blob id or llama.cpp check hash matches, else ``unverified``.
+    identity: str = "unverified"
+    identity_method: str | None = None
+    identity_reason: str = ""
 
     @property
     def source(self) -> str:
         return f"{self.origin}:{self.path}"
+
+    @property
+    def tokenizer_match(self) -> str:
+        """How the entry's models are tied to this count: ``vendor-api``, ``proxy``, ``none``,
+        ``exact`` (a documented tokenizer whose file is verified) or ``presumed`` (unverified)."""
+        if self.backend == "vendor-api":
+            return "vendor-api"
+        if self.proxy_of or self.entry.exactness == "proxy":
+            return "proxy"
+        if self.entry.exactness == "none":
+            return "none"
+        return "exact" if self.identity == "verified" else "presumed"
+
+    def labels(self) -> dict[str, object]:
+        """The identity fields every count / measure / cost row carries."""
+        return {"identity": self.identity, "identity_method": self.identity_method,
+                "tokenizer_match": self.tokenizer_match}
 
 
 def _file_in_dir(directory: Path, entry: CatalogEntry) -> Path | None:
@@ -136,11 +158,62 @@ def candidates(entry: CatalogEntry, user_path: Path | None = None) -> list[Candi
     return out
 
 
-def resolve(entry: CatalogEntry, user_path: Path | None = None) -> Resolution:
-    """The first usable copy of the entry's tokenizer file; raises if none is on this machine."""
+_WARNED: set[tuple[str, str]] = set()
+STRICT_ENV = "TOKCOST_STRICT"
+
+
+def strict_identity() -> bool:
+    """``--strict``: an unverified tokenizer file is an error, not a warning."""
+    return os.environ.get(STRICT_ENV, "").lower() not in ("", "0", "false", "no")
+
+
+def with_identity(res: Resolution) -> Resolution:
+    """``res`` with its identity checked (tokcost.tokenizers.verify), warned about once per file
+    when unverified, and refused under ``--strict``."""
+    from tokcost.tokenizers.verify import UNVERIFIED, check_file, identify
+
+    entry = res.entry
+    if entry.adhoc:
+        found = identify(res.path, res.sha256)
+        if found is None:
+            out = None
+            reason = "no catalog entry records this file's sha256"
+        else:
+            out = check_file(res.path, found, digest=res.sha256, llamacpp=False)
+            reason = f"{out.reason} (it is {found.id})"
+    else:
+        out = check_file(res.path, entry, digest=res.sha256, llamacpp=False)
+        reason = out.reason
+    identity = out.identity if out else UNVERIFIED
+    res = replace(res, identity=identity, identity_method=out.method if out else None,
+                  identity_reason=reason)
+    if identity == UNVERIFIED:
+        message = (f"tokenizer {entry.id}: {res.path} is unverified ({reason}); its counts are "
+                   "labelled identity=unverified")
+        if strict_identity():
+            raise TokcostError(message, hint="check the file with `tokcost tokenizers verify "
+                               f"{entry.id}`, or drop --strict")
+        key = (entry.id, res.sha256)
+        if key not in _WARNED:
+            _WARNED.add(key)
+            import sys
+
+            sys.stderr.write(f"warning: {message}; --strict makes this an error\n")
+    return res
+
+
+def resolve(entry: CatalogEntry, user_path: Path | None = None, *,
+            check_identity: bool = True) -> Resolution:
+    """The first usable copy of the entry's tokenizer file; raises if none is on this machine.
+    With ``check_identity`` the file's identity is checked against the catalog (``with_identity``)."""
+    if entry.api:
+        from tokcost.tokenizers.api_backend import api_counting_enabled, api_resolution
+
+        if api_counting_enabled():  # --api-count: the vendor's endpoint counts (even a proxy entry)
+            return api_resolution(entry)
     if entry.backend == "proxy":
         assert entry.proxy is not None
-        target = resolve(load_catalog()[entry.proxy], user_path)
+        target = resolve(load_catalog()[entry.proxy], user_path, check_identity=check_identity)
         return replace(target, entry=entry, proxy_of=target.entry.id)
     if entry.backend == "api":
         raise TokenizerUnavailable(
@@ -161,8 +234,9 @@ def resolve(entry: CatalogEntry, user_path: Path | None = None) -> Resolution:
         backend = entry.backend
         if entry.adhoc and backend == "hf":
             backend = backend_for_file(cand.path)
-        return Resolution(entry, backend, cand.path, cand.origin, digest, verified,
-                          (*tried, cand))
+        res = Resolution(entry, backend, cand.path, cand.origin, digest, verified,
+                         (*tried, cand))
+        return with_identity(res) if check_identity else res
     raise TokenizerUnavailable(
         f"tokenizer {entry.id} is not on this machine",
         hint=f"get it with `{pull_hint(entry)}`, or set TOKCOST_TOKENIZERS_DIR to a mirror",
@@ -178,7 +252,7 @@ def pull_hint(entry: CatalogEntry) -> str:
 
 def is_available(entry: CatalogEntry) -> bool:
     try:
-        resolve(entry)
+        resolve(entry, check_identity=False)
     except TokcostError:
         return False
     return True

@@ -1,0 +1,365 @@
+"""Counting through a vendor's token-count endpoint (Claude, Gemini, HyperCLOVA X), opt in.
+
+Off unless asked: ``tokcost --api-count …`` (or ``TOKCOST_API_COUNT=1``). Then catalog entries
+with ``api = "anthropic" | "google" | "naver"`` resolve to an :class:`ApiTokenizer` that counts
+each text with one call, so ``measure``, ``cost``, ``budget`` and ``report`` give these models
+real counts labelled ``tokenizer_match: vendor-api`` and the date counted.
+
+* Keys come from the vendor's usual environment variable (``vendors/<vendor>.py``) and are never
+  printed; base URLs are overridable (``ANTHROPIC_BASE_URL``, ``GEMINI_BASE_URL``,
+  ``CLOVASTUDIO_BASE_URL``).
+* Results are cached by (vendor, model, sha256 of the text) in one JSON file per model, written
+  atomically: a re-run makes no call.
+* At most ``TOKCOST_API_CONCURRENCY`` (default 4) calls in flight; 429 and 5xx are retried with
+  exponential backoff honouring ``Retry-After``, within ``TOKCOST_API_MAX_WAIT`` seconds (default
+  120) per text; a 401/403 is one line naming the variable.
+* The endpoints count a whole message, so the framing (measured once per model as the count of a
+  one-character message minus one) is subtracted: the sentence counts then compare with the
+  open tokenizers' counts of the bare text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from tokcost.errors import TokcostError
+from tokcost.tokenizers.base import Tokenizer
+from tokcost.tokenizers.resolver import Resolution
+
+ENABLE_ENV = "TOKCOST_API_COUNT"
+CONCURRENCY_ENV = "TOKCOST_API_CONCURRENCY"
+MAX_WAIT_ENV = "TOKCOST_API_MAX_WAIT"
+TIMEOUT_ENV = "TOKCOST_API_TIMEOUT"
+FRAMING_PROBE = "a"  # one character, one token on every tokenizer tokcost knows
+CACHE_SCHEMA = "tokcost/api-counts/1"
+
+
+def api_counting_enabled() -> bool:
+    return os.environ.get(ENABLE_ENV, "").lower() not in ("", "0", "false", "no")
+
+
+def enable_api_counting(on: bool = True) -> None:
+    """Switch vendor API counting on (or off) for this process and the processes it starts."""
+    if on:
+        os.environ[ENABLE_ENV] = "1"
+    else:
+        os.environ.pop(ENABLE_ENV, None)
+
+
+class ApiError(TokcostError):
+    """A vendor API refused or failed (one line, never the key)."""
+
+
+def _positive(env: str, default: float) -> float:
+    raw = os.environ.get(env)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise TokcostError(f"{env} must be a positive number, not {raw!r}")
+    return value
+
+
+def _api_model(entry: Any) -> str:
+    return entry.api_model or (entry.models[0] if entry.models else entry.id)
+
+
+def api_resolution(entry: Any) -> Resolution:
+    """The resolution of an ``api`` entry when API counting is on: no file, the vendor counts."""
+    model = _api_model(entry)
+    ident = f"vendor-api:{entry.api}:{model}"
+    return Resolution(entry, "vendor-api", Path(ident), "vendor-api",
+                      hashlib.sha256(ident.encode()).hexdigest(), None,
+                      identity="verified", identity_method="vendor-api",
+                      identity_reason=f"counted by {entry.api}'s token-count endpoint ({model})")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CountCache:
+    """Counts by text sha256 for one (vendor, model), in one JSON file written atomically."""
+
+    def __init__(self, vendor: str, model: str) -> None:
+        from tokcost.paths import cache_dir
+
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in model)
+        self.path = cache_dir() / "api-counts" / vendor / f"{safe}.json"
+        self.lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+        self.dates: dict[str, str] = {}
+        self._dirty = False
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            doc = {}
+        if isinstance(doc, dict) and doc.get("schema") == CACHE_SCHEMA and doc.get("model") == model:
+            for k, v in (doc.get("counts") or {}).items():
+                if isinstance(v, list) and len(v) == 2 and isinstance(v[0], int):
+                    self.counts[k], self.dates[k] = v[0], str(v[1])
+        self.vendor, self.model = vendor, model
+
+    def get(self, key: str) -> int | None:
+        return self.counts.get(key)
+
+    def put(self, key: str, n: int) -> None:
+        with self.lock:
+            self.counts[key] = n
+            self.dates[key] = date.today().isoformat()
+            self._dirty = True
+
+    def save(self) -> None:
+        from tokcost.paths import atomic_write_bytes
+
+        with self.lock:
+            if not self._dirty:
+                return
+            doc = {"schema": CACHE_SCHEMA, "vendor": self.vendor, "model": self.model,
+                   "counts": {k: [n, self.dates[k]] for k, n in self.counts.items()}}
+            try:
+                atomic_write_bytes(self.path, json.dumps(doc).encode())
+            except OSError:
+                return  # a read-only cache is not an error: the counts are still right
+            self._dirty = False
+
+
+@dataclass
+class CallStats:
+    calls: int = 0
+    retries: int = 0
+    cached: int = 0
+
+
+class VendorCounter:
+    """One vendor model's token-count endpoint: bounded, retried, cached."""
+
+    def __init__(self, vendor: str, model: str) -> None:
+        from tokcost.vendors import vendor_module
+
+        self.vendor, self.model = vendor, model
+        self.mod: ModuleType = vendor_module(vendor)
+        self.base = os.environ.get(self.mod.BASE_ENV) or self.mod.DEFAULT_BASE
+        self.cache = CountCache(vendor, model)
+        self.stats = CallStats()
+        self.concurrency = int(_positive(CONCURRENCY_ENV, 4))
+        self.max_wait = _positive(MAX_WAIT_ENV, 120.0)
+        self.timeout = _positive(TIMEOUT_ENV, 30.0)
+
+    # ------------------------------------------------------------------ keys
+    def key(self) -> str:
+        for env in self.mod.KEY_ENVS:
+            if os.environ.get(env):
+                return os.environ[env]
+        raise ApiError(f"{self.vendor} token counting needs an API key",
+                       hint=f"set {' or '.join(self.mod.KEY_ENVS)}, or drop --api-count")
+
+    # ------------------------------------------------------------------ one call
+    def _post(self, text: str) -> int:
+        import urllib.error
+        import urllib.request
+
+        key = self.key()
+        url, headers, body = self.mod.request(self.base, key, self.model, text)
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        deadline = time.monotonic() + self.max_wait
+        delay = 0.5
+        while True:
+            req = urllib.request.Request(url, data=data, headers=headers, method="POST")
+            retry_after: float | None = None
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    raw = resp.read(1 << 20)
+                with self.cache.lock:
+                    self.stats.calls += 1
+                try:
+                    return int(self.mod.parse(json.loads(raw)))
+                except ValueError as exc:
+                    raise ApiError(f"{self.vendor} token count: unexpected response ({exc})",
+                                   hint=f"check {self.mod.BASE_ENV} points at the vendor's API") from None
+            except urllib.error.HTTPError as exc:
+                with self.cache.lock:
+                    self.stats.calls += 1
+                code = exc.code
+                if code in (401, 403):
+                    raise ApiError(f"{self.vendor} rejected the API key (HTTP {code})",
+                                   hint=f"check {' or '.join(self.mod.KEY_ENVS)}") from None
+                if code != 429 and code < 500:
+                    detail = _error_detail(exc)
+                    raise ApiError(f"{self.vendor} token count failed for model {self.model} "
+                                   f"(HTTP {code}{': ' + detail if detail else ''})") from None
+                retry_after = _retry_after(exc.headers.get("Retry-After"))
+                problem = f"HTTP {code}"
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                reason = getattr(exc, "reason", exc)
+                problem = f"connection failed ({reason})"
+            wait = retry_after if retry_after is not None else delay
+            if time.monotonic() + wait > deadline:
+                raise ApiError(f"{self.vendor} token count gave up after {self.max_wait:g} s "
+                               f"({problem})", hint=f"try again later or raise {MAX_WAIT_ENV}")
+            with self.cache.lock:
+                self.stats.retries += 1
+            time.sleep(wait)
+            delay = min(delay * 2, 30.0)
+
+    # ------------------------------------------------------------------ framing
+    def framing(self) -> int:
+        """Tokens the endpoint adds around one user message: count(one char) - 1."""
+        key = "framing:" + text_key(FRAMING_PROBE)
+        n = self.cache.get(key)
+        if n is None:
+            n = self._post(FRAMING_PROBE) - 1
+            if n < 0:
+                n = 0
+            self.cache.put(key, n)
+        return n
+
+    # ------------------------------------------------------------------ many texts
+    def plan(self, texts: Sequence[str]) -> dict[str, int]:
+        """What counting ``texts`` would cost: calls needed (uncached distinct texts, plus the
+        framing probe when not yet measured)."""
+        keys = {text_key(t) for t in texts if t}
+        missing = sum(1 for k in keys if self.cache.get(k) is None)
+        probe = 0 if self.cache.get("framing:" + text_key(FRAMING_PROBE)) is not None else 1
+        return {"texts": len(texts), "distinct": len(keys), "cached": len(keys) - missing,
+                "calls": missing + (probe if missing else 0)}
+
+    def count(self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+              ) -> list[int]:
+        """Each text's tokens as the vendor counts them, framing subtracted."""
+        todo: dict[str, str] = {}
+        for t in texts:
+            if t:
+                k = text_key(t)
+                if self.cache.get(k) is None:
+                    todo.setdefault(k, t)
+        self.stats.cached += sum(1 for t in texts if t) - len(todo)
+        if todo:
+            framing = self.framing()
+
+            def one(item: tuple[str, str]) -> None:
+                k, t = item
+                self.cache.put(k, max(0, self._post(t) - framing))
+                if progress is not None:
+                    progress(1)
+
+            try:
+                with ThreadPoolExecutor(max_workers=min(self.concurrency, len(todo))) as pool:
+                    for _ in pool.map(one, todo.items()):
+                        pass
+            finally:
+                self.cache.save()
+        out = []
+        for t in texts:
+            n = self.cache.get(text_key(t)) if t else 0
+            assert n is not None
+            out.append(n)
+        return out
+
+
+def _retry_after(raw: str | None) -> float | None:
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        value = when.timestamp() - time.time()
+    return max(0.0, min(value, 600.0))
+
+
+def _error_detail(exc: Any) -> str:
+    try:
+        body = json.loads(exc.read(4096))
+    except (ValueError, OSError):
+        return ""
+    err = body.get("error") if isinstance(body, dict) else None
+    msg = err.get("message") if isinstance(err, dict) else None
+    return str(msg)[:160] if msg else ""
+
+
+class ApiTokenizer(Tokenizer):
+    """A tokenizer that only counts: the vendor's endpoint gives counts, never token ids."""
+
+    backend = "vendor-api"
+
+    def __init__(self, resolution: Resolution) -> None:
+        super().__init__(resolution)
+        entry = resolution.entry
+        self.counter = VendorCounter(entry.api or "", _api_model(entry))
+        self.counted_date = date.today().isoformat()
+
+    @property
+    def vocab_size(self) -> int:
+        return 0
+
+    def encode(self, text: str, *, add_special_tokens: bool = False) -> list[int]:
+        raise TokcostError(f"{self.id}: a vendor token-count API gives counts, not tokens",
+                           hint="inspect / explain / breakdown need a published tokenizer")
+
+    def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
+        texts = list(texts)
+        calls = self.counter.plan(texts)["calls"]
+        bar = _progress_bar(f"{self.id} via {self.counter.vendor} API", calls)
+        try:
+            return self.counter.count(texts, progress=bar.advance if bar else None)
+        finally:
+            if bar:
+                bar.close()
+
+    def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
+                    ) -> tuple[list[int], bytes]:
+        return self.count(texts), b""
+
+    def token_bytes(self, token_id: int) -> bytes | None:
+        return None
+
+    def describe(self) -> dict[str, object]:
+        out = super().describe()
+        out.update(api_vendor=self.counter.vendor, api_model=self.counter.model,
+                   counted_date=self.counted_date)
+        return out
+
+
+class _Bar:
+    def __init__(self, label: str, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self._bar = Progress(console=Console(stderr=True), transient=True)
+        self._task = self._bar.add_task(label, total=total)
+        self._bar.start()
+
+    def advance(self, k: int) -> None:
+        self._bar.advance(self._task, k)
+
+    def close(self) -> None:
+        self._bar.stop()
+
+
+def _progress_bar(label: str, calls: int) -> _Bar | None:
+    """A progress bar on stderr while API calls are made (on a terminal, for 10 calls or more)."""
+    import sys
+
+    if calls < 10 or not sys.stderr.isatty():
+        return None
+    return _Bar(label, calls)

@@ -1,0 +1,136 @@
+"""Tokenizer identity: llama.cpp's check hash, sha256 and git blob ids on the mirror, and tampered
+copies that must fail (tokcost.tokenizers.verify, resolver identity, --strict)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from tokcost.cli.app import app
+from tokcost.tokenizers import load_tokenizer
+from tokcost.tokenizers.catalog import get_entry
+from tokcost.tokenizers.verify import CHKTXT, CHKTXT_SHA256, chktxt_sha256, git_blob_id, llamacpp_hash, verify
+
+pytestmark = pytest.mark.shared
+
+AX = "skt/A.X-4.0-Light/tokenizer.json"
+DATE_TEXT = "2025년 7월 15일 매출 1234567원"
+
+
+def test_chktxt_is_llamacpp_text():
+    assert chktxt_sha256() == CHKTXT_SHA256
+    assert "\U0001f636\u200d\U0001f32b\ufe0f" in CHKTXT and "```````\"\"\"\"......" in CHKTXT
+
+
+@pytest.mark.parametrize("tid,rel", [
+    ("exaone-4.0", "LGAI-EXAONE/EXAONE-4.0-1.2B/tokenizer.json"),
+    ("ax-4.0", AX),
+    ("qwen3", "Qwen/Qwen3-1.7B/tokenizer.json"),
+    ("llama-3", "meta-llama/Meta-Llama-3-8B/tokenizer.json"),
+    ("deepseek-v3", "deepseek-ai/DeepSeek-V3/tokenizer.json"),
+])
+def test_mirror_reproduces_llamacpp_hash(mirror, tid, rel):
+    entry = get_entry(tid)
+    assert llamacpp_hash(mirror / rel, entry.llamacpp_bos) == entry.llamacpp_hash
+    result = verify(tid)
+    assert result.identity == "verified", result.reason
+    assert any(c.kind == "llama.cpp" and c.passed for c in result.checks)
+
+
+def test_git_blob_ids_match(mirror):
+    assert git_blob_id(mirror / AX) == get_entry("ax-4.0").git_blob[0]
+    exa = mirror / "LGAI-EXAONE/EXAONE-4.0-1.2B/tokenizer.json"
+    assert git_blob_id(exa) == get_entry("exaone-4.0").git_blob[0]
+
+
+@pytest.mark.parametrize("tid", ["o200k_base", "cl100k_base", "p50k_base", "r50k_base"])
+def test_tiktoken_files_by_sha256(tid):
+    r = verify(tid)
+    assert r.identity == "verified" and r.method == "sha256"
+
+
+def _digit_split_copy(mirror, tmp_path):
+    doc = json.loads((mirror / AX).read_text(encoding="utf-8"))
+    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
+    out = tmp_path / "tokenizer.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_tampered_ax_fails_every_check(mirror, tmp_path):
+    bad = _digit_split_copy(mirror, tmp_path)
+    r = verify(f"ax-4.0={bad}")
+    assert r.identity == "unverified"
+    assert {c.kind for c in r.checks} == {"sha256", "git-blob", "llama.cpp"}
+    assert not any(c.passed for c in r.checks)
+
+
+def test_reformatted_copy_keeps_llamacpp_identity_but_not_bytes(mirror, tmp_path):
+    # same vocabulary and pre-tokenizer, other bytes: llama.cpp's check still proves it
+    doc = json.loads((mirror / AX).read_text(encoding="utf-8"))
+    out = tmp_path / "tokenizer.json"
+    out.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    r = verify(f"ax-4.0={out}")
+    assert r.identity == "verified" and r.method == "llama.cpp"
+    assert [c.passed for c in r.checks if c.kind == "sha256"] == [False]
+
+
+def test_unverified_copy_labelled_and_warned_once(mirror, tmp_path, capsys):
+    bad = _digit_split_copy(mirror, tmp_path)
+    tok = load_tokenizer(f"ax-4.0={bad}")
+    assert tok.count([DATE_TEXT]) == [22]  # the digit-splitting copy's wrong count …
+    assert tok.resolution.identity == "unverified"
+    assert tok.resolution.tokenizer_match == "presumed"  # … is never labelled exact
+    good = load_tokenizer("ax-4.0")
+    assert good.count([DATE_TEXT]) == [15]
+    assert good.resolution.labels() == {"identity": "verified", "identity_method": "sha256",
+                                        "tokenizer_match": "exact"}
+    from tokcost.tokenizers.resolver import resolve
+
+    resolve(get_entry("ax-4.0"), bad)  # a second resolution of the same file: no second warning
+    err = capsys.readouterr().err
+    assert err.count("is unverified") == 1
+
+
+def test_cli_count_json_carries_identity_and_strict_refuses(mirror, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOKCOST_STRICT", "")  # restored after the test (the root option sets it)
+    bad = _digit_split_copy(mirror, tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(app, ["count", DATE_TEXT, "-t", f"ax-4.0={bad}", "-t", "o200k_base",
+                              "-f", "json"])
+    assert res.exit_code == 0, res.output
+    body = res.stdout[res.stdout.index("{"):]
+    rows = {r["tokenizer"]: r for r in json.loads(body)["rows"]}
+    assert rows["ax-4.0"]["identity"] == "unverified" and rows["ax-4.0"]["tokens"] == 22
+    assert rows["o200k_base"]["identity"] == "verified"
+    strict = runner.invoke(app, ["--strict", "count", DATE_TEXT, "-t", f"ax-4.0={bad}"])
+    assert strict.exit_code == 2
+    assert "unverified" in strict.output and "Traceback" not in strict.output
+
+
+def test_wrong_tiktoken_file_is_unverified(mirror, tmp_path, capsys):
+    fake = tmp_path / "o200k_base.tiktoken"
+    shutil.copy(mirror / "tiktoken/cl100k_base.tiktoken", fake)
+    tok = load_tokenizer(f"o200k_base={fake}")
+    assert tok.resolution.identity == "unverified"
+    assert "o200k_base" in capsys.readouterr().err
+    assert verify(f"o200k_base={fake}").identity == "unverified"
+
+
+def test_bare_path_is_identified_from_catalog(mirror):
+    r = verify(str(mirror / AX))
+    assert r.identity == "verified" and r.matched_entry == "ax-4.0"
+
+
+def test_verify_cli_exit_codes(mirror, tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(app, ["tokenizers", "verify", "exaone-4.0", "ax-4.0", "-f", "json"])
+    assert ok.exit_code == 0, ok.output
+    bad = _digit_split_copy(mirror, tmp_path)
+    res = runner.invoke(app, ["tokenizers", "verify", f"ax-4.0={bad}"])
+    assert res.exit_code == 1
+    assert "unverified" in res.stdout
