@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from typer.testing import CliRunner
@@ -19,12 +19,19 @@ AS_OF = date(2026, 11, 1)
 
 
 def _table_price(provider: str, model: str, as_of: date) -> dict:
-    doc = tomllib.loads((data_dir() / "pricing" / f"{provider}.toml").read_text(encoding="utf-8"))
-    m = next(x for x in doc["model"] if x["id"] == model)
-    rows = [p for p in m["price"] if p["effective"] <= as_of
-            and ("end" not in p or as_of < p["end"]) and "variant" not in p]
-    [row] = rows
-    return row
+    """The price per 1M tokens as genai-prices itself computes it (its public calc_price)."""
+    from datetime import datetime
+
+    from genai_prices import Usage, calc_price
+
+    ts = datetime(as_of.year, as_of.month, as_of.day, 12, tzinfo=UTC)
+
+    def one(**kw) -> float:
+        return float(calc_price(Usage(**kw), model, provider_id=provider,
+                                genai_request_timestamp=ts).total_price)
+
+    return {"input": one(input_tokens=1_000_000), "output": one(output_tokens=1_000_000),
+            "cached_input": one(input_tokens=1_000_000, cache_read_tokens=1_000_000)}
 
 
 def _fx() -> float:
@@ -75,15 +82,18 @@ def test_krw_priced_model_converted_to_usd():
     [row] = cost_rows(Workload("t", ["안녕하세요"], None), ["HCX-007"],
                       CostOptions(as_of=AS_OF, output_tokens=10))
     # HyperCLOVA X API publishes no tokenizer: priced, but never counted with another one
-    assert row["cost"] is None and "not published" in row["status"]
+    assert row["cost"] is None and "no public tokenizer" in row["status"]
+    assert row["tokenizer_match"] == "none"
 
 
 def test_unpublished_and_unpriced_are_never_zero(mirror):
-    rows = cost_rows(Workload("t", ["안녕"], ["hi"]), ["claude-sonnet-4-6", "gpt-4o"],
+    rows = cost_rows(Workload("t", ["안녕"], ["hi"]), ["claude-sonnet-4-6", "HCX-007",
+                                                       "grok-4.5"],
                      CostOptions(as_of=date(2010, 1, 1), output_tokens=10))
     by = {r["model"]: r for r in rows}
     assert by["claude-sonnet-4-6"]["cost"] is None
-    assert by["gpt-4o"]["cost"] is None and by["gpt-4o"]["status"] == "unpriced"
+    assert by["grok-4.5"]["cost"] is None and by["grok-4.5"]["tokenizer_match"] == "none"
+    assert by["HCX-007"]["cost"] is None
 
 
 def test_budget_range_and_order(mirror):

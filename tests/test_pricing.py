@@ -72,7 +72,8 @@ def test_shipped_rows_are_real_prices_with_known_tokenizers():
     models = tables.models()
     assert len(models) > 60
     for m in models:
-        assert m.tokenizer in catalog, m.id
+        # a model with no public tokenizer is labelled none (reported, never costed)
+        assert m.tokenizer in catalog or m.match == "none", m.id
         assert m.prices, m.id
         for r in m.prices:
             assert r.input > 0 and r.output > 0, (m.id, r)
@@ -82,29 +83,28 @@ def test_shipped_rows_are_real_prices_with_known_tokenizers():
 
 
 def test_max_age_warnings_follow_today_and_threshold():
-    old = [i for i in validate(today=TODAY, max_age_days=180) if "gpt-4o:" in i.message]
-    assert old and old[0].severity == "warning" and "2025-07-04" in old[0].message
-    assert not [i for i in validate(today=date(2025, 8, 1), max_age_days=180)
-                if "gpt-4o:" in i.message]
-    assert not [i for i in validate(today=TODAY, max_age_days=10_000) if "gpt-4o:" in i.message]
+    # the hand layer's ages (HCX-007 is dated 2026-01-01 in pricing/naver.toml)
+    old = [i for i in validate(today=TODAY, max_age_days=180) if "HCX-007:" in i.message]
+    assert old and old[0].severity == "warning" and "2026-01-01" in old[0].message
+    assert not [i for i in validate(today=date(2026, 2, 1), max_age_days=180)
+                if "HCX-007:" in i.message]
+    assert not [i for i in validate(today=TODAY, max_age_days=10_000) if "HCX-007:" in i.message]
     result = _run("pricing", "validate", "--today", "2026-11-23", "--max-age-days", "180")
     assert result.exit_code == 0
-    assert "warning: pricing/openai.toml" in result.output
+    assert "warning: pricing/naver.toml" in result.output
 
 
 # --------------------------------------------------------------------------- dates and history
+# Dated rows now come from genai-prices' StartDateConstraint history (0.2.3).
 @pytest.mark.parametrize(("model", "day", "expected"), [
-    ("o3", date(2025, 6, 9), (10.0, 40.0)),
-    ("o3", date(2025, 6, 10), (2.0, 8.0)),
-    ("gpt-5.6-terra", date(2026, 6, 26), (2.5, 15.0)),
-    ("gpt-5.6-terra", date(2026, 7, 29), (2.5, 15.0)),
-    ("gpt-5.6-terra", date(2026, 7, 30), (2.0, 12.0)),
-    ("gpt-5.6-luna", date(2026, 7, 30), (0.2, 1.2)),
     ("gemini-3.6-flash", date(2026, 12, 31), (0.75, 3.75)),
     ("gemini-3.6-flash", date(2027, 1, 1), (1.5, 7.5)),
-    ("gemini-3.7-flash", date(2027, 6, 1), (1.5, 7.5)),
     ("claude-sonnet-5", date(2026, 8, 31), (2.0, 10.0)),
-    ("claude-sonnet-5", date(2026, 9, 1), (3.0, 15.0)),
+    ("claude-sonnet-5", date(2026, 9, 1), (2.0, 10.0)),  # finding 1: 2/10 made permanent
+    ("deepseek-v4-flash", date(2026, 8, 1), (0.14, 0.28)),
+    ("deepseek-v4-flash", date(2026, 8, 20), (0.22, 0.66)),
+    ("deepseek-v4-flash", date(2026, 12, 1), (0.15, 0.6)),  # finding 2: off-peak 0.60 out
+    ("deepseek-v4-pro", date(2026, 12, 1), (0.66, 1.98)),
 ])
 def test_as_of_picks_the_row_in_force(model, day, expected):
     row = price_for(model, day)
@@ -114,26 +114,24 @@ def test_as_of_picks_the_row_in_force(model, day, expected):
 
 
 def test_unpriced_is_none_never_zero():
-    assert price_for("gpt-5.6-terra", date(2026, 6, 25)) is None  # before launch
-    assert price_for("o3", date(2025, 1, 1)) is None  # before the first row
+    assert price_for("HCX-007", date(2025, 1, 1)) is None  # before the first hand row
     assert price_for("no-such-model", TODAY) is None
     assert price_for("gpt-4o", TODAY, variant="peak") is None
-    result = _run("pricing", "list", "--as-of", "2025-01-01", "-f", "json", "-p", "openai")
+    result = _run("pricing", "list", "--as-of", "2025-01-01", "-f", "json", "-p", "naver")
     assert result.exit_code == 0
     rows = {r["model"]: r for r in json.loads(result.output)["rows"]}
-    assert rows["gpt-5"]["status"] == "unpriced"
-    assert rows["gpt-5"]["input"] is None and rows["gpt-5"]["output"] is None
+    assert rows["HCX-007"]["status"] == "unpriced"
+    assert rows["HCX-007"]["input"] is None and rows["HCX-007"]["output"] is None
 
 
 def test_variants_default_and_explicit():
-    day = date(2026, 8, 1)
+    day = date(2026, 12, 1)
     std = price_for("deepseek-v4-flash", day)
     assert std is not None and std.variant == "off-peak" and std.default
-    assert (std.input, std.cached_input, std.output) == (0.14, 0.0028, 0.28)
+    assert (std.input, std.cached_input, std.output) == (0.15, 0.003, 0.6)
     peak = price_for("deepseek-v4-flash", day, variant="peak")
-    assert peak is not None and peak.input == 0.28
-    ll = price_for("deepseek-v4-flash", day, variant="litellm-peak")
-    assert ll is not None and ll.confidence == "low" and ll.output == 1.2
+    assert peak is not None and (peak.input, peak.output) == (0.3, 1.2)
+    assert peak.window == "01:00-04:00 UTC, 06:00-10:00 UTC" and peak.confidence == "medium"
     # before peak pricing started there is one flat row and no variants
     flat = price_for("deepseek-v4-flash", date(2026, 5, 1))
     assert flat is not None and flat.variant is None
@@ -141,8 +139,8 @@ def test_variants_default_and_explicit():
 
 
 def test_aliases_resolve_to_the_pinned_model():
-    row = price_for("mistral-large-latest", TODAY)
-    assert row is not None and row.model == "mistral-large-2512"
+    row = price_for("mistral-medium-2604", TODAY)  # genai-prices' own id matching
+    assert row is not None and row.model == "mistral-medium-3-5"
     assert load_tables().model("A.X-4.0").id == "skt/A.X-4.0"
 
 
@@ -283,8 +281,8 @@ def test_user_file_overrides_and_adds(tmp_path):
     assert mine is not None and mine.input == 2.0 and mine.layer == 1
     assert mine.origin == str(f)
     shipped = tables.price_for("gpt-4o", date(2025, 12, 1))
-    assert shipped is not None and shipped.input == 2.5 and shipped.layer == 0
-    assert tables.model("gpt-4o").name == "GPT-4o"  # metadata inherited
+    assert shipped is not None and shipped.input == 2.5 and shipped.layer == -1  # genai-prices
+    assert tables.model("gpt-4o").name == "gpt 4o"  # metadata inherited from genai-prices
     # a later file wins over an earlier one
     g = tmp_path / "later.toml"
     g.write_text(NEGOTIATED.replace("input = 2.00", "input = 1.80"), encoding="utf-8")
@@ -498,7 +496,8 @@ def test_list_formats_and_currency():
     header = csv_out.output.splitlines()[0].split(",")
     assert header[:12] == ["provider", "model", "name", "tokenizer", "currency", "input",
                            "cached_input", "output", "effective", "end", "source", "confidence"]
-    md = _run("pricing", "list", "-p", "google", "-f", "markdown", "--currency", "KRW")
+    md = _run("pricing", "list", "-p", "google", "-f", "markdown", "--currency", "KRW",
+              "--as-of", "2026-11-23")
     assert md.exit_code == 0 and "| gemini-2.5-pro |" in md.output and "KRW" in md.output
     table = _run("pricing", "list", "-p", "anthropic")
     assert table.exit_code == 0 and "claude-opus-5" in table.output
@@ -512,13 +511,13 @@ def test_list_formats_and_currency():
 
 
 def test_show_lists_history_and_marks_the_row_used():
-    result = _run("pricing", "show", "o3", "--as-of", "2025-06-01", "-f", "json")
+    result = _run("pricing", "show", "deepseek-v4-pro", "--as-of", "2026-08-01", "-f", "json")
     doc = json.loads(result.output)
     assert doc["schema"] == "tokcost/pricing-show/1"
     used = [r for r in doc["rows"] if r["used"]]
-    assert len(doc["rows"]) == 2 and len(used) == 1 and used[0]["input"] == 10.0
-    text = _run("pricing", "show", "gpt-5.6-terra", "--as-of", "2026-07-01")
-    assert text.exit_code == 0 and "→ 2026-06-26" in text.output
+    assert len(doc["rows"]) == 3 and len(used) == 1 and used[0]["input"] == 0.435
+    text = _run("pricing", "show", "deepseek-v4-pro", "--as-of", "2026-12-01")
+    assert text.exit_code == 0 and "→ 2026-08-17" in text.output
     missing = _run("pricing", "show", "gpt-4oo")
     assert "no price table lists model 'gpt-4oo' (did you mean" in _failure(missing)
 
@@ -544,20 +543,19 @@ def _litellm_or_skip() -> str:
 def test_litellm_extra_prices_only_models_we_do_not_list():
     version = _litellm_or_skip()
     tables = load_tables(extra="litellm")
-    extra = tables.find_model("gpt-3.5-turbo")
-    assert extra is not None and extra.kind == "extra"
+    extra = tables.find_model("ai21.jamba-1-5-large-v1:0")
+    assert extra is not None and extra.kind == "extra", extra
     row = extra.prices[0]
     assert row.source == f"LiteLLM {version} price map"
     assert row.confidence == "low" and row.input > 0 and row.output > 0
     assert row.effective == tables.extra.seen
-    assert load_tables().find_model("gpt-3.5-turbo") is None  # opt-in only
-    # never overrides our cited tables, even where LiteLLM disagrees (stale Sonnet 5 intro)
-    ours = tables.price_for("claude-sonnet-5", TODAY)
-    assert ours is not None and (ours.input, ours.output) == (3.0, 15.0)
-    assert ours.source.startswith("https://platform.claude.com")
+    assert load_tables().find_model("ai21.jamba-1-5-large-v1:0") is None  # opt-in only
+    # never overrides the maintained source or the hand layer
+    ours = tables.price_for("deepseek-chat", TODAY)
+    assert ours is not None and ours.source.startswith("genai-prices")
     assert tables.find_model("gpt-4o").kind == "api"
     # before the map was seen on this machine there is no price, not 0
-    assert tables.price_for("gpt-3.5-turbo", tables.extra.seen - timedelta(1)) is None
+    assert tables.price_for("ai21.jamba-1-5-large-v1:0", tables.extra.seen - timedelta(1)) is None
 
 
 def test_litellm_json_is_read_not_imported():

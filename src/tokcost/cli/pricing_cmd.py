@@ -215,14 +215,17 @@ def _check_provider(tables: PriceTables, provider: str | None, include_extra: bo
 
     if provider is None or provider in tables.providers:
         return
+    known = list(dict.fromkeys([*tables.providers, *(p.id for p in tables.maintained.providers)]))
+    if provider in known:
+        return
     if include_extra and tables.models(provider, include_extra=True):
         return
     import difflib
 
-    close = difflib.get_close_matches(provider, list(tables.providers), n=2)
+    close = difflib.get_close_matches(provider, known, n=2)
     raise TokcostError(f"unknown provider {provider!r}",
                        hint=f"did you mean {' or '.join(close)}?" if close else
-                       "providers: " + ", ".join(tables.providers))
+                       "providers: " + ", ".join(known))
 
 
 # ----------------------------------------------------------------------------- commands
