@@ -586,3 +586,144 @@ def test_shipped_files_cover_every_provider_file():
     assert {"openai.toml", "naver.toml", "self-hosted.toml", "fx.toml"} <= names
     providers = set(load_tables().providers)
     assert providers == {n[:-5] for n in names} - {"fx"}
+
+
+# --------------------------------------------------------------------------- maintained source
+def test_prices_come_from_installed_genai_prices_with_labels():
+    from importlib.metadata import version
+
+    m = load_tables().model("gpt-4o")
+    row = m.price_for(TODAY)
+    assert row is not None and row.source == f"genai-prices {version('genai-prices')}"
+    assert row.confidence == "high" and m.match == "exact"
+    host = load_tables().model("meta-llama/Llama-3.3-70B-Instruct-Turbo")
+    assert host.provider == "together" and host.price_for(TODAY).confidence == "medium"
+
+
+def test_shipped_hand_row_duplicating_genai_prices_is_an_error(tmp_path, monkeypatch):
+    from tokcost.pricing import tables as t
+
+    folder = tmp_path / "pricing"
+    folder.mkdir()
+    for f in (data_dir() / "pricing").glob("*.toml"):
+        (folder / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "openai.toml").write_text(
+        'schema = 1\nprovider = "openai"\nprovider_name = "OpenAI"\n\n[[model]]\nid = "gpt-4o"\n'
+        'name = "GPT-4o"\ntokenizer = "o200k_base"\ntokenizer_confidence = "high"\n\n'
+        '  [[model.price]]\n  effective = 2025-07-04\n  currency = "USD"\n  input = 2.5\n'
+        '  output = 10.0\n  source = "x"\n  confidence = "high"\n', encoding="utf-8")
+    monkeypatch.setattr(t, "data_dir", lambda: tmp_path)
+    t._shipped_docs.cache_clear()
+    try:
+        errors = [i.message for i in t.validate() if i.severity == "error"]
+    finally:
+        t._shipped_docs.cache_clear()
+    assert any("gpt-4o: genai-prices already lists it" in e for e in errors)
+
+
+def test_override_with_reason_retired_alias_priced_as_v4_flash():
+    m = load_tables().model("deepseek-chat")
+    assert m.override_reason and "retired" in m.override_reason and m.retired(TODAY)
+    flash = price_for("deepseek-v4-flash", date(2026, 12, 1))
+    chat = m.price_for(date(2026, 12, 1))
+    assert chat is not None and (chat.input, chat.output) == (flash.input, flash.output)
+
+
+def test_every_listed_model_is_usable_by_id_with_a_label():
+    """Finding 3: current models absent from the old tables resolve by id, labelled."""
+    tables = load_tables()
+    for mid in ("gpt-6-sol", "gpt-6-luna", "gpt-6.1-terra", "claude-opus-5-5",
+                "claude-sonnet-5-5", "claude-haiku-5-5", "gemini-3.8-flash", "gemini-4-argon",
+                "mistral-large-4", "solar-pro4", "solar-mini4", "grok-4.5", "command-a",
+                "kimi-k3", "glm-5.3", "minimax-m3", "qwen3.8-max"):
+        m = tables.find_model(mid)
+        assert m is not None, mid
+        assert m.price_for(date(2026, 12, 1)) is not None, mid
+        assert m.match in ("exact", "presumed", "proxy", "none"), mid
+    assert tables.model("gpt-6-sol").match == "presumed"
+    assert tables.model("gemini-4-argon").match == "proxy"
+    assert tables.model("grok-4.5").match == "none" and tables.model("grok-4.5").tokenizer is None
+    assert tables.model("gpt-5").match == "exact"
+    assert len(list(tables.maintained.models())) > 1000
+
+
+def test_sonnet_5_price_and_cache_write_from_the_maintained_source():
+    """Finding 1: claude-sonnet-5 is 2 / 10 (cache write 2.50), not 3 / 15."""
+    row = price_for("claude-sonnet-5", date(2026, 12, 1))
+    assert row is not None
+    assert (row.input, row.cached_input, row.cache_write, row.output) == (2.0, 0.2, 2.5, 10.0)
+
+
+def test_context_window_and_input_limit():
+    """Finding 4: gpt-5's input limit is 272k of 400k; windows come from the source."""
+    tables = load_tables()
+    gpt5 = tables.model("gpt-5")
+    assert (gpt5.context_window, gpt5.input_limit, gpt5.effective_input_limit) == \
+        (400_000, 272_000, 272_000)
+    api = [m for m in tables.default_models() if m.kind == "api"]
+    with_window = [m for m in api if m.effective_input_limit]
+    assert len(with_window) >= 0.6 * len(api)
+
+
+def test_drift_shipped_is_clean_and_an_unexplained_difference_fails(tmp_path):
+    from tokcost.pricing.drift import drift
+
+    result = _run("pricing", "drift", "--as-of", "2026-12-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    chat = [r for r in rows if r["model"] == "deepseek-chat"]
+    assert chat and all(r["status"] == "explained" for r in chat)
+    assert any(r["status"] == "only-here" and r["model"] == "HCX-007" for r in rows)
+    f = tmp_path / "mine.toml"
+    f.write_text('schema = 1\nprovider = "openai"\n\n[[model]]\nid = "gpt-4o"\n\n'
+                 '  [[model.price]]\n  effective = 2026-01-01\n  currency = "USD"\n'
+                 '  input = 9.0\n  output = 10.0\n  source = "typo"\n  confidence = "high"\n',
+                 encoding="utf-8")
+    bad = [r for r in drift(load_tables(user_files=[f]), date(2026, 12, 1), litellm=False)
+           if r.status == "differs"]
+    assert [r.model for r in bad] == ["gpt-4o"]
+
+
+def test_update_fetches_into_the_cache_from_a_local_server(tmp_path):
+    import http.server
+    import threading
+
+    from tokcost.paths import cache_dir
+    from tokcost.pricing.maintained import load_genai_prices
+
+    payload = json.dumps([{
+        "id": "openai", "name": "OpenAI", "api_pattern": "https://api\\.openai\\.com",
+        "models": [{"id": "gpt-test-9", "match": {"equals": "gpt-test-9"},
+                    "context_window": 1000,
+                    "prices": {"input_mtok": 1.5, "output_mtok": 2.5}}]}]).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = payload if self.path == "/data.json" else b"nope"
+            self.send_response(200 if self.path == "/data.json" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert load_genai_prices().find("gpt-test-9") is None  # offline default: bundled data
+        missing = _run("pricing", "update", "--url", f"{base}/missing.json", "--timeout", "5")
+        assert missing.exit_code == 2 and "cannot update genai-prices data" in missing.output
+        assert not (cache_dir() / "pricing" / "genai-prices-data.json").exists()
+        ok = _run("pricing", "update", "--url", f"{base}/data.json", "--timeout", "5")
+        assert ok.exit_code == 0, ok.output
+        meta = json.loads((cache_dir() / "pricing" / "genai-prices-data.meta.json").read_text())
+        assert meta["fetched"] == date.today().isoformat() and meta["models"] == 1
+        gp = load_genai_prices()
+        assert gp.origin != "bundled" and gp.data_date == date.today()
+        row = gp.model("gpt-test-9").price_for(date.today())
+        assert (row.input, row.output) == (1.5, 2.5) and "updated" in row.source
+    finally:
+        server.shutdown()
+        load_genai_prices.cache_clear()

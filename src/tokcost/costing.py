@@ -60,7 +60,7 @@ class CostOptions:
 def _select_models(tables, models: Sequence[str] | None):
     if models:
         return [tables.model(m) for m in models]
-    return tables.models()
+    return tables.default_models()
 
 
 def _tokenizer_for(model, cache: dict[str, Any]):

@@ -460,5 +460,51 @@ def fx_cmd(
     _emit(fmt, SCHEMA_FX, rows, cols, output, force, title, **meta)
 
 
+SCHEMA_DRIFT = "tokcost/pricing-drift/1"
+
+
+@app.command("drift")
+def drift_cmd(
+    as_of: AsOfOpt = None,
+    no_litellm: Annotated[bool, typer.Option("--no-litellm", help="Skip the comparison with "
+                                             "LiteLLM's price map.")] = False,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Compare the hand-kept tables with genai-prices (and LiteLLM's price map when the litellm
+    wheel is installed). Exit 1 on an unexplained difference; offline."""
+    from tokcost.pricing import load_tables
+    from tokcost.pricing.drift import drift
+
+    day = parse_date(as_of)
+    rows = [r.as_dict() for r in drift(load_tables(), day, litellm=not no_litellm)]
+    cols = [("provider", "provider"), ("model", "model"), ("against", "against"),
+            ("status", "status"), ("ours", "ours (in / cached / out)"), ("theirs", "theirs"),
+            ("reason", "reason")]
+    _emit(fmt, SCHEMA_DRIFT, rows, cols, output, force, f"Price drift on {day}")
+    bad = [r for r in rows if r["status"] == "differs"]
+    if bad:
+        typer.echo(f"{len(bad)} unexplained difference(s): fix the hand row, or give it "
+                   "overrides/override_reason or drift_reason with a citation", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("update")
+def update_cmd(
+    url: Annotated[str | None, typer.Option("--url", help="Where to fetch genai-prices data "
+                                            "from (default: genai-prices' own update URL).")]
+    = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait.")] = 30.0,
+) -> None:
+    """Fetch newer genai-prices data into the user cache (network; opt-in). Offline use of the
+    installed data stays the default until you run this."""
+    from tokcost.pricing.update import update
+
+    info = update(url, timeout=timeout)
+    typer.echo(f"genai-prices data: {info['providers']} providers, {info['models']} models, "
+               f"fetched {info['fetched']} from {info['url']} -> {info['path']}")
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="pricing")

@@ -45,6 +45,7 @@ PER_TOKENS = 1_000_000
 CONFIDENCE = ("high", "medium", "low", "assumption")
 TOKENIZER_CONFIDENCE = ("high", "medium", "low")
 FX_FILE = "fx.toml"
+FEATURED_FILE = "featured.toml"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -52,7 +53,7 @@ _PROVIDER_KEYS = frozenset({"schema", "provider", "provider_name", "pricing_url"
 _MODEL_KEYS = frozenset({"id", "name", "tokenizer", "tokenizer_confidence", "tokenizer_note",
                          "context_window", "deprecated", "aliases", "price", "self_hosted",
                          "overrides", "override_reason", "input_limit", "tokenizer_match",
-                         "alias_of"})
+                         "alias_of", "drift_reason"})
 MAINTAINED = "genai-prices"
 _MODEL_META = ("name", "tokenizer", "tokenizer_confidence")
 _PRICE_KEYS = frozenset({"effective", "end", "variant", "default", "currency", "input",
@@ -324,6 +325,7 @@ class Model:
     source: str = ""  # "genai-prices 0.2.3" or the hand file
     input_limit: int | None = None  # the vendor's input-token limit where it has one
     override_reason: str | None = None  # set when a hand row overrides the maintained source
+    drift_reason: str | None = None  # why a hand row differs from another source (drift check)
 
     def retired(self, as_of: date) -> bool:
         return self.retired_flag or (self.deprecated is not None and self.deprecated <= as_of)
@@ -798,6 +800,8 @@ def _parse_model(ck: _Checker, raw: dict, i: int, lines: _Lines, provider: str, 
             ck.error(f"{what}: input_limit must be a positive integer, got {il!r}", None, line)
         else:
             meta["input_limit"] = il
+    if "drift_reason" in raw:
+        meta["drift_reason"] = ck.string(raw, "drift_reason", what, line)
     if "alias_of" in raw:
         meta["alias_of"] = ck.string(raw, "alias_of", what, line)
         if overrides is None:
@@ -920,6 +924,22 @@ class PriceTables:
                 self._index.setdefault(key, []).append(m)
 
     # -- models
+    def default_models(self) -> list[Model]:
+        """What cost / budget / report / check use without --model: the hand tables' models
+        and the ids of ``pricing/featured.toml`` (resolved through genai-prices)."""
+        out = [m for m in self._models.values()]
+        seen = {(m.provider, m.id) for m in out}
+        for mid in featured_ids():
+            m = self.find_model(mid)
+            if m is not None and (m.provider, m.id) not in seen:
+                seen.add((m.provider, m.id))
+                out.append(m)
+        return out
+
+    def hand_models(self) -> list[Model]:
+        """The models of the hand-kept tables (and user files) only."""
+        return list(self._models.values())
+
     @property
     def maintained(self) -> Any:
         """The maintained source (genai-prices), loaded on first use."""
@@ -1015,8 +1035,22 @@ class PriceTables:
 def shipped_files() -> list[Path]:
     """The shipped table files, fx.toml last."""
     folder = data_dir() / "pricing"
-    files = sorted(p for p in folder.glob("*.toml") if p.name != FX_FILE)
+    files = sorted(p for p in folder.glob("*.toml") if p.name not in (FX_FILE, FEATURED_FILE))
     return [*files, folder / FX_FILE]
+
+
+@cache
+def featured_ids() -> tuple[str, ...]:
+    """Model ids of ``pricing/featured.toml``."""
+    path = data_dir() / "pricing" / FEATURED_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PricingError(f"cannot read {FEATURED_FILE} ({exc})", path=str(path)) from None
+    ids = raw.get("models", [])
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise PricingError("models must be a list of model ids", path=str(path))
+    return tuple(ids)
 
 
 @cache
@@ -1137,6 +1171,7 @@ def _merge(docs: Sequence[_FileDoc], issues: list[Issue],
             aliases=tuple(meta.get("aliases", ())), prices=tuple(rows), kind=kind,
             tokenizer=meta["tokenizer"] or None, tokenizer_match=meta.get("tokenizer_match"),
             input_limit=meta.get("input_limit"), override_reason=meta.get("override_reason"),
+            drift_reason=meta.get("drift_reason"),
             retired_flag=base.retired_flag if base is not None else False,
             source=first.path if (hand_rows or base is None) else
             f"{base.source} + {first.path}")

@@ -235,8 +235,15 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         "diagnostics": diagnostics,
         "samples": samples,
         "boundaries": boundaries,
-        "warnings": result.warnings,
+        "warnings": [*result.warnings, *_money_warnings(cost, budget)],
     }
+
+
+def _money_warnings(*rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Stale prices / FX and retired models of the cost and budget rows (tokcost.costing)."""
+    from tokcost.costing import collect_warnings
+
+    return collect_warnings([r for group in rows for r in group])
 
 
 def _diagnostics(toks: Sequence[Any], corpus: str, measured: dict[str, dict[str, Any]]
