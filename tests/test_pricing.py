@@ -585,7 +585,7 @@ def test_shipped_files_cover_every_provider_file():
     names = {p.name for p in Path(PRICING).glob("*.toml")}
     assert {"openai.toml", "naver.toml", "self-hosted.toml", "fx.toml"} <= names
     providers = set(load_tables().providers)
-    assert providers == {n[:-5] for n in names} - {"fx"}
+    assert providers == {n[:-5] for n in names} - {"fx", "featured"}
 
 
 # --------------------------------------------------------------------------- maintained source
@@ -595,6 +595,9 @@ def test_prices_come_from_installed_genai_prices_with_labels():
     m = load_tables().model("gpt-4o")
     row = m.price_for(TODAY)
     assert row is not None and row.source == f"genai-prices {version('genai-prices')}"
+    assert row.price_source == row.source
+    hcx = price_for("HCX-007", TODAY)
+    assert hcx is not None and hcx.price_source == "pricing/naver.toml"
     assert row.confidence == "high" and m.match == "exact"
     host = load_tables().model("meta-llama/Llama-3.3-70B-Instruct-Turbo")
     assert host.provider == "together" and host.price_for(TODAY).confidence == "medium"

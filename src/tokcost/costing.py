@@ -101,7 +101,7 @@ def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
 
     rec = PriceRecord(
         provider=model.provider, model=model.id,
-        price_source=(price.source if price else None) or None,
+        price_source=price.price_source if price else None,
         price_date=price.shown_date if price else None,
         price_age_days=price.age_days(opts.as_of) if price else None,
         price_confidence=price.confidence if price else None,

@@ -136,6 +136,11 @@ def price_dict(model: Model, row: PriceRow | None, *, as_of: date,
         "deprecated": model.deprecated.isoformat() if model.deprecated else None,
         "status": "unpriced", "vat_included": False, "self_hosted": None,
         "notes": f"no price row in force on {as_of}",
+        "tokenizer_match": model.match, "context_window": model.context_window,
+        "input_limit": model.input_limit, "retired": model.retired(as_of),
+        "override_reason": model.override_reason, "price_source": None, "price_date": None,
+        "price_age_days": None, "price_confidence": None, "price_variant": None,
+        "price_window": None,
     }
     if row is None:
         return out
@@ -150,6 +155,9 @@ def price_dict(model: Model, row: PriceRow | None, *, as_of: date,
     d.pop("snapshots", None)
     out.update(d)
     out.update(status="priced", vat_included=vat)
+    out.update(price_source=row.price_source, price_date=row.shown_date.isoformat(),
+               price_age_days=row.age_days(as_of), price_confidence=row.confidence,
+               price_variant=row.variant or "standard", price_window=row.window)
     return out
 
 
@@ -276,8 +284,9 @@ def list_(
         else "") + (", incl. 10 % VAT" if vat else "") + "; * = default variant)"
     cols = [("provider", "provider"), ("model", "model"), ("variant", "variant"),
             ("currency", "cur"), ("input", "input"), ("cached_input", "cached"),
-            ("output", "output"), ("tiers", "long prompts"), ("effective", "since"),
-            ("end", "until"), ("confidence", "conf.")]
+            ("output", "output"), ("tiers", "long prompts"), ("price_date", "since"),
+            ("end", "until"), ("confidence", "conf."), ("tokenizer_match", "tokenizer"),
+            ("price_source", "source")]
     if provider:
         cols = cols[1:]
     meta: dict[str, Any] = {"as_of": day.isoformat(), "currency": cur, "vat_included": vat,
@@ -338,10 +347,13 @@ def _show_text(m: Model, rows: list[dict[str, Any]], info: dict[str, Any], day: 
     if m.aliases:
         lines.append(f"  aliases     {', '.join(m.aliases)}")
     tok = m.tokenizer or "unknown"
-    lines.append(f"  tokenizer   {tok} (confidence {m.tokenizer_confidence})"
+    lines.append(f"  tokenizer   {tok} (tokenizer_match {m.match})"
                  + (f": {m.tokenizer_note}" if m.tokenizer_note else ""))
     if m.context_window:
-        lines.append(f"  context     {m.context_window:,} tokens")
+        lines.append(f"  context     {m.context_window:,} tokens"
+                     + (f" (input limit {m.input_limit:,})" if m.input_limit else ""))
+    if m.override_reason:
+        lines.append(f"  override    {m.override_reason}")
     if m.deprecated:
         lines.append(f"  deprecated  {m.deprecated}")
     cur_row = info["price_in_force"]

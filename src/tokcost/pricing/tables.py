@@ -220,6 +220,11 @@ class PriceRow:
     price_date: date | None = None  # the date shown (defaults to effective)
 
     @property
+    def price_source(self) -> str:
+        """Where the row came from: the maintained source's label, or the hand file."""
+        return self.source if self.layer < 0 else (self.origin or self.source)
+
+    @property
     def shown_date(self) -> date:
         return self.price_date or self.effective
 
@@ -1151,7 +1156,8 @@ def _merge(docs: Sequence[_FileDoc], issues: list[Issue],
                                     f"{meta['alias_of']!r} is not in {MAINTAINED}", None,
                                     first.line))
                 continue
-            rows.extend(replace(r, model=key[1], source=f"{r.source} (as {target.id})")
+            rows.extend(replace(r, model=key[1], source=f"{r.source} as {target.id} "
+                                f"({first.path})")
                         for r in target.prices)
             hand_rows = True
         if base is not None and not hand_rows:
