@@ -226,7 +226,7 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             row["status"] = "unpriced"
             rows.append(row)
             continue
-        if per_request:
+        if per_request and price.tiers:
             # each request priced on its own tier, then averaged (never the tier of the mean)
             row["cost"] = _per_request(price, fx, opts, [k for k, _ in per_request], ko_out_i)
             ens = [e for _, e in per_request]
@@ -236,7 +236,7 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
                                         if (t := price.rates(k).tier) is not None})
         else:
             row["cost"] = _money_row(price, fx, opts, ko_in_i, ko_out_i)
-        if not per_request and en_in is not None and en_out is not None:
+        if not (per_request and price.tiers) and en_in is not None and en_out is not None:
             row["en_cost"] = _money_row(price, fx, opts, round(en_in), round(en_out))
         if row["en_cost"] is not None and row["en_cost"]:
             row["premium_pct"] = (row["cost"] / row["en_cost"] - 1) * 100

@@ -180,7 +180,8 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         wl = Workload(str(opts.requests or "requests"),
                       [t for r in reqs for t in r.texts("ko")],
                       [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs))
+                      len(reqs), requests=[(list(r.texts("ko")),
+                                            list(r.texts("en")) if r.en else None) for r in reqs])
         from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
