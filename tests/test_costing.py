@@ -245,3 +245,20 @@ def test_labels_in_every_cli_format(mirror):
     by = {r["model"]: r for r in doc["rows"]}
     assert by["gpt-5.4"]["tokenizer_match"] == "presumed"
     assert by["grok-4.5"]["monthly_cost"] is None  # never costed with an unrelated tokenizer
+
+
+def test_cost_cli_request_file_prices_each_request_on_its_tier(mirror, tmp_path):
+    """The issue's example: `tokcost cost --request FILE -m gpt-5.4` with a 405k-token request
+    and a small one reports the mean of the two requests' costs (about $1.03), not $0.52."""
+    big = " ".join(f"{i * 7919 % 100_000}" for i in range(135_000))
+    f = tmp_path / "req.jsonl"
+    lines = [{"id": "big", "title": "big", "ko": [{"role": "user", "content": big}]},
+             {"id": "small", "title": "small", "ko": [{"role": "user", "content": "안녕하세요"}]}]
+    f.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+                 encoding="utf-8")
+    r = runner.invoke(app, ["cost", "--request", str(f), "-m", "gpt-5.4", "--output-tokens", "0",
+                            "--as-of", "2026-12-01", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.stdout)["rows"]
+    assert row["tiers_used"] == [272_000]
+    assert 1.0 < row["cost"] < 1.06
