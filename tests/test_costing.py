@@ -262,3 +262,15 @@ def test_cost_cli_request_file_prices_each_request_on_its_tier(mirror, tmp_path)
     [row] = json.loads(r.stdout)["rows"]
     assert row["tiers_used"] == [272_000]
     assert 1.0 < row["cost"] < 1.06
+
+
+def test_check_as_of_reaches_prices_and_fx(mirror):
+    """`tokcost check --as-of`: the fresh measurement is costed with that day's prices and FX."""
+    from tokcost.gate.collect import FreshSettings, collect_fresh
+
+    doc = collect_fresh(FreshSettings(tokenizers=["o200k_base"], models=["gpt-4o"],
+                                      as_of=date(2026, 1, 5)))
+    assert doc["settings"]["as_of"] == "2026-01-05"
+    krw = [r for r in doc["cost"] if r["currency"] == "KRW"]
+    assert krw and all(r["fx_rate"] == 1422.16 for r in krw)
+    assert not any("FX" in w for w in doc["warnings"])  # 5 days old: not stale

@@ -39,6 +39,7 @@ class CheckRequest:
     models: list[str] | None = None
     update_baseline: bool = False
     download: bool = False
+    as_of: Any = None  # a datetime.date: prices and FX in force then (None = today)
 
 
 @dataclass
@@ -149,6 +150,7 @@ def fresh_settings(req: CheckRequest, baseline: Results | None) -> FreshSettings
 
 def _fresh(req: CheckRequest, baseline: Results | None) -> dict[str, Any]:
     settings = fresh_settings(req, baseline)
+    settings.as_of = req.as_of
     root = req.config.root
     specs = [c if req.corpora else resolve_corpus(root, c) for c in settings.corpora]
     requests_path = None
