@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from typer.testing import CliRunner
@@ -19,12 +19,19 @@ AS_OF = date(2026, 11, 1)
 
 
 def _table_price(provider: str, model: str, as_of: date) -> dict:
-    doc = tomllib.loads((data_dir() / "pricing" / f"{provider}.toml").read_text(encoding="utf-8"))
-    m = next(x for x in doc["model"] if x["id"] == model)
-    rows = [p for p in m["price"] if p["effective"] <= as_of
-            and ("end" not in p or as_of < p["end"]) and "variant" not in p]
-    [row] = rows
-    return row
+    """The price per 1M tokens as genai-prices itself computes it (its public calc_price)."""
+    from datetime import datetime
+
+    from genai_prices import Usage, calc_price
+
+    ts = datetime(as_of.year, as_of.month, as_of.day, 12, tzinfo=UTC)
+
+    def one(**kw) -> float:
+        return float(calc_price(Usage(**kw), model, provider_id=provider,
+                                genai_request_timestamp=ts).total_price)
+
+    return {"input": one(input_tokens=1_000_000), "output": one(output_tokens=1_000_000),
+            "cached_input": one(input_tokens=1_000_000, cache_read_tokens=1_000_000)}
 
 
 def _fx() -> float:
@@ -75,15 +82,18 @@ def test_krw_priced_model_converted_to_usd():
     [row] = cost_rows(Workload("t", ["안녕하세요"], None), ["HCX-007"],
                       CostOptions(as_of=AS_OF, output_tokens=10))
     # HyperCLOVA X API publishes no tokenizer: priced, but never counted with another one
-    assert row["cost"] is None and "not published" in row["status"]
+    assert row["cost"] is None and "no public tokenizer" in row["status"]
+    assert row["tokenizer_match"] == "none"
 
 
 def test_unpublished_and_unpriced_are_never_zero(mirror):
-    rows = cost_rows(Workload("t", ["안녕"], ["hi"]), ["claude-sonnet-4-6", "gpt-4o"],
+    rows = cost_rows(Workload("t", ["안녕"], ["hi"]), ["claude-sonnet-4-6", "HCX-007",
+                                                       "grok-4.5"],
                      CostOptions(as_of=date(2010, 1, 1), output_tokens=10))
     by = {r["model"]: r for r in rows}
     assert by["claude-sonnet-4-6"]["cost"] is None
-    assert by["gpt-4o"]["cost"] is None and by["gpt-4o"]["status"] == "unpriced"
+    assert by["grok-4.5"]["cost"] is None and by["grok-4.5"]["tokenizer_match"] == "none"
+    assert by["HCX-007"]["cost"] is None
 
 
 def test_budget_range_and_order(mirror):
@@ -136,3 +146,131 @@ def test_effective_context_and_measured_reuse(mirror):
     r2 = budget_rows(BudgetInput(1000), ["gpt-4o"], opts, measured={"o200k_base": fake})[0]
     assert (r2["context_chars_ko"], r2["context_words_en"]) == (256_000, 64_000)
     assert r2["input_tokens"] == 1000  # 2,000 characters at 2 characters per token
+
+
+# --------------------------------------------------------------------------- issue #14 findings
+DEC = date(2026, 12, 1)
+
+
+def test_deepseek_off_peak_window_named_and_peak_share_blend(mirror):
+    """Finding 2: V4 output is 0.60 / 1.98 off-peak (peak 2x); the window is named, budget blends."""
+    [row] = cost_rows(Workload("t", ["안녕하세요"], None), ["deepseek-v4-flash"],
+                      CostOptions(as_of=DEC, output_tokens=0))
+    assert row["price_variant"] == "off-peak" and row["price_window"]
+    assert row["tokenizer_match"] == "presumed"
+    [peak] = cost_rows(Workload("t", ["안녕하세요"], None), ["deepseek-v4-flash"],
+                       CostOptions(as_of=DEC, output_tokens=0, variant="peak"))
+    assert peak["price_window"] == "01:00-04:00 UTC, 06:00-10:00 UTC"
+    assert peak["cost"] == pytest.approx(2 * row["cost"])
+    rows = {s: budget_rows(BudgetInput(1000, 30, 2000, 500), ["deepseek-v4-pro"],
+                           CostOptions(as_of=DEC, peak_share=s))[0] for s in (0.0, 0.5, 1.0)}
+    assert rows[0.5]["price_variant"] == "blended" and rows[0.5]["peak_share"] == 0.5
+    assert rows[1.0]["monthly_cost"] == pytest.approx(2 * rows[0.0]["monthly_cost"])
+    assert rows[0.5]["monthly_cost"] == pytest.approx(1.5 * rows[0.0]["monthly_cost"])
+    r = rows[0.0]
+    expect = (r["input_tokens"] * 0.66 + r["output_tokens"] * 1.98) / 1e6 * 30_000
+    assert r["monthly_cost"] == pytest.approx(expect, rel=2e-3)
+    with pytest.raises(Exception, match="peak-share"):
+        budget_rows(BudgetInput(1), ["deepseek-v4-pro"], CostOptions(as_of=DEC, peak_share=2))
+
+
+def test_fx_follows_as_of_and_rows_carry_fx_labels(mirror):
+    """Finding 6: --as-of picks the FX rate of its date (1,422.16 in early January 2026)."""
+    jan = date(2026, 1, 5)
+    [r] = cost_rows(Workload("t", ["안녕하세요"], None), ["gpt-4o"],
+                    CostOptions(as_of=jan, output_tokens=10, currency="KRW"))
+    assert r["fx_rate"] == 1422.16 and r["fx_date"] == "2025-12-31" and r["fx_age_days"] == 5
+    [u] = cost_rows(Workload("t", ["안녕하세요"], None), ["gpt-4o"],
+                    CostOptions(as_of=jan, output_tokens=10))
+    assert r["cost"] == pytest.approx(u["cost"] * 1422.16)
+    for key in ("price_date", "price_age_days", "price_confidence", "price_variant", "retired",
+                "price_source", "fx_rate", "fx_date", "fx_age_days", "fx_source",
+                "tokenizer_match"):
+        assert key in r
+
+
+def test_staleness_warnings_reach_rows_and_results(mirror):
+    """Finding 5: stale FX / prices are warnings on the rows, in results.json and report.md."""
+    from tokcost.report.collect import _money_warnings
+
+    rows = budget_rows(BudgetInput(1000), ["gpt-4o", "HCX-007"],
+                       CostOptions(as_of=DEC, currency="KRW", max_price_age_days=180))
+    by = {r["model"]: r for r in rows}
+    assert any("FX 1,440.60 KRW/USD dated 2026-01-26 is 309 days old" in w
+               for w in by["gpt-4o"]["warnings"])
+    assert any("HCX-007: price dated 2026-01-01" in w for w in by["HCX-007"]["warnings"])
+    warns = _money_warnings(rows)
+    assert len(warns) == len(set(warns)) and any("309 days" in w for w in warns)
+    usd = budget_rows(BudgetInput(1000), ["gpt-4o"], CostOptions(as_of=DEC))[0]
+    assert not usd["warnings"]  # USD price, USD result: no FX used, nothing stale
+
+
+def test_tiers_chosen_per_request_then_summed(mirror):
+    """Finding 7: one 405k-token request + one small one on gpt-5.4: each on its own tier."""
+    from datetime import datetime
+
+    from genai_prices import Usage, calc_price
+
+    tok = load_tokenizer("o200k_base")
+    big = " ".join(f"{i * 7919 % 100_000}" for i in range(135_000))  # ~405k tokens
+    n_big = tok.count([big])[0]
+    assert n_big > 272_000
+    small = "안녕하세요"
+    n_small = tok.count([small])[0]
+    wl = Workload("t", [big, small], None, 2, requests=[([big], None), ([small], None)])
+    [row] = cost_rows(wl, ["gpt-5.4"], CostOptions(as_of=DEC, output_tokens=0))
+    ts = datetime(2026, 12, 1, 12)
+    expect = sum(float(calc_price(Usage(input_tokens=n), "gpt-5.4", provider_id="openai",
+                                  genai_request_timestamp=ts).total_price)
+                 for n in (n_big, n_small)) / 2
+    assert row["cost"] == pytest.approx(expect)
+    assert row["tiers_used"] == [272_000]
+    mean_tier = (n_big + n_small) / 2 * 2.5 / 1e6  # what the average request would have said
+    assert row["cost"] > 1.9 * mean_tier
+
+
+def test_labels_in_every_cli_format(mirror):
+    """Presumed / proxy mappings are visible in table, Markdown, CSV and JSON."""
+    args = ["budget", "--requests-per-day", "10", "--as-of", "2026-12-01", "-m", "gpt-5.4",
+            "-m", "gemini-2.5-flash", "-m", "grok-4.5"]
+    md = runner.invoke(app, [*args, "-f", "markdown"])
+    assert md.exit_code == 0, md.output
+    assert "o200k_base (presumed)" in md.stdout and "gemini (proxy)" in md.stdout
+    assert "(none)" in md.stdout
+    table = runner.invoke(app, [*args], env={"COLUMNS": "400"})
+    assert "presumed" in table.stdout and "proxy" in table.stdout
+    csv_out = runner.invoke(app, [*args, "-f", "csv"]).stdout
+    assert "tokenizer_match" in csv_out.splitlines()[0] and "presumed" in csv_out
+    doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    by = {r["model"]: r for r in doc["rows"]}
+    assert by["gpt-5.4"]["tokenizer_match"] == "presumed"
+    assert by["grok-4.5"]["monthly_cost"] is None  # never costed with an unrelated tokenizer
+
+
+def test_cost_cli_request_file_prices_each_request_on_its_tier(mirror, tmp_path):
+    """The issue's example: `tokcost cost --request FILE -m gpt-5.4` with a 405k-token request
+    and a small one reports the mean of the two requests' costs (about $1.03), not $0.52."""
+    big = " ".join(f"{i * 7919 % 100_000}" for i in range(135_000))
+    f = tmp_path / "req.jsonl"
+    lines = [{"id": "big", "title": "big", "ko": [{"role": "user", "content": big}]},
+             {"id": "small", "title": "small", "ko": [{"role": "user", "content": "안녕하세요"}]}]
+    f.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+                 encoding="utf-8")
+    r = runner.invoke(app, ["cost", "--request", str(f), "-m", "gpt-5.4", "--output-tokens", "0",
+                            "--as-of", "2026-12-01", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.stdout)["rows"]
+    assert row["tiers_used"] == [272_000]
+    assert 1.0 < row["cost"] < 1.06
+
+
+def test_check_as_of_reaches_prices_and_fx(mirror):
+    """`tokcost check --as-of`: the fresh measurement is costed with that day's prices and FX."""
+    from tokcost.gate.collect import FreshSettings, collect_fresh
+
+    doc = collect_fresh(FreshSettings(tokenizers=["o200k_base"], models=["gpt-4o"],
+                                      as_of=date(2026, 1, 5)))
+    assert doc["settings"]["as_of"] == "2026-01-05"
+    krw = [r for r in doc["cost"] if r["currency"] == "KRW"]
+    assert krw and all(r["fx_rate"] == 1422.16 for r in krw)
+    assert not any("FX" in w for w in doc["warnings"])  # 5 days old: not stale

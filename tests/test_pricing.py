@@ -72,7 +72,8 @@ def test_shipped_rows_are_real_prices_with_known_tokenizers():
     models = tables.models()
     assert len(models) > 60
     for m in models:
-        assert m.tokenizer in catalog, m.id
+        # a model with no public tokenizer is labelled none (reported, never costed)
+        assert m.tokenizer in catalog or m.match == "none", m.id
         assert m.prices, m.id
         for r in m.prices:
             assert r.input > 0 and r.output > 0, (m.id, r)
@@ -82,29 +83,28 @@ def test_shipped_rows_are_real_prices_with_known_tokenizers():
 
 
 def test_max_age_warnings_follow_today_and_threshold():
-    old = [i for i in validate(today=TODAY, max_age_days=180) if "gpt-4o:" in i.message]
-    assert old and old[0].severity == "warning" and "2025-07-04" in old[0].message
-    assert not [i for i in validate(today=date(2025, 8, 1), max_age_days=180)
-                if "gpt-4o:" in i.message]
-    assert not [i for i in validate(today=TODAY, max_age_days=10_000) if "gpt-4o:" in i.message]
+    # the hand layer's ages (HCX-007 is dated 2026-01-01 in pricing/naver.toml)
+    old = [i for i in validate(today=TODAY, max_age_days=180) if "HCX-007:" in i.message]
+    assert old and old[0].severity == "warning" and "2026-01-01" in old[0].message
+    assert not [i for i in validate(today=date(2026, 2, 1), max_age_days=180)
+                if "HCX-007:" in i.message]
+    assert not [i for i in validate(today=TODAY, max_age_days=10_000) if "HCX-007:" in i.message]
     result = _run("pricing", "validate", "--today", "2026-11-23", "--max-age-days", "180")
     assert result.exit_code == 0
-    assert "warning: pricing/openai.toml" in result.output
+    assert "warning: pricing/naver.toml" in result.output
 
 
 # --------------------------------------------------------------------------- dates and history
+# Dated rows now come from genai-prices' StartDateConstraint history (0.2.3).
 @pytest.mark.parametrize(("model", "day", "expected"), [
-    ("o3", date(2025, 6, 9), (10.0, 40.0)),
-    ("o3", date(2025, 6, 10), (2.0, 8.0)),
-    ("gpt-5.6-terra", date(2026, 6, 26), (2.5, 15.0)),
-    ("gpt-5.6-terra", date(2026, 7, 29), (2.5, 15.0)),
-    ("gpt-5.6-terra", date(2026, 7, 30), (2.0, 12.0)),
-    ("gpt-5.6-luna", date(2026, 7, 30), (0.2, 1.2)),
     ("gemini-3.6-flash", date(2026, 12, 31), (0.75, 3.75)),
     ("gemini-3.6-flash", date(2027, 1, 1), (1.5, 7.5)),
-    ("gemini-3.7-flash", date(2027, 6, 1), (1.5, 7.5)),
     ("claude-sonnet-5", date(2026, 8, 31), (2.0, 10.0)),
-    ("claude-sonnet-5", date(2026, 9, 1), (3.0, 15.0)),
+    ("claude-sonnet-5", date(2026, 9, 1), (2.0, 10.0)),  # finding 1: 2/10 made permanent
+    ("deepseek-v4-flash", date(2026, 8, 1), (0.14, 0.28)),
+    ("deepseek-v4-flash", date(2026, 8, 20), (0.22, 0.66)),
+    ("deepseek-v4-flash", date(2026, 12, 1), (0.15, 0.6)),  # finding 2: off-peak 0.60 out
+    ("deepseek-v4-pro", date(2026, 12, 1), (0.66, 1.98)),
 ])
 def test_as_of_picks_the_row_in_force(model, day, expected):
     row = price_for(model, day)
@@ -114,26 +114,24 @@ def test_as_of_picks_the_row_in_force(model, day, expected):
 
 
 def test_unpriced_is_none_never_zero():
-    assert price_for("gpt-5.6-terra", date(2026, 6, 25)) is None  # before launch
-    assert price_for("o3", date(2025, 1, 1)) is None  # before the first row
+    assert price_for("HCX-007", date(2025, 1, 1)) is None  # before the first hand row
     assert price_for("no-such-model", TODAY) is None
     assert price_for("gpt-4o", TODAY, variant="peak") is None
-    result = _run("pricing", "list", "--as-of", "2025-01-01", "-f", "json", "-p", "openai")
+    result = _run("pricing", "list", "--as-of", "2025-01-01", "-f", "json", "-p", "naver")
     assert result.exit_code == 0
     rows = {r["model"]: r for r in json.loads(result.output)["rows"]}
-    assert rows["gpt-5"]["status"] == "unpriced"
-    assert rows["gpt-5"]["input"] is None and rows["gpt-5"]["output"] is None
+    assert rows["HCX-007"]["status"] == "unpriced"
+    assert rows["HCX-007"]["input"] is None and rows["HCX-007"]["output"] is None
 
 
 def test_variants_default_and_explicit():
-    day = date(2026, 8, 1)
+    day = date(2026, 12, 1)
     std = price_for("deepseek-v4-flash", day)
     assert std is not None and std.variant == "off-peak" and std.default
-    assert (std.input, std.cached_input, std.output) == (0.14, 0.0028, 0.28)
+    assert (std.input, std.cached_input, std.output) == (0.15, 0.003, 0.6)
     peak = price_for("deepseek-v4-flash", day, variant="peak")
-    assert peak is not None and peak.input == 0.28
-    ll = price_for("deepseek-v4-flash", day, variant="litellm-peak")
-    assert ll is not None and ll.confidence == "low" and ll.output == 1.2
+    assert peak is not None and (peak.input, peak.output) == (0.3, 1.2)
+    assert peak.window == "01:00-04:00 UTC, 06:00-10:00 UTC" and peak.confidence == "medium"
     # before peak pricing started there is one flat row and no variants
     flat = price_for("deepseek-v4-flash", date(2026, 5, 1))
     assert flat is not None and flat.variant is None
@@ -141,8 +139,8 @@ def test_variants_default_and_explicit():
 
 
 def test_aliases_resolve_to_the_pinned_model():
-    row = price_for("mistral-large-latest", TODAY)
-    assert row is not None and row.model == "mistral-large-2512"
+    row = price_for("mistral-medium-2604", TODAY)  # genai-prices' own id matching
+    assert row is not None and row.model == "mistral-medium-3-5"
     assert load_tables().model("A.X-4.0").id == "skt/A.X-4.0"
 
 
@@ -283,8 +281,8 @@ def test_user_file_overrides_and_adds(tmp_path):
     assert mine is not None and mine.input == 2.0 and mine.layer == 1
     assert mine.origin == str(f)
     shipped = tables.price_for("gpt-4o", date(2025, 12, 1))
-    assert shipped is not None and shipped.input == 2.5 and shipped.layer == 0
-    assert tables.model("gpt-4o").name == "GPT-4o"  # metadata inherited
+    assert shipped is not None and shipped.input == 2.5 and shipped.layer == -1  # genai-prices
+    assert tables.model("gpt-4o").name == "gpt 4o"  # metadata inherited from genai-prices
     # a later file wins over an earlier one
     g = tmp_path / "later.toml"
     g.write_text(NEGOTIATED.replace("input = 2.00", "input = 1.80"), encoding="utf-8")
@@ -498,7 +496,8 @@ def test_list_formats_and_currency():
     header = csv_out.output.splitlines()[0].split(",")
     assert header[:12] == ["provider", "model", "name", "tokenizer", "currency", "input",
                            "cached_input", "output", "effective", "end", "source", "confidence"]
-    md = _run("pricing", "list", "-p", "google", "-f", "markdown", "--currency", "KRW")
+    md = _run("pricing", "list", "-p", "google", "-f", "markdown", "--currency", "KRW",
+              "--as-of", "2026-11-23")
     assert md.exit_code == 0 and "| gemini-2.5-pro |" in md.output and "KRW" in md.output
     table = _run("pricing", "list", "-p", "anthropic")
     assert table.exit_code == 0 and "claude-opus-5" in table.output
@@ -512,13 +511,13 @@ def test_list_formats_and_currency():
 
 
 def test_show_lists_history_and_marks_the_row_used():
-    result = _run("pricing", "show", "o3", "--as-of", "2025-06-01", "-f", "json")
+    result = _run("pricing", "show", "deepseek-v4-pro", "--as-of", "2026-08-01", "-f", "json")
     doc = json.loads(result.output)
     assert doc["schema"] == "tokcost/pricing-show/1"
     used = [r for r in doc["rows"] if r["used"]]
-    assert len(doc["rows"]) == 2 and len(used) == 1 and used[0]["input"] == 10.0
-    text = _run("pricing", "show", "gpt-5.6-terra", "--as-of", "2026-07-01")
-    assert text.exit_code == 0 and "→ 2026-06-26" in text.output
+    assert len(doc["rows"]) == 3 and len(used) == 1 and used[0]["input"] == 0.435
+    text = _run("pricing", "show", "deepseek-v4-pro", "--as-of", "2026-12-01")
+    assert text.exit_code == 0 and "→ 2026-08-17" in text.output
     missing = _run("pricing", "show", "gpt-4oo")
     assert "no price table lists model 'gpt-4oo' (did you mean" in _failure(missing)
 
@@ -544,20 +543,19 @@ def _litellm_or_skip() -> str:
 def test_litellm_extra_prices_only_models_we_do_not_list():
     version = _litellm_or_skip()
     tables = load_tables(extra="litellm")
-    extra = tables.find_model("gpt-3.5-turbo")
-    assert extra is not None and extra.kind == "extra"
+    extra = tables.find_model("ai21.jamba-1-5-large-v1:0")
+    assert extra is not None and extra.kind == "extra", extra
     row = extra.prices[0]
     assert row.source == f"LiteLLM {version} price map"
     assert row.confidence == "low" and row.input > 0 and row.output > 0
     assert row.effective == tables.extra.seen
-    assert load_tables().find_model("gpt-3.5-turbo") is None  # opt-in only
-    # never overrides our cited tables, even where LiteLLM disagrees (stale Sonnet 5 intro)
-    ours = tables.price_for("claude-sonnet-5", TODAY)
-    assert ours is not None and (ours.input, ours.output) == (3.0, 15.0)
-    assert ours.source.startswith("https://platform.claude.com")
+    assert load_tables().find_model("ai21.jamba-1-5-large-v1:0") is None  # opt-in only
+    # never overrides the maintained source or the hand layer
+    ours = tables.price_for("deepseek-chat", TODAY)
+    assert ours is not None and ours.source.startswith("genai-prices")
     assert tables.find_model("gpt-4o").kind == "api"
     # before the map was seen on this machine there is no price, not 0
-    assert tables.price_for("gpt-3.5-turbo", tables.extra.seen - timedelta(1)) is None
+    assert tables.price_for("ai21.jamba-1-5-large-v1:0", tables.extra.seen - timedelta(1)) is None
 
 
 def test_litellm_json_is_read_not_imported():
@@ -587,4 +585,148 @@ def test_shipped_files_cover_every_provider_file():
     names = {p.name for p in Path(PRICING).glob("*.toml")}
     assert {"openai.toml", "naver.toml", "self-hosted.toml", "fx.toml"} <= names
     providers = set(load_tables().providers)
-    assert providers == {n[:-5] for n in names} - {"fx"}
+    assert providers == {n[:-5] for n in names} - {"fx", "featured"}
+
+
+# --------------------------------------------------------------------------- maintained source
+def test_prices_come_from_installed_genai_prices_with_labels():
+    from importlib.metadata import version
+
+    m = load_tables().model("gpt-4o")
+    row = m.price_for(TODAY)
+    assert row is not None and row.source == f"genai-prices {version('genai-prices')}"
+    assert row.price_source == row.source
+    hcx = price_for("HCX-007", TODAY)
+    assert hcx is not None and hcx.price_source == "pricing/naver.toml"
+    assert row.confidence == "high" and m.match == "exact"
+    host = load_tables().model("meta-llama/Llama-3.3-70B-Instruct-Turbo")
+    assert host.provider == "together" and host.price_for(TODAY).confidence == "medium"
+
+
+def test_shipped_hand_row_duplicating_genai_prices_is_an_error(tmp_path, monkeypatch):
+    from tokcost.pricing import tables as t
+
+    folder = tmp_path / "pricing"
+    folder.mkdir()
+    for f in (data_dir() / "pricing").glob("*.toml"):
+        (folder / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "openai.toml").write_text(
+        'schema = 1\nprovider = "openai"\nprovider_name = "OpenAI"\n\n[[model]]\nid = "gpt-4o"\n'
+        'name = "GPT-4o"\ntokenizer = "o200k_base"\ntokenizer_confidence = "high"\n\n'
+        '  [[model.price]]\n  effective = 2025-07-04\n  currency = "USD"\n  input = 2.5\n'
+        '  output = 10.0\n  source = "x"\n  confidence = "high"\n', encoding="utf-8")
+    monkeypatch.setattr(t, "data_dir", lambda: tmp_path)
+    t._shipped_docs.cache_clear()
+    try:
+        errors = [i.message for i in t.validate() if i.severity == "error"]
+    finally:
+        t._shipped_docs.cache_clear()
+    assert any("gpt-4o: genai-prices already lists it" in e for e in errors)
+
+
+def test_override_with_reason_retired_alias_priced_as_v4_flash():
+    m = load_tables().model("deepseek-chat")
+    assert m.override_reason and "retired" in m.override_reason and m.retired(TODAY)
+    flash = price_for("deepseek-v4-flash", date(2026, 12, 1))
+    chat = m.price_for(date(2026, 12, 1))
+    assert chat is not None and (chat.input, chat.output) == (flash.input, flash.output)
+
+
+def test_every_listed_model_is_usable_by_id_with_a_label():
+    """Finding 3: current models absent from the old tables resolve by id, labelled."""
+    tables = load_tables()
+    for mid in ("gpt-6-sol", "gpt-6-luna", "gpt-6.1-terra", "claude-opus-5-5",
+                "claude-sonnet-5-5", "claude-haiku-5-5", "gemini-3.8-flash", "gemini-4-argon",
+                "mistral-large-4", "solar-pro4", "solar-mini4", "grok-4.5", "command-a",
+                "kimi-k3", "glm-5.3", "minimax-m3", "qwen3.8-max"):
+        m = tables.find_model(mid)
+        assert m is not None, mid
+        assert m.price_for(date(2026, 12, 1)) is not None, mid
+        assert m.match in ("exact", "presumed", "proxy", "none"), mid
+    assert tables.model("gpt-6-sol").match == "presumed"
+    assert tables.model("gemini-4-argon").match == "proxy"
+    assert tables.model("grok-4.5").match == "none" and tables.model("grok-4.5").tokenizer is None
+    assert tables.model("gpt-5").match == "exact"
+    assert len(list(tables.maintained.models())) > 1000
+
+
+def test_sonnet_5_price_and_cache_write_from_the_maintained_source():
+    """Finding 1: claude-sonnet-5 is 2 / 10 (cache write 2.50), not 3 / 15."""
+    row = price_for("claude-sonnet-5", date(2026, 12, 1))
+    assert row is not None
+    assert (row.input, row.cached_input, row.cache_write, row.output) == (2.0, 0.2, 2.5, 10.0)
+
+
+def test_context_window_and_input_limit():
+    """Finding 4: gpt-5's input limit is 272k of 400k; windows come from the source."""
+    tables = load_tables()
+    gpt5 = tables.model("gpt-5")
+    assert (gpt5.context_window, gpt5.input_limit, gpt5.effective_input_limit) == \
+        (400_000, 272_000, 272_000)
+    api = [m for m in tables.default_models() if m.kind == "api"]
+    with_window = [m for m in api if m.effective_input_limit]
+    assert len(with_window) >= 0.6 * len(api)
+
+
+def test_drift_shipped_is_clean_and_an_unexplained_difference_fails(tmp_path):
+    from tokcost.pricing.drift import drift
+
+    result = _run("pricing", "drift", "--as-of", "2026-12-01", "-f", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    chat = [r for r in rows if r["model"] == "deepseek-chat"]
+    assert chat and all(r["status"] == "explained" for r in chat)
+    assert any(r["status"] == "only-here" and r["model"] == "HCX-007" for r in rows)
+    f = tmp_path / "mine.toml"
+    f.write_text('schema = 1\nprovider = "openai"\n\n[[model]]\nid = "gpt-4o"\n\n'
+                 '  [[model.price]]\n  effective = 2026-01-01\n  currency = "USD"\n'
+                 '  input = 9.0\n  output = 10.0\n  source = "typo"\n  confidence = "high"\n',
+                 encoding="utf-8")
+    bad = [r for r in drift(load_tables(user_files=[f]), date(2026, 12, 1), litellm=False)
+           if r.status == "differs"]
+    assert [r.model for r in bad] == ["gpt-4o"]
+
+
+def test_update_fetches_into_the_cache_from_a_local_server(tmp_path):
+    import http.server
+    import threading
+
+    from tokcost.paths import cache_dir
+    from tokcost.pricing.maintained import load_genai_prices
+
+    payload = json.dumps([{
+        "id": "openai", "name": "OpenAI", "api_pattern": "https://api\\.openai\\.com",
+        "models": [{"id": "gpt-test-9", "match": {"equals": "gpt-test-9"},
+                    "context_window": 1000,
+                    "prices": {"input_mtok": 1.5, "output_mtok": 2.5}}]}]).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = payload if self.path == "/data.json" else b"nope"
+            self.send_response(200 if self.path == "/data.json" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert load_genai_prices().find("gpt-test-9") is None  # offline default: bundled data
+        missing = _run("pricing", "update", "--url", f"{base}/missing.json", "--timeout", "5")
+        assert missing.exit_code == 2 and "cannot update genai-prices data" in missing.output
+        assert not (cache_dir() / "pricing" / "genai-prices-data.json").exists()
+        ok = _run("pricing", "update", "--url", f"{base}/data.json", "--timeout", "5")
+        assert ok.exit_code == 0, ok.output
+        meta = json.loads((cache_dir() / "pricing" / "genai-prices-data.meta.json").read_text())
+        assert meta["fetched"] == date.today().isoformat() and meta["models"] == 1
+        gp = load_genai_prices()
+        assert gp.origin != "bundled" and gp.data_date == date.today()
+        row = gp.model("gpt-test-9").price_for(date.today())
+        assert (row.input, row.output) == (1.5, 2.5) and "updated" in row.source
+    finally:
+        server.shutdown()
+        load_genai_prices.cache_clear()

@@ -17,6 +17,11 @@ from tokcost.errors import TokcostError
 
 SCHEMA_COST = "tokcost/cost/1"
 SCHEMA_BUDGET = "tokcost/budget/1"
+DEFAULT_MAX_PRICE_AGE_DAYS = 180  # a price older than this is flagged stale (docs/pricing.md)
+DEFAULT_MAX_FX_AGE_DAYS = 30  # an exchange rate older than this is flagged stale
+# DeepSeek's peak windows (01-04 and 06-10 UTC = 10-13 and 15-19 KST) cover most of a Korean
+# working day; 0.5 assumes half of the traffic falls in them (docs/pricing.md, --peak-share).
+DEFAULT_PEAK_SHARE = 0.5
 
 
 @dataclass
@@ -27,6 +32,8 @@ class Workload:
     ko_texts: list[str] = field(default_factory=list)
     en_texts: list[str] | None = None
     n_requests: int = 1  # the texts are spread over this many requests (averaged)
+    # one (ko texts, en texts) per request: tiered prices are then chosen per request, summed
+    requests: list[tuple[list[str], list[str] | None]] | None = None
 
 
 @dataclass
@@ -40,6 +47,9 @@ class CostOptions:
     output_ratio: float | None = None  # output tokens = ratio × input tokens (per language)
     variant: str | None = None
     tables: Any = None  # a tokcost.pricing.PriceTables; None = the shipped tables
+    max_price_age_days: int = DEFAULT_MAX_PRICE_AGE_DAYS
+    max_fx_age_days: int = DEFAULT_MAX_FX_AGE_DAYS
+    peak_share: float = DEFAULT_PEAK_SHARE  # budget: share of traffic in peak windows
 
     def price_tables(self):
         from tokcost.pricing import load_tables
@@ -50,7 +60,7 @@ class CostOptions:
 def _select_models(tables, models: Sequence[str] | None):
     if models:
         return [tables.model(m) for m in models]
-    return tables.models()
+    return tables.default_models()
 
 
 def _tokenizer_for(model, cache: dict[str, Any]):
@@ -60,7 +70,9 @@ def _tokenizer_for(model, cache: dict[str, Any]):
 
     tid = model.tokenizer
     if tid is None:
-        return None, "tokenizer unknown"
+        return None, "no public tokenizer (tokenizer_match none): not costed"
+    # A "none" model names an API-only catalog entry (claude, hcx-api): it counts only with
+    # --api-count (entry.countable), never with another tokenizer.
     if tid in cache:
         return cache[tid]
     entry = load_catalog().get(tid)
@@ -84,6 +96,63 @@ def _status(model, as_of: date) -> str:
     return "ok"
 
 
+def count_labels(model_match: str | None, tok: Any) -> dict[str, Any]:
+    """How a money row's tokens were counted: the file's identity, and the model → tokenizer
+    match from the family rules, where ``exact`` requires a verified file (an unverified copy of
+    the documented tokenizer is only ``presumed``) and a vendor endpoint is ``vendor-api``."""
+    res = tok.resolution
+    match = model_match
+    if res.backend == "vendor-api":
+        match = "vendor-api"
+    elif match == "exact" and res.identity != "verified":
+        match = "presumed"
+    return {"identity": res.identity, "identity_method": res.identity_method,
+            "tokenizer_match": match}
+
+
+def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
+           window: str | None = None) -> dict[str, Any]:
+    """The typed price and FX labels of a money row, with its staleness warnings."""
+    from tokcost.schema import FxRecord, PriceRecord
+
+    rec = PriceRecord(
+        provider=model.provider, model=model.id,
+        price_source=price.price_source if price else None,
+        price_date=price.shown_date if price else None,
+        price_age_days=price.age_days(opts.as_of) if price else None,
+        price_confidence=price.confidence if price else None,
+        price_variant=variant or ((price.variant or "standard") if price else None),
+        price_window=window if window is not None else (price.window if price else None),
+        retired=model.retired(opts.as_of), context_window=model.context_window,
+        input_limit=model.input_limit, tokenizer=model.tokenizer, tokenizer_match=model.match,
+        override_reason=model.override_reason)
+    fx_age = max(0, (opts.as_of - fx.date).days) if fx.date else None
+    fxr = FxRecord(fx_rate=fx.krw_per_usd, fx_date=fx.date, fx_age_days=fx_age,
+                   fx_source=fx.source)
+    warnings: list[str] = []
+    if rec.price_age_days is not None and rec.price_age_days > opts.max_price_age_days:
+        warnings.append(f"{model.id}: price dated {rec.price_date} is {rec.price_age_days} days "
+                        f"old on {opts.as_of} (threshold {opts.max_price_age_days})")
+    uses_fx = opts.currency != (price.currency if price else opts.currency)
+    if uses_fx and fx_age is not None and fx_age > opts.max_fx_age_days:
+        warnings.append(f"FX {fx.krw_per_usd:,.2f} KRW/USD dated {fx.date} is {fx_age} days old "
+                        f"on {opts.as_of} (threshold {opts.max_fx_age_days})")
+    if rec.retired:
+        warnings.append(f"{model.id}: retired (last published price)")
+    out = rec.model_dump(mode="json", exclude={"currency", "input", "cached_input",
+                                                "cache_write", "output"})
+    out.update(fxr.model_dump(mode="json"))
+    out["fx_krw_per_usd"] = fx.krw_per_usd
+    out["effective_input_limit"] = rec.effective_input_limit
+    out["warnings"] = warnings
+    return out
+
+
+def collect_warnings(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Every distinct warning of money rows, in order (for CLI footers, results.json, report)."""
+    return list(dict.fromkeys(w for r in rows for w in r.get("warnings", [])))
+
+
 def _money_row(price, fx, opts: CostOptions, inp: int, out: int):
     from tokcost.pricing import apply_vat, convert
 
@@ -93,6 +162,10 @@ def _money_row(price, fx, opts: CostOptions, inp: int, out: int):
     if opts.vat:
         money = apply_vat(money)
     return money.amount
+
+
+def _per_request(price, fx, opts: CostOptions, inputs: Sequence[int], out: int) -> float:
+    return sum(_money_row(price, fx, opts, i, out) for i in inputs) / len(inputs)
 
 
 def context_fit(window: int | None, stats: dict[str, Any] | None) -> dict[str, int | None]:
@@ -117,7 +190,7 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     dict to share counts of the same workload across calls). ``measured`` (measure rows by
     tokenizer id) adds the effective context in Korean characters and English words."""
     tables = opts.price_tables()
-    fx = tables.fx_rate(override=opts.fx)
+    fx = tables.fx_rate(opts.as_of, override=opts.fx)
     toks: dict[str, Any] = {}
     counted: dict[str, Any] = memo if memo is not None else {}
     rows = []
@@ -129,14 +202,11 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             "tokenizer": model.tokenizer, "kind": model.kind, "currency": opts.currency,
             "input_tokens": None, "output_tokens": None, "cost": None,
             "en_input_tokens": None, "en_output_tokens": None, "en_cost": None,
-            "premium_pct": None, "price_source": price.source if price else None,
-            "price_date": price.effective.isoformat() if price else None,
-            "price_confidence": price.confidence if price else None,
-            "listed_currency": price.currency if price else None,
-            "fx_krw_per_usd": fx.krw_per_usd, "vat_included": opts.vat,
-            "context_window": model.context_window,
+            "premium_pct": None, "listed_currency": price.currency if price else None,
+            "vat_included": opts.vat,
             "deprecated": model.deprecated.isoformat() if model.deprecated else None,
             "status": _status(model, opts.as_of),
+            **labels(model, price, fx, opts),
         }
         if tok is None:
             row["status"] = reason
@@ -144,18 +214,21 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             continue
         row["exactness"] = tok.resolution.entry.exactness
         row["proxy_of"] = tok.resolution.proxy_of
-        row.update(tok.resolution.labels())
+        row.update(count_labels(model.match, tok))
         if tok.backend == "vendor-api":
             row["counted_date"] = getattr(tok, "counted_date", None)
         n = max(1, workload.n_requests)
         if tok.id not in counted:
+            per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
+                   for k, e in workload.requests] if workload.requests else None
             counted[tok.id] = (sum(tok.count(workload.ko_texts)),
-                               sum(tok.count(workload.en_texts)) if workload.en_texts else None)
-        ko_total, en_total = counted[tok.id]
+                               sum(tok.count(workload.en_texts)) if workload.en_texts else None,
+                               per)
+        ko_total, en_total, per_request = counted[tok.id]
         ko_in = ko_total / n
         en_in = en_total / n if en_total is not None else None
         if measured is not None:
-            row.update(context_fit(model.context_window, measured.get(tok.id)))
+            row.update(context_fit(model.effective_input_limit, measured.get(tok.id)))
         if opts.output_ratio is not None:
             ko_out = ko_in * opts.output_ratio
             en_out = en_in * opts.output_ratio if en_in is not None else None
@@ -172,11 +245,20 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             row["status"] = "unpriced"
             rows.append(row)
             continue
-        row["cost"] = _money_row(price, fx, opts, ko_in_i, ko_out_i)
-        if en_in is not None and en_out is not None:
+        if per_request and price.tiers:
+            # each request priced on its own tier, then averaged (never the tier of the mean)
+            row["cost"] = _per_request(price, fx, opts, [k for k, _ in per_request], ko_out_i)
+            ens = [e for _, e in per_request]
+            if en_in is not None and en_out is not None and all(e is not None for e in ens):
+                row["en_cost"] = _per_request(price, fx, opts, ens, round(en_out))
+            row["tiers_used"] = sorted({t for k, _ in per_request
+                                        if (t := price.rates(k).tier) is not None})
+        else:
+            row["cost"] = _money_row(price, fx, opts, ko_in_i, ko_out_i)
+        if not (per_request and price.tiers) and en_in is not None and en_out is not None:
             row["en_cost"] = _money_row(price, fx, opts, round(en_in), round(en_out))
-            if row["en_cost"]:
-                row["premium_pct"] = (row["cost"] / row["en_cost"] - 1) * 100
+        if row["en_cost"] is not None and row["en_cost"]:
+            row["premium_pct"] = (row["cost"] / row["en_cost"] - 1) * 100
         rows.append(row)
     return sorted(rows, key=lambda r: (r["cost"] is None, r["cost"] or 0))
 
@@ -204,8 +286,11 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
 
     if inp.requests_per_day <= 0 or inp.days <= 0:
         raise TokcostError("--requests-per-day and --days must be positive")
+    if not 0 <= opts.peak_share <= 1:
+        raise TokcostError(f"--peak-share {opts.peak_share} must be between 0 and 1",
+                           hint="e.g. --peak-share 0.5 (half of the requests in peak hours)")
     tables = opts.price_tables()
-    fx = tables.fx_rate(override=opts.fx)
+    fx = tables.fx_rate(opts.as_of, override=opts.fx)
     chosen = _select_models(tables, models)
     toks: dict[str, Any] = {}
     needed = {}
@@ -225,16 +310,20 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     for m in chosen:
         price = m.price_for(opts.as_of, opts.variant)
         tok, reason = _tokenizer_for(m, toks)
+        peak = m.price_for(opts.as_of, "peak") if opts.variant is None and price is not None \
+            and price.variant == "off-peak" else None
+        lab = labels(m, price, fx, opts) if peak is None else labels(
+            m, price, fx, opts, variant="blended",
+            window=f"{opts.peak_share:.0%} peak ({peak.window}) / "
+                   f"{1 - opts.peak_share:.0%} off-peak")
         row: dict[str, Any] = {
             "model": m.id, "provider": m.provider, "tokenizer": m.tokenizer,
             "currency": opts.currency, "requests": n_req, "monthly_cost": None,
             "monthly_low": None, "monthly_high": None, "monthly_cost_en": None,
             "premium_pct": None, "input_tokens": None, "output_tokens": None,
-            "price_source": price.source if price else None,
-            "price_date": price.effective.isoformat() if price else None,
-            "price_confidence": price.confidence if price else None,
             "deprecated": m.deprecated.isoformat() if m.deprecated else None,
-            "status": _status(m, opts.as_of),
+            "status": _status(m, opts.as_of), "peak_share": opts.peak_share if peak else None,
+            **lab,
         }
         st = stats.get(tok.id) if tok is not None else None
         if tok is None or st is None:
@@ -246,16 +335,21 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
         ko_in, ko_out = in_chars / cpt, out_chars / cpt
         row.update(input_tokens=round(ko_in), output_tokens=round(ko_out),
                    ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi,
-                   exactness=tok.resolution.entry.exactness, **tok.resolution.labels())
-        row.update(context_fit(m.context_window, st))
+                   exactness=tok.resolution.entry.exactness, **count_labels(m.match, tok))
+        row.update(context_fit(m.effective_input_limit, st))
         if price is None:
             row["status"] = "unpriced"
             rows.append(row)
             continue
 
-        def monthly(scale: float, _price=price, _ko_in=ko_in, _ko_out=ko_out) -> float:
-            return _money_row(_price, fx, opts, round(_ko_in * scale), round(_ko_out * scale)) \
-                * n_req
+        def monthly(scale: float, _price=price, _peak=peak, _ko_in=ko_in,
+                    _ko_out=ko_out) -> float:
+            i, o = round(_ko_in * scale), round(_ko_out * scale)
+            one = _money_row(_price, fx, opts, i, o)
+            if _peak is not None:  # the documented blend of off-peak and peak windows
+                one = (1 - opts.peak_share) * one + opts.peak_share * _money_row(
+                    _peak, fx, opts, i, o)
+            return one * n_req
 
         row["monthly_cost"] = monthly(1.0)
         if ratio:

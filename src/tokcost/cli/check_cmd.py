@@ -132,12 +132,16 @@ def register(app: typer.Typer) -> None:
                                             "(never a file that is not one).")]
             = False,
         download: DownloadOpt = False,
+        as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE",
+                                                  help="Prices and FX of this date, YYYY-MM-DD "
+                                                  "(default: today).")] = None,
     ) -> None:
         """Compare results with a committed baseline and hold prompts to token budgets.
 
         Exit 0 within the limits, 1 on a regression (or a prompt over budget, or a baseline row
         missing now), 2 on a usage or input error. Prints a Markdown diff table and appends it to
         $GITHUB_STEP_SUMMARY when set. With no flags, tokcost.toml decides what is checked."""
+        from tokcost.cli.pricing_cmd import parse_date
         from tokcost.config import load_config
         from tokcost.gate.check import CheckRequest, run_check
         from tokcost.gate.junit import junit_xml
@@ -147,7 +151,7 @@ def register(app: typer.Typer) -> None:
             max_ratio_increase=max_ratio_increase, max_cost_increase=max_cost_increase,
             max_ratio=max_ratio, prompts=prompts, max_tokens=max_tokens, corpora=corpus,
             tokenizers=tokenizer, models=model, update_baseline=update_baseline,
-            download=download, force=force)
+            download=download, force=force, as_of=parse_date(as_of) if as_of else None)
         outcome = run_check(req)
         markdown = outcome.markdown()
         if fmt is CheckFmt.json:

@@ -29,10 +29,33 @@ ModelOpt = Annotated[
                  "Default: every model in the tables."),
 ]
 MoneyCurrencyOpt = Annotated[Currency, typer.Option("--currency", help="Currency of the result.")]
+MaxAgeOpt = Annotated[
+    int, typer.Option("--max-price-age", metavar="DAYS", help="Flag prices older than this "
+                      "(default 180 days; FX rates older than 30 days are always flagged).")
+]
+
+
+def _labelled(r) -> None:
+    """Table columns of the labels: tokenizer match, price variant/window, date and age."""
+    m = r.get("tokenizer_match")
+    r["tokenizer_shown"] = f"{r.get('tokenizer') or '—'} ({m})" if m and m != "exact" \
+        else r.get("tokenizer")
+    v = r.get("price_variant")
+    r["variant_shown"] = (f"{v}: {r['price_window']}" if r.get("price_window") else v)
+    r["age_shown"] = (f"{r['price_date']} ({r['price_age_days']} d)"
+                      if r.get("price_date") else None)
+
+
+def _warn(rows) -> None:
+    from tokcost.costing import collect_warnings
+
+    for w in collect_warnings(rows):
+        typer.echo(f"warning: {w}", err=True)
 
 
 def _opts(currency: Currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
           prompt_throughput, **kw):
+    kw = {k: v for k, v in kw.items() if v is not None}
     from tokcost.costing import CostOptions
 
     tables = tables_from_options(pricing, extra_prices, gpu_hourly, throughput, prompt_throughput)
@@ -95,6 +118,11 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
         output: OutOpt = None,
         force: ForceOpt = False,
+        max_price_age: MaxAgeOpt = 180,
+        variant: Annotated[
+            str | None, typer.Option("--variant", help="Price variant: peak, off-peak, batch, "
+                                     "flex, priority (default: standard / off-peak).")
+        ] = None,
     ) -> None:
         """Per-request cost across models for Korean and for the same content in English."""
         from tokcost.cli.validate_opts import check_all
@@ -122,10 +150,12 @@ def register(app: typer.Typer) -> None:
             wl = Workload(str(request or "requests"),
                           [t for r in reqs for t in r.texts("ko")],
                           [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs)
-                          else None, len(reqs))
+                          else None, len(reqs),
+                          requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en else None)
+                                    for r in reqs])
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share, output_tokens=output_tokens,
-                     output_ratio=output_ratio)
+                     output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)
         if opts.output_tokens is None and opts.output_ratio is None:
             opts.output_tokens = 500
         rows = cost_rows(wl, model, opts)
@@ -133,14 +163,19 @@ def register(app: typer.Typer) -> None:
             r["cost_fmt"] = money(r["cost"], r["currency"]) or r["status"]
             r["en_cost_fmt"] = money(r["en_cost"], r["currency"])
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
-        cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in"),
+            _labelled(r)
+        cols = [("model", "model"), ("tokenizer_shown", "tokenizer (match)"),
+                ("input_tokens", "ko in"),
                 ("output_tokens", "ko out"), ("cost_fmt", f"ko cost ({currency.value})"),
                 ("en_input_tokens", "en in"), ("en_cost_fmt", "en cost"),
-                ("premium", "Korean premium"), ("price_date", "price date")]
+                ("premium", "Korean premium"), ("variant_shown", "price variant"),
+                ("age_shown", "price date (age)")]
         if fmt in (Fmt.json, Fmt.csv):
             for r in rows:
-                for k in ("cost_fmt", "en_cost_fmt", "premium"):
+                for k in ("cost_fmt", "en_cost_fmt", "premium", "tokenizer_shown",
+                          "variant_shown", "age_shown"):
                     r.pop(k)
+        _warn(rows)
         _emit(rows, cols, SCHEMA_COST, fmt, output, force,
               f"Cost per request ({wl.label}, prices as of {opts.as_of})")
 
@@ -170,6 +205,12 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
         output: OutOpt = None,
         force: ForceOpt = False,
+        max_price_age: MaxAgeOpt = 180,
+        peak_share: Annotated[
+            float, typer.Option("--peak-share", help="Share of requests in the vendor's peak "
+                                "windows (DeepSeek 01-04 and 06-10 UTC): peak and off-peak "
+                                "prices are blended by it. Default 0.5.")
+        ] = 0.5,
     ) -> None:
         """Monthly cost per model for Korean traffic, cheapest first, with a low/high range
         from the Korean/English ratio's confidence interval."""
@@ -184,7 +225,8 @@ def register(app: typer.Typer) -> None:
                    "--throughput": (throughput, "positive"),
                    "--prompt-throughput": (prompt_throughput, "positive")})
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
-                     prompt_throughput, cache_share=cache_share)
+                     prompt_throughput, cache_share=cache_share,
+                     max_price_age_days=max_price_age, peak_share=peak_share)
         rows = budget_rows(BudgetInput(requests_per_day, days, input_chars, output_chars, corpus),
                            model, opts)
         for r in rows:
@@ -196,13 +238,18 @@ def register(app: typer.Typer) -> None:
             r["premium"] = f"{r['premium_pct']:+.0f}%" if r["premium_pct"] is not None else None
             r["context"] = (f"{_compact(r['context_chars_ko'])} / {_compact(r['context_words_en'])}"
                             if r.get("context_chars_ko") else None)
-        cols = [("model", "model"), ("tokenizer", "tokenizer"), ("input_tokens", "ko in/req"),
+            _labelled(r)
+        cols = [("model", "model"), ("tokenizer_shown", "tokenizer (match)"),
+                ("input_tokens", "ko in/req"),
                 ("monthly", f"monthly ({currency.value})"), ("range", "95% range"),
                 ("english", "same in English"), ("premium", "Korean premium"),
-                ("context", "context: ko chars / en words"), ("price_date", "price date")]
+                ("context", "context: ko chars / en words"), ("variant_shown", "price variant"),
+                ("age_shown", "price date (age)")]
         if fmt in (Fmt.json, Fmt.csv):
             for r in rows:
-                for k in ("monthly", "range", "english", "premium", "context"):
+                for k in ("monthly", "range", "english", "premium", "context",
+                          "tokenizer_shown", "variant_shown", "age_shown"):
                     r.pop(k)
+        _warn(rows)
         _emit(rows, cols, SCHEMA_BUDGET, fmt, output, force,
               f"{requests_per_day:,.0f} requests/day × {days} days")

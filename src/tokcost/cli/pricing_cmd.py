@@ -136,6 +136,11 @@ def price_dict(model: Model, row: PriceRow | None, *, as_of: date,
         "deprecated": model.deprecated.isoformat() if model.deprecated else None,
         "status": "unpriced", "vat_included": False, "self_hosted": None,
         "notes": f"no price row in force on {as_of}",
+        "tokenizer_match": model.match, "context_window": model.context_window,
+        "input_limit": model.input_limit, "retired": model.retired(as_of),
+        "override_reason": model.override_reason, "price_source": None, "price_date": None,
+        "price_age_days": None, "price_confidence": None, "price_variant": None,
+        "price_window": None,
     }
     if row is None:
         return out
@@ -150,6 +155,9 @@ def price_dict(model: Model, row: PriceRow | None, *, as_of: date,
     d.pop("snapshots", None)
     out.update(d)
     out.update(status="priced", vat_included=vat)
+    out.update(price_source=row.price_source, price_date=row.shown_date.isoformat(),
+               price_age_days=row.age_days(as_of), price_confidence=row.confidence,
+               price_variant=row.variant or "standard", price_window=row.window)
     return out
 
 
@@ -215,14 +223,17 @@ def _check_provider(tables: PriceTables, provider: str | None, include_extra: bo
 
     if provider is None or provider in tables.providers:
         return
+    known = list(dict.fromkeys([*tables.providers, *(p.id for p in tables.maintained.providers)]))
+    if provider in known:
+        return
     if include_extra and tables.models(provider, include_extra=True):
         return
     import difflib
 
-    close = difflib.get_close_matches(provider, list(tables.providers), n=2)
+    close = difflib.get_close_matches(provider, known, n=2)
     raise TokcostError(f"unknown provider {provider!r}",
                        hint=f"did you mean {' or '.join(close)}?" if close else
-                       "providers: " + ", ".join(tables.providers))
+                       "providers: " + ", ".join(known))
 
 
 # ----------------------------------------------------------------------------- commands
@@ -273,8 +284,9 @@ def list_(
         else "") + (", incl. 10 % VAT" if vat else "") + "; * = default variant)"
     cols = [("provider", "provider"), ("model", "model"), ("variant", "variant"),
             ("currency", "cur"), ("input", "input"), ("cached_input", "cached"),
-            ("output", "output"), ("tiers", "long prompts"), ("effective", "since"),
-            ("end", "until"), ("confidence", "conf.")]
+            ("output", "output"), ("tiers", "long prompts"), ("price_date", "since"),
+            ("end", "until"), ("confidence", "conf."), ("tokenizer_match", "tokenizer"),
+            ("price_source", "source")]
     if provider:
         cols = cols[1:]
     meta: dict[str, Any] = {"as_of": day.isoformat(), "currency": cur, "vat_included": vat,
@@ -335,10 +347,13 @@ def _show_text(m: Model, rows: list[dict[str, Any]], info: dict[str, Any], day: 
     if m.aliases:
         lines.append(f"  aliases     {', '.join(m.aliases)}")
     tok = m.tokenizer or "unknown"
-    lines.append(f"  tokenizer   {tok} (confidence {m.tokenizer_confidence})"
+    lines.append(f"  tokenizer   {tok} (tokenizer_match {m.match})"
                  + (f": {m.tokenizer_note}" if m.tokenizer_note else ""))
     if m.context_window:
-        lines.append(f"  context     {m.context_window:,} tokens")
+        lines.append(f"  context     {m.context_window:,} tokens"
+                     + (f" (input limit {m.input_limit:,})" if m.input_limit else ""))
+    if m.override_reason:
+        lines.append(f"  override    {m.override_reason}")
     if m.deprecated:
         lines.append(f"  deprecated  {m.deprecated}")
     cur_row = info["price_in_force"]
@@ -455,6 +470,52 @@ def fx_cmd(
         rows = [{**r, "krw_per_usd": f"{r['krw_per_usd']:,.2f}", "date": r["date"] or "—"}
                 for r in rows]
     _emit(fmt, SCHEMA_FX, rows, cols, output, force, title, **meta)
+
+
+SCHEMA_DRIFT = "tokcost/pricing-drift/1"
+
+
+@app.command("drift")
+def drift_cmd(
+    as_of: AsOfOpt = None,
+    no_litellm: Annotated[bool, typer.Option("--no-litellm", help="Skip the comparison with "
+                                             "LiteLLM's price map.")] = False,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+    output: OutOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Compare the hand-kept tables with genai-prices (and LiteLLM's price map when the litellm
+    wheel is installed). Exit 1 on an unexplained difference; offline."""
+    from tokcost.pricing import load_tables
+    from tokcost.pricing.drift import drift
+
+    day = parse_date(as_of)
+    rows = [r.as_dict() for r in drift(load_tables(), day, litellm=not no_litellm)]
+    cols = [("provider", "provider"), ("model", "model"), ("against", "against"),
+            ("status", "status"), ("ours", "ours (in / cached / out)"), ("theirs", "theirs"),
+            ("reason", "reason")]
+    _emit(fmt, SCHEMA_DRIFT, rows, cols, output, force, f"Price drift on {day}")
+    bad = [r for r in rows if r["status"] == "differs"]
+    if bad:
+        typer.echo(f"{len(bad)} unexplained difference(s): fix the hand row, or give it "
+                   "overrides/override_reason or drift_reason with a citation", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("update")
+def update_cmd(
+    url: Annotated[str | None, typer.Option("--url", help="Where to fetch genai-prices data "
+                                            "from (default: genai-prices' own update URL).")]
+    = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait.")] = 30.0,
+) -> None:
+    """Fetch newer genai-prices data into the user cache (network; opt-in). Offline use of the
+    installed data stays the default until you run this."""
+    from tokcost.pricing.update import update
+
+    info = update(url, timeout=timeout)
+    typer.echo(f"genai-prices data: {info['providers']} providers, {info['models']} models, "
+               f"fetched {info['fetched']} from {info['url']} -> {info['path']}")
 
 
 def register(root: typer.Typer) -> None:

@@ -41,6 +41,7 @@ class CheckRequest:
     update_baseline: bool = False
     download: bool = False
     force: bool = False  # --update-baseline may replace an existing baseline
+    as_of: Any = None  # a datetime.date: prices and FX in force then (None = today)
 
 
 @dataclass
@@ -151,6 +152,7 @@ def fresh_settings(req: CheckRequest, baseline: Results | None) -> FreshSettings
 
 def _fresh(req: CheckRequest, baseline: Results | None) -> dict[str, Any]:
     settings = fresh_settings(req, baseline)
+    settings.as_of = req.as_of
     root = req.config.root
     specs = [c if req.corpora else resolve_corpus(root, c) for c in settings.corpora]
     requests_path = None

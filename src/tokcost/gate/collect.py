@@ -17,6 +17,7 @@ class FreshSettings:
     output_tokens: int = 500
     budget: dict[str, Any] = field(default_factory=dict)  # requests_per_day, days, input/output_chars
     vat: bool = False
+    as_of: Any = None  # a datetime.date for prices and FX (None = today); not recorded
 
 
 def collect_fresh(settings: FreshSettings, *, corpus_specs: list[str] | None = None,
@@ -35,7 +36,8 @@ def collect_fresh(settings: FreshSettings, *, corpus_specs: list[str] | None = N
     opts = ReportOptions(corpora=corpus_specs or settings.corpora, tokenizers=settings.tokenizers,
                          models=settings.models or None, requests=requests_path or settings.requests,
                          output_tokens=settings.output_tokens, vat=settings.vat,
-                         diagnostics=False, **budget)
+                         diagnostics=False, **budget,
+                         **({"as_of": settings.as_of} if settings.as_of is not None else {}))
     doc = collect_results(opts)
     if settings.models == []:  # a baseline without costs: compare none
         doc["cost"], doc["budget"] = [], []

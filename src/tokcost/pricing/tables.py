@@ -45,12 +45,16 @@ PER_TOKENS = 1_000_000
 CONFIDENCE = ("high", "medium", "low", "assumption")
 TOKENIZER_CONFIDENCE = ("high", "medium", "low")
 FX_FILE = "fx.toml"
+FEATURED_FILE = "featured.toml"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 _PROVIDER_KEYS = frozenset({"schema", "provider", "provider_name", "pricing_url", "model", "rate"})
 _MODEL_KEYS = frozenset({"id", "name", "tokenizer", "tokenizer_confidence", "tokenizer_note",
-                         "context_window", "deprecated", "aliases", "price", "self_hosted"})
+                         "context_window", "deprecated", "aliases", "price", "self_hosted",
+                         "overrides", "override_reason", "input_limit", "tokenizer_match",
+                         "alias_of", "drift_reason"})
+MAINTAINED = "genai-prices"
 _MODEL_META = ("name", "tokenizer", "tokenizer_confidence")
 _PRICE_KEYS = frozenset({"effective", "end", "variant", "default", "currency", "input",
                          "cached_input", "cache_write", "output", "batch_discount", "source",
@@ -212,6 +216,20 @@ class PriceRow:
     line: int | None = None
     layer: int = 0
     converted_from: str | None = None
+    window: str | None = None  # time-of-day window(s) of a peak / off-peak variant
+    price_date: date | None = None  # the date shown (defaults to effective)
+
+    @property
+    def price_source(self) -> str:
+        """Where the row came from: the maintained source's label, or the hand file."""
+        return self.source if self.layer < 0 else (self.origin or self.source)
+
+    @property
+    def shown_date(self) -> date:
+        return self.price_date or self.effective
+
+    def age_days(self, as_of: date) -> int:
+        return max(0, (as_of - self.shown_date).days)
 
     def in_force(self, as_of: date) -> bool:
         """``effective <= as_of < end``."""
@@ -307,6 +325,35 @@ class Model:
     deprecated: date | None = None
     aliases: tuple[str, ...] = ()
     kind: str = "api"
+    tokenizer_match: str | None = None  # exact | presumed | proxy | vendor-api | none
+    retired_flag: bool = False  # marked deprecated by the source (no date known)
+    source: str = ""  # "genai-prices 0.2.3" or the hand file
+    input_limit: int | None = None  # the vendor's input-token limit where it has one
+    override_reason: str | None = None  # set when a hand row overrides the maintained source
+    drift_reason: str | None = None  # why a hand row differs from another source (drift check)
+
+    def retired(self, as_of: date) -> bool:
+        return self.retired_flag or (self.deprecated is not None and self.deprecated <= as_of)
+
+    @property
+    def match(self) -> str:
+        """The ``tokenizer_match`` label (derived from the catalog when not given)."""
+        if self.tokenizer_match:
+            return self.tokenizer_match
+        if not self.tokenizer:
+            return "none"
+        from tokcost.tokenizers.catalog import load_catalog
+
+        entry = load_catalog().get(self.tokenizer)
+        if entry is None or not entry.countable:
+            return "none"
+        if entry.exactness == "proxy":
+            return "proxy"
+        return "exact" if self.tokenizer_confidence == "high" else "presumed"
+
+    @property
+    def effective_input_limit(self) -> int | None:
+        return self.input_limit or self.context_window
 
     def rows_in_force(self, as_of: date) -> list[PriceRow]:
         """Every row in force on ``as_of`` (all variants, all layers)."""
@@ -333,7 +380,9 @@ class Model:
             "tokenizer": self.tokenizer, "tokenizer_confidence": self.tokenizer_confidence,
             "tokenizer_note": self.tokenizer_note, "context_window": self.context_window,
             "deprecated": self.deprecated.isoformat() if self.deprecated else None,
-            "aliases": list(self.aliases), "kind": self.kind,
+            "aliases": list(self.aliases), "kind": self.kind, "tokenizer_match": self.match,
+            "input_limit": self.input_limit, "retired": self.retired_flag,
+            "price_source": self.source, "override_reason": self.override_reason,
         }
 
 
@@ -740,8 +789,34 @@ def _parse_model(ck: _Checker, raw: dict, i: int, lines: _Lines, provider: str, 
     what = f"model {mid}"
     ck.unknown(raw, _MODEL_KEYS, what, line)
     meta: dict[str, Any] = {}
+    overrides = raw.get("overrides")
+    if overrides is not None:
+        if overrides != MAINTAINED:
+            ck.error(f"{what}: overrides must be {MAINTAINED!r}, got {overrides!r}", None, line)
+        reason = ck.string(raw, "override_reason", what, line)
+        meta["overrides"] = overrides
+        meta["override_reason"] = reason
+    elif "override_reason" in raw:
+        ck.error(f"{what}: override_reason without overrides", f'add overrides = "{MAINTAINED}"',
+                 line)
+    if "input_limit" in raw:
+        il = raw["input_limit"]
+        if isinstance(il, bool) or not isinstance(il, int) or il <= 0:
+            ck.error(f"{what}: input_limit must be a positive integer, got {il!r}", None, line)
+        else:
+            meta["input_limit"] = il
+    if "drift_reason" in raw:
+        meta["drift_reason"] = ck.string(raw, "drift_reason", what, line)
+    if "alias_of" in raw:
+        meta["alias_of"] = ck.string(raw, "alias_of", what, line)
+        if overrides is None:
+            ck.error(f"{what}: alias_of is an override", f'add overrides = "{MAINTAINED}"', line)
+    if "tokenizer_match" in raw:
+        from tokcost.tokenizers.families import TOKENIZER_MATCH
+
+        meta["tokenizer_match"] = ck.choice(raw, "tokenizer_match", TOKENIZER_MATCH, what, line)
     for key in _MODEL_META:
-        if key in raw or shipped:
+        if key in raw or (shipped and overrides is None):
             if key == "tokenizer_confidence":
                 meta[key] = ck.choice(raw, key, TOKENIZER_CONFIDENCE, what, line)
             else:
@@ -787,7 +862,7 @@ def _parse_model(ck: _Checker, raw: dict, i: int, lines: _Lines, provider: str, 
             row = _parse_price(ck, pr, provider, mid, path, lines.price(i, j), layer)
             if row:
                 rows.append(row)
-    else:
+    elif overrides is None:
         ck.error(f"{what}: no [[model.price]] rows",
                  "add at least one dated [[model.price]] (or [model.self_hosted]), "
                  "or leave the model out: an unpriced model is never priced at 0", line)
@@ -854,9 +929,39 @@ class PriceTables:
                 self._index.setdefault(key, []).append(m)
 
     # -- models
-    def models(self, provider: str | None = None, *, include_extra: bool = False) -> list[Model]:
-        """Models in table order (extra-source models last, only when asked)."""
+    def default_models(self) -> list[Model]:
+        """What cost / budget / report / check use without --model: the hand tables' models
+        and the ids of ``pricing/featured.toml`` (resolved through genai-prices)."""
+        out = [m for m in self._models.values()]
+        seen = {(m.provider, m.id) for m in out}
+        for mid in featured_ids():
+            m = self.find_model(mid)
+            if m is not None and (m.provider, m.id) not in seen:
+                seen.add((m.provider, m.id))
+                out.append(m)
+        return out
+
+    def hand_models(self) -> list[Model]:
+        """The models of the hand-kept tables (and user files) only."""
+        return list(self._models.values())
+
+    @property
+    def maintained(self) -> Any:
+        """The maintained source (genai-prices), loaded on first use."""
+        from tokcost.pricing.maintained import load_genai_prices
+
+        return load_genai_prices()
+
+    def models(self, provider: str | None = None, *, include_extra: bool = False,
+               all_maintained: bool = False) -> list[Model]:
+        """The hand tables' models, then genai-prices' (vendors' own current models; every
+        host's with ``all_maintained``), then extra-source models (only when asked)."""
         out = [m for m in self._models.values() if provider in (None, m.provider)]
+        hand = {(m.provider, m.id) for m in out} | set(self._index)
+        for m in self.maintained.models(featured_only=not all_maintained):
+            if provider in (None, m.provider) and (m.provider, m.id) not in hand \
+                    and m.id not in self._index:
+                out.append(m)
         if include_extra and self.extra is not None:
             out += [m for m in self.extra.models()
                     if provider in (None, m.provider) and m.id not in self._index]
@@ -876,6 +981,12 @@ class PriceTables:
                 hint="name one with provider= / --provider")
         if hits:
             return hits[0]
+        found = self.maintained.model(model_id, provider)
+        if found is not None:
+            for m in self._index.get(found.id, []):
+                if m.provider == found.provider:
+                    return m  # a hand override reached through an alias genai-prices knows
+            return found
         if self.extra is not None and model_id not in self._index:
             m = self.extra.model(model_id)
             if m is not None and provider in (None, m.provider):
@@ -929,8 +1040,22 @@ class PriceTables:
 def shipped_files() -> list[Path]:
     """The shipped table files, fx.toml last."""
     folder = data_dir() / "pricing"
-    files = sorted(p for p in folder.glob("*.toml") if p.name != FX_FILE)
+    files = sorted(p for p in folder.glob("*.toml") if p.name not in (FX_FILE, FEATURED_FILE))
     return [*files, folder / FX_FILE]
+
+
+@cache
+def featured_ids() -> tuple[str, ...]:
+    """Model ids of ``pricing/featured.toml``."""
+    path = data_dir() / "pricing" / FEATURED_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PricingError(f"cannot read {FEATURED_FILE} ({exc})", path=str(path)) from None
+    ids = raw.get("models", [])
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise PricingError("models must be a list of model ids", path=str(path))
+    return tuple(ids)
 
 
 @cache
@@ -987,7 +1112,34 @@ def _merge(docs: Sequence[_FileDoc], issues: list[Issue],
         for e in group:
             meta.update({k: v for k, v in e.meta.items() if v is not None})
         first = group[0]
-        missing = [k for k in _MODEL_META if not meta.get(k)]
+        base = _maintained_model(key[1], key[0]) if (
+            meta.get("overrides") or any(k not in meta for k in _MODEL_META)) else None
+        if base is None and any(k not in meta for k in _MODEL_META) and first.layer > 0:
+            base = _maintained_model(key[1], None)
+        if meta.get("overrides") and base is None:
+            issues.append(Issue(
+                "error", first.path, f"model {first.id}: overrides {MAINTAINED} but "
+                f"{MAINTAINED} lists no such model", "remove overrides (a hand-only row needs "
+                "name, tokenizer, tokenizer_confidence)", first.line))
+            continue
+        if base is not None:
+            for k, v in (("name", base.name), ("tokenizer", base.tokenizer),
+                         ("tokenizer_confidence", base.tokenizer_confidence),
+                         ("tokenizer_note", base.tokenizer_note),
+                         ("context_window", base.context_window),
+                         ("tokenizer_match", base.tokenizer_match)):
+                if meta.get(k) is None and v is not None:
+                    meta[k] = v
+            if meta.get("tokenizer") is None:
+                meta["tokenizer"] = ""
+        elif first.layer == 0 and not meta.get("overrides"):
+            dup = _maintained_model(key[1], key[0], exact=True)
+            if dup is not None:
+                issues.append(Issue(
+                    "error", first.path, f"model {first.id}: {MAINTAINED} already lists it "
+                    f"({dup.provider}/{dup.id})", f'remove the hand row, or mark it overrides = '
+                    f'"{MAINTAINED}" with an override_reason and a cited source', first.line))
+        missing = [k for k in _MODEL_META if k not in meta or meta[k] is None]
         if missing:
             issues.append(Issue(
                 "error", first.path, f"model {first.id}: missing {', '.join(missing)}",
@@ -996,6 +1148,20 @@ def _merge(docs: Sequence[_FileDoc], issues: list[Issue],
             continue
         rows: list[PriceRow] = []
         kind = "api"
+        hand_rows = any(e.rows or e.self_hosted for e in group if e.layer == 0)
+        if meta.get("alias_of"):
+            target = _maintained_model(meta["alias_of"], key[0])
+            if target is None:
+                issues.append(Issue("error", first.path, f"model {first.id}: alias_of "
+                                    f"{meta['alias_of']!r} is not in {MAINTAINED}", None,
+                                    first.line))
+                continue
+            rows.extend(replace(r, model=key[1], source=f"{r.source} as {target.id} "
+                                f"({first.path})")
+                        for r in target.prices)
+            hand_rows = True
+        if base is not None and not hand_rows:
+            rows.extend(base.prices)  # metadata-only override, or user rows on top
         for e in group:
             rows.extend(e.rows)
             sh = _self_hosted_row(e, override)
@@ -1004,17 +1170,40 @@ def _merge(docs: Sequence[_FileDoc], issues: list[Issue],
                 if e is first:
                     kind = "self-hosted"
         models[key] = Model(
-            provider=key[0], id=key[1], name=meta["name"], tokenizer=meta["tokenizer"],
+            provider=key[0], id=key[1], name=meta["name"],
             tokenizer_confidence=meta["tokenizer_confidence"],
             tokenizer_note=meta.get("tokenizer_note", ""),
             context_window=meta.get("context_window"), deprecated=meta.get("deprecated"),
-            aliases=tuple(meta.get("aliases", ())), prices=tuple(rows), kind=kind)
+            aliases=tuple(meta.get("aliases", ())), prices=tuple(rows), kind=kind,
+            tokenizer=meta["tokenizer"] or None, tokenizer_match=meta.get("tokenizer_match"),
+            input_limit=meta.get("input_limit"), override_reason=meta.get("override_reason"),
+            drift_reason=meta.get("drift_reason"),
+            retired_flag=base.retired_flag if base is not None else False,
+            source=first.path if (hand_rows or base is None) else
+            f"{base.source} + {first.path}")
         _check_defaults(models[key], issues)
     _check_aliases(models, issues)
     if not any(r.default for r in rates):
         issues.append(Issue("error", "pricing/fx.toml", "no [[rate]] has default = true",
                             "mark exactly one rate default"))
     return PriceTables(providers, models, rates)
+
+
+def _maintained_model(model_id: str, provider: str | None, exact: bool = False) -> Model | None:
+    """The genai-prices model for an id (``exact``: the same id of the same provider only)."""
+    from tokcost.pricing.maintained import load_genai_prices
+
+    gp = load_genai_prices()
+    m = gp.model(model_id, provider if provider in _provider_ids(gp) else None)
+    if m is None and provider is not None:
+        m = gp.model(model_id)
+    if m is not None and exact and (m.id != model_id or (provider and m.provider != provider)):
+        return None
+    return m
+
+
+def _provider_ids(gp: Any) -> set[str]:
+    return {p.id for p in gp.providers}
 
 
 def _check_defaults(model: Model, issues: list[Issue]) -> None:
@@ -1149,7 +1338,7 @@ def validate(paths: Iterable[str | Path] = (), *, today: date | None = None,
         models = [m for m in tables.models() if any(r.origin in shown for r in m.prices)]
         rates = [r for r in tables.rates if r.origin in shown and r.default]
     else:
-        models = tables.models()
+        models = list(tables._models.values())  # the hand layer (genai-prices: `pricing drift`)
         rates = [r for r in tables.rates if r.default]
     for m in models:
         issues.extend(_staleness(m, today, max_age_days))
@@ -1177,12 +1366,12 @@ def _staleness(m: Model, today: date, max_age_days: int) -> list[Issue]:
                              "every row has ended", "add the current price as a new row",
                              first and first.line))
         return out
-    newest = max(live, key=lambda r: r.effective)
-    age = (today - newest.effective).days
+    newest = max(live, key=lambda r: r.shown_date)
+    age = (today - newest.shown_date).days
     if age > max_age_days:
         out.append(Issue(
             "warning", newest.origin, f"model {m.id}: the price in force is dated "
-            f"{newest.effective}, {age} days before {today}",
+            f"{newest.shown_date}, {age} days before {today}",
             f"re-check {newest.source} and add a dated row, or raise --max-age-days",
             newest.line))
     return out

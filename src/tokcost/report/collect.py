@@ -184,7 +184,8 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         wl = Workload(str(opts.requests or "requests"),
                       [t for r in reqs for t in r.texts("ko")],
                       [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs))
+                      len(reqs), requests=[(list(r.texts("ko")),
+                                            list(r.texts("en")) if r.en else None) for r in reqs])
         from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
@@ -241,8 +242,15 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         "diagnostics": diagnostics,
         "samples": samples,
         "boundaries": boundaries,
-        "warnings": result.warnings,
+        "warnings": [*result.warnings, *_money_warnings(cost, budget)],
     }
+
+
+def _money_warnings(*rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Stale prices / FX and retired models of the cost and budget rows (tokcost.costing)."""
+    from tokcost.costing import collect_warnings
+
+    return collect_warnings([r for group in rows for r in group])
 
 
 def _diagnostics(toks: Sequence[Any], corpus: str, measured: dict[str, dict[str, Any]]

@@ -1,8 +1,12 @@
 """Typed records that cross tokcost's boundaries (issue #15, schema first).
 
-Each stage produces and consumes these models; the JSON Schemas under ``schemas/`` are generated
-from them (``python -m tokcost.schema --write``) and a test fails when a committed schema is stale.
-pydantic is imported only by code that builds or validates records, never by ``tokcost --help``.
+Each stage produces and consumes these models (measurement rows in :mod:`tokcost.schema.measure`,
+price, FX, cost and budget rows in :mod:`tokcost.schema.pricing`); the JSON Schemas under
+``docs/schemas/`` are generated from them (``python -m tokcost.schema --write``) and a test fails
+when a committed schema is stale. pydantic is imported only by code that builds or validates
+records, never by ``tokcost --help``.
 """
 
-from __future__ import annotations
+from tokcost.schema.pricing import BudgetRecord, CostRecord, FxRecord, PriceRecord
+
+__all__ = ["BudgetRecord", "CostRecord", "FxRecord", "PriceRecord"]

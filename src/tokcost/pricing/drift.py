@@ -1,0 +1,104 @@
+"""``tokcost pricing drift``: the hand layer against the maintained source and LiteLLM.
+
+Every hand-kept model (``pricing/*.toml``, not self-hosted) is compared, on ``as_of``, with
+
+* the installed genai-prices (the same model found by id), and
+* LiteLLM's price map read from the installed wheel's JSON file (never imported), when present.
+
+Each comparison is one row: ``match``; ``explained`` (the hand entry overrides the maintained
+source, or carries a ``drift_reason``, and says why); ``only-here`` (no other source lists the
+model: Naver, FriendliAI EXAONE, …); or ``differs`` — an unexplained difference, which makes the
+command exit 1. Compared: input, cached input and output in USD per 1M tokens (KRW rows are
+compared only when the other source is in KRW, i.e. never) and the input limit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tokcost.pricing.tables import Model, PriceRow, PriceTables
+
+REL_TOL = 0.005  # 0.5 %: rounding in the sources (e.g. 0.13 for 0.125)
+
+
+@dataclass(frozen=True)
+class DriftRow:
+    provider: str
+    model: str
+    against: str
+    status: str  # match | explained | only-here | differs
+    ours: str
+    theirs: str
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _fmt(row: PriceRow | None) -> str:
+    if row is None:
+        return "—"
+    cached = "—" if row.cached_input is None else f"{row.cached_input:g}"
+    return f"{row.input:g} / {cached} / {row.output:g} {row.currency}"
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return True  # one source does not publish it: nothing to compare
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=1e-9)
+
+
+def _agree(ours: PriceRow, theirs: PriceRow) -> bool:
+    return (ours.currency == theirs.currency and _same(ours.input, theirs.input)
+            and _same(ours.output, theirs.output)
+            and _same(ours.cached_input, theirs.cached_input))
+
+
+def _compare(m: Model, ours: PriceRow, other: Model | None, label: str,
+             as_of: date) -> DriftRow:
+    if other is None:
+        return DriftRow(m.provider, m.id, label, "only-here", _fmt(ours), "—")
+    theirs = other.price_for(as_of, ours.variant) or other.price_for(as_of)
+    if theirs is None:
+        return DriftRow(m.provider, m.id, label, "only-here", _fmt(ours), "no price in force")
+    if ours.currency != theirs.currency:
+        return DriftRow(m.provider, m.id, label, "only-here", _fmt(ours), _fmt(theirs),
+                        "different currency")
+    if _agree(ours, theirs):
+        return DriftRow(m.provider, m.id, label, "match", _fmt(ours), _fmt(theirs))
+    reason = m.override_reason or m.drift_reason
+    return DriftRow(m.provider, m.id, label, "explained" if reason else "differs",
+                    _fmt(ours), _fmt(theirs), reason or "")
+
+
+def drift(tables: PriceTables, as_of: date, *, litellm: bool = True) -> list[DriftRow]:
+    """Every comparison of the hand layer with the maintained source and LiteLLM."""
+    from tokcost.pricing.maintained import load_genai_prices
+
+    gp = load_genai_prices()
+    ll = None
+    if litellm:
+        try:
+            from tokcost.pricing.extra import load_litellm
+
+            ll = load_litellm()
+        except Exception:  # not installed: that comparison is skipped (and said so)
+            ll = None
+    out: list[DriftRow] = []
+    for m in tables.hand_models():
+        if m.kind == "self-hosted":
+            continue
+        ours = m.price_for(as_of)
+        if ours is None:
+            continue
+        # the vendor's own entry only: a reseller's discount is not drift
+        other = gp.model(m.id, m.provider) if m.provider in {p.id for p in gp.providers} \
+            else None
+        out.append(_compare(m, ours, other, gp.label, as_of))
+        if ll is not None:
+            hit = ll.model(m.id) or ll.model(f"{m.provider}/{m.id}")
+            out.append(_compare(m, ours, hit, ll.label, as_of))
+    return out
