@@ -79,7 +79,8 @@ def _tokenizer_for(model, cache: dict[str, Any]):
     if entry is None:
         res = (None, f"tokenizer {tid} not in catalog")
     elif not entry.countable:
-        res = (None, "tokenizer not published: not counted offline")
+        res = (None, "no public tokenizer (tokenizer_match none): not costed"
+               + (" (--api-count counts it through the vendor)" if entry.api else ""))
     else:
         try:
             res = (load_tokenizer(tid), "")
