@@ -348,7 +348,7 @@ def _not_costed(cost: Sequence[dict[str, Any]], w: Words) -> str:
 
 def _figure(name: str, svg: str | None, caption: str, w: Words) -> str:
     if svg is None:
-        return f'<p class="note" data-chart="{name}">{html.escape(w.t("no_chart"))}</p>'
+        return f'<p class="note" data-chart="{name}">{html.escape(w.t("no_chart"), quote=False)}</p>'
     return f'<figure data-chart="{name}">{svg}<figcaption class="note">{html.escape(caption)}' \
            f"</figcaption></figure>"
 
