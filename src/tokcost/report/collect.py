@@ -237,6 +237,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             diagnostics = _diagnostics(toks, first, measured)
     return {
         "schema": SCHEMA_REPORT,
+        "lang": opts.lang,
         "tokcost_version": __version__,
         "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "settings": {
@@ -252,7 +253,6 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                        "corpus": measure[0]["corpus"] if measure else budget_corpus,
                        "source": opts.workload_source or "defaults",
                        "shortlist": headline["models"], "shortlist_given": headline["given"]},
-            "lang": opts.lang,
             "measure": settings.key(),
         },
         "summary": _summary(measure, cost),
