@@ -191,10 +191,10 @@ def test_summary_states_what_the_rows_say(doc: dict, report_dir: Path) -> None:
     assert s["claim_347_holds"] is (max(r["ratio_ci_high"] for r in main) >= 4.47)
     assert "claude-opus-4-7" in s["models_not_costed"]
     html_text = (report_dir / "report.html").read_text("utf-8")
-    assert f"Cheapest for Korean: {s['cheapest_model']}" in html_text
+    assert f"Cheapest pay-per-token API for Korean: {s['cheapest_api_model']}" in html_text
     assert "347 %" in html_text
     md = (report_dir / "report.md").read_text("utf-8")
-    assert f"Cheapest for Korean: {s['cheapest_model']}" in md
+    assert f"Cheapest pay-per-token API for Korean: {s['cheapest_api_model']}" in md
 
 
 def test_token_boundaries_cover_the_sample_text(doc: dict) -> None:
@@ -207,11 +207,29 @@ def test_token_boundaries_cover_the_sample_text(doc: dict) -> None:
         assert sum(g["tokens"] for g in b["groups"]) == b["tokens"]
 
 
-def test_report_refuses_to_overwrite(report_dir: Path, mirror: Path) -> None:
-    proc = _run("report", "--out", str(report_dir), "-t", "o200k_base", "-m", "gpt-4o",
-                env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+def test_report_overwrites_only_its_own_files(tmp_path: Path, mirror: Path) -> None:
+    """A second run replaces the tool's own report (listed in its manifest); a file it did not
+    write, or one edited since, is refused without --force."""
+    out = tmp_path / "rep"
+    args = ("report", "--out", str(out), "-t", "o200k_base", "-m", "gpt-4o", "--as-of", "2026-11-01")
+    env = {"TOKCOST_TOKENIZERS_DIR": str(mirror)}
+    assert _run(*args, env=env).returncode == 0
+    manifest = json.loads((out / ".tokcost-report.json").read_text("utf-8"))
+    assert {"report.html", "results.json", "results.xlsx"} <= set(manifest["files"])
+    second = _run(*args, env=env)
+    assert second.returncode == 0, second.stderr
+    (out / "report.md").write_text("my notes\n", "utf-8")
+    proc = _run(*args, env=env)
     assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and "--force" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "--force" in proc.stderr and "report.md" in proc.stderr
+    assert (out / "report.md").read_text("utf-8") == "my notes\n"
+    foreign = tmp_path / "other"
+    foreign.mkdir()
+    (foreign / "report.html").write_text("<p>someone else's</p>", "utf-8")
+    proc = _run("report", "--out", str(foreign), "-t", "o200k_base", "-m", "gpt-4o", env=env)
+    assert proc.returncode == 2 and "not written by tokcost report" in proc.stderr
+    assert _run(*args, "--force", env=env).returncode == 0
+    assert (out / "report.md").read_text("utf-8") != "my notes\n"
 
 
 def test_report_workers_option(tmp_path: Path, mirror: Path) -> None:
@@ -281,13 +299,13 @@ def test_screenshot_is_not_blank(report_dir: Path, chromium: str, tmp_path: Path
     from PIL import Image
 
     shot = tmp_path / "shot.png"
-    proc = _chrome(chromium, tmp_path, "--window-size=1280,1600", f"--screenshot={shot}",
+    proc = _chrome(chromium, tmp_path, "--window-size=1280,5000", f"--screenshot={shot}",
                    (report_dir / "report.html").as_uri())
     assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
     im = Image.open(shot).convert("RGB")
-    assert im.size == (1280, 1600)
+    assert im.size == (1280, 5000)
     # The ratio chart's bars are drawn: both the Korean-trained red and the global blue appear.
-    colors = im.getcolors(maxcolors=1 << 20) or []
+    colors = im.getcolors(maxcolors=1 << 22) or []
 
     def near(rgb: tuple[int, int, int], opacity: float = 0.85) -> int:
         """Pixels of ``rgb`` drawn at ``opacity`` over white (the bars' fill)."""
@@ -297,7 +315,107 @@ def test_screenshot_is_not_blank(report_dir: Path, chromium: str, tmp_path: Path
     assert near((0xC0, 0x39, 0x2B)) > 500  # Korean-trained bars
     assert near((0x2E, 0x6D, 0xA4)) > 500  # English-centric bars
     white = next((n for n, c in colors if c == (255, 255, 255)), 0)
-    assert white < 0.97 * 1280 * 1600
+    assert white < 0.97 * 1280 * 5000
+
+
+# The probe: a copy of the page with one script that writes the layout's widths into the DOM, read
+# back with --dump-dom (the report itself has no scripts).
+_PROBE = """<script>
+var d = document.documentElement, wide = [];
+document.querySelectorAll("body *").forEach(function (el) {
+  var r = el.getBoundingClientRect();
+  if (r.right > window.innerWidth + 1 && !el.closest(".scroll, figure")) wide.push(el.tagName);
+});
+document.body.setAttribute("data-probe", JSON.stringify({scroll: d.scrollWidth,
+  inner: window.innerWidth, wide: wide.slice(0, 5),
+  headline: document.querySelectorAll("#headline-table tbody tr").length,
+  lang: d.lang}));
+</script></body>"""
+
+
+def _probe(chromium: str, page: Path, tmp: Path, width: int) -> dict:
+    probe = tmp / f"probe-{page.parent.name}-{width}.html"
+    probe.write_text(page.read_text("utf-8").replace("</body>", _PROBE), "utf-8")
+    proc = _chrome(chromium, tmp, f"--window-size={width},900", "--dump-dom", probe.as_uri())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    m = re.search(r'data-probe="([^"]*)"', proc.stdout)
+    assert m, proc.stdout[-500:]
+    import html as _html
+
+    return json.loads(_html.unescape(m.group(1)))
+
+
+@pytest.fixture(scope="module")
+def ko_report(report_dir: Path, doc: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same results rendered in Korean."""
+    from tokcost.report import render_files
+
+    out = tmp_path_factory.mktemp("report-ko")
+    for name, content in render_files({**doc, "lang": "ko"}).items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (out / name).write_bytes(data)
+    return out
+
+
+def test_korean_report_words(ko_report: Path, doc: dict) -> None:
+    text = (ko_report / "report.html").read_text("utf-8")
+    assert '<html lang="ko">' in text
+    assert "워크로드별 월 예산" in text and "한국어 할증" in text and "요약" in text
+    assert "Monthly budget" not in text
+    svg_titles = re.findall(r"<text[^>]*>([^<]*)</text>", text)
+    assert any("토크나이저별 한국어 할증" in t for t in svg_titles)  # chart titles in Korean
+    assert any("로그 눈금" in t for t in svg_titles)  # axis title in Korean
+    md = (ko_report / "report.md").read_text("utf-8")
+    assert md.startswith("# 한국어 텍스트의 비용")
+    # 만/억: a monthly won figure of the headline, written the Korean way
+    from tokcost.report.i18n import krw_ko
+
+    top = doc["headline"][0]
+    assert krw_ko(top["monthly_krw"]) in text
+    assert krw_ko(123_456_789) == "1.23억 원" and krw_ko(12_918) == "1.29만 원"
+    assert krw_ko(4_560_000) == "456만 원" and krw_ko(950) == "950원"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_page_in_chromium_at_desktop_phone_and_print(lang: str, report_dir: Path, ko_report: Path,
+                                                     doc: dict, chromium: str, tmp_path: Path) -> None:
+    """The done-when of #19: screenshots at 1400 and 390 px and an A4 PDF of both languages; the
+    headline and the labels are there and nothing pushes the page sideways."""
+    from PIL import Image
+
+    folder = report_dir if lang == "en" else ko_report
+    page = folder / "report.html"
+    text = page.read_text("utf-8")
+    # headline first: the budget table comes before the summary and every other section
+    assert text.index('id="headline-table"') < text.index('id="summary"') < text.index('id="cost-table"')
+    assert len(doc["headline"]) >= 1
+    # labels: the rows' fields, shown as badges in the tables
+    for row in doc["headline"]:
+        assert row["tokenizer_match"] in ("exact", "presumed", "proxy", "vendor-api", "none")
+        if row["monthly_usd"] is not None:
+            assert row["price_confidence"] in ("high", "medium", "low", "assumption")
+    assert 'class="badge' in text and 'data-col="labels"' in text
+    for width in (1400, 390):
+        shot = tmp_path / f"{lang}-{width}.png"
+        proc = _chrome(chromium, tmp_path, f"--window-size={width},2400", f"--screenshot={shot}",
+                       page.as_uri())
+        assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
+        assert Image.open(shot).size == (width, 2400)
+        probe = _probe(chromium, page, tmp_path, width)
+        assert probe["lang"] == lang
+        assert probe["headline"] == len(doc["headline"])
+        assert probe["scroll"] <= probe["inner"], probe  # no horizontal page overflow
+        assert probe["wide"] == [], probe
+    pdf = tmp_path / f"{lang}.pdf"
+    proc = _chrome(chromium, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr[-2000:]
+    raw = pdf.read_bytes()
+    assert raw.startswith(b"%PDF")
+    # A4 pages (595 × 842 pt), from the page's @page rule
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
+    assert sizes and all(abs(float(w) - 595.9) < 2 and abs(float(h) - 842.9) < 2 for w, h in sizes), sizes[:3]
+    # print: the not-costed list is shown open, headings kept with what follows
+    assert 'id="not-costed-print"' in text and "@media print" in text and "size:A4" in text
 
 
 def test_report_tokenizes_each_corpus_text_once_per_tokenizer(mirror: Path, monkeypatch) -> None:

@@ -10,6 +10,17 @@ Example (``tokcost.toml``; in ``pyproject.toml`` prefix every table with ``tool.
     tokenizers = ["o200k_base"]
     models = ["gpt-5-mini"]
 
+    [workload]            # the report's budget headline (and `tokcost budget`)
+    requests_per_day = 5000
+    days = 30
+    input_chars = 1500
+    output_chars = 600
+    models = ["gpt-5-mini", "gemini-2.5-flash"]   # the shortlist
+
+    [report]
+    lang = "ko"
+    out = "tokcost-report"
+
     [check]
     baseline = "tokcost-baseline.json"
     max_ratio_increase = 5.0
@@ -37,7 +48,10 @@ from tokcost.errors import TokcostError
 CONFIG_FILE = "tokcost.toml"
 PYPROJECT = "pyproject.toml"
 
-TOP_KEYS = ("corpora", "tokenizers", "models", "requests", "output_tokens", "check", "prompts")
+TOP_KEYS = ("corpora", "tokenizers", "models", "requests", "output_tokens", "check", "prompts",
+            "workload", "report")
+WORKLOAD_KEYS = ("requests_per_day", "days", "input_chars", "output_chars", "models")
+REPORT_KEYS = ("lang", "out")
 CHECK_KEYS = ("baseline", "max_ratio_increase", "max_cost_increase", "max_ratio")
 PROMPT_KEYS = ("glob", "max_tokens", "model", "tokenizer")
 
@@ -63,6 +77,21 @@ class CheckConfig:
 
 
 @dataclass
+class WorkloadConfig:
+    requests_per_day: float | None = None
+    days: int | None = None
+    input_chars: int | None = None
+    output_chars: int | None = None
+    models: list[str] | None = None  # the shortlist of the report's headline
+
+
+@dataclass
+class ReportConfig:
+    lang: str | None = None
+    out: Path | None = None
+
+
+@dataclass
 class Config:
     """Settings shared by ``tokcost check`` (and any command that reads the project file)."""
 
@@ -73,6 +102,8 @@ class Config:
     requests: str | None = None  # a request file as written (relative to root); None: shipped
     output_tokens: int | None = None  # None: 500
     check: CheckConfig = field(default_factory=CheckConfig)
+    workload: WorkloadConfig = field(default_factory=WorkloadConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     prompts: list[PromptBudget] = field(default_factory=list)
 
     @property
@@ -219,6 +250,27 @@ def _build(rd: _Reader, raw: dict[str, Any], base: Path) -> Config:
         max_ratio=rd.number(check, "max_ratio", "check", positive=True),
     )
 
+    wl = raw.get("workload", {})
+    if not isinstance(wl, dict):
+        raise rd.fail("workload", f"workload in {rd.table()} must be a table ([workload])")
+    rd.known(wl, WORKLOAD_KEYS, "workload")
+
+    def _int(key: str) -> int | None:
+        v = rd.number(wl, key, "workload", integer=True, positive=key == "days")
+        return int(v) if v is not None else None
+
+    cfg.workload = WorkloadConfig(
+        requests_per_day=rd.number(wl, "requests_per_day", "workload", positive=True),
+        days=_int("days"), input_chars=_int("input_chars"), output_chars=_int("output_chars"),
+        models=rd.str_list(wl, "models", "workload", scalar_ok=True))
+    rep = raw.get("report", {})
+    if not isinstance(rep, dict):
+        raise rd.fail("report", f"report in {rd.table()} must be a table ([report])")
+    rd.known(rep, REPORT_KEYS, "report")
+    out_dir = rd.string(rep, "out", "report")
+    cfg.report = ReportConfig(lang=rd.string(rep, "lang", "report", choices=("en", "ko")),
+                              out=_rel(base, out_dir) if out_dir else None)
+
     prompts = raw.get("prompts", [])
     if isinstance(prompts, dict):
         prompts = [prompts]
@@ -270,3 +322,30 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         return parse_config(path)
     found = find_config(start)
     return parse_config(found) if found is not None else Config()
+
+
+def command_defaults(cfg: Config) -> dict[str, Any]:
+    """Option defaults for every command from the project file, by option name (click's
+    ``default_map`` shape; a command without such an option ignores the key). Flags win."""
+    d: dict[str, Any] = {}
+    if cfg.corpora:
+        d["corpus"] = [resolve_corpus(cfg.root, c) for c in cfg.corpora]
+    if cfg.tokenizers:
+        d["tokenizer"] = list(cfg.tokenizers)
+    if cfg.models:
+        d["model"] = list(cfg.models)
+    if cfg.requests:
+        d["request"] = str(_rel(cfg.root, cfg.requests))
+    if cfg.output_tokens is not None:
+        d["output_tokens"] = cfg.output_tokens
+    w = cfg.workload
+    for key in ("requests_per_day", "days", "input_chars", "output_chars"):
+        if getattr(w, key) is not None:
+            d[key] = getattr(w, key)
+    if w.models:
+        d["shortlist"] = list(w.models)
+    if cfg.report.lang:
+        d["lang"] = cfg.report.lang
+    if cfg.report.out:
+        d["out"] = str(cfg.report.out)
+    return d

@@ -112,8 +112,31 @@ app = typer.Typer(
     help="What Korean text really costs on today's language models: exact token counts on real "
     "tokenizers, Korean/English ratios with confidence intervals, and money in USD and KRW.",
     no_args_is_help=True,
-    **_SETTINGS,
+    **{**_SETTINGS, "add_completion": True},  # --install-completion / --show-completion
 )
+
+#: Commands that take their defaults from tokcost.toml through click's default_map (``check`` and
+#: ``diff`` read the file themselves; the sub-apps have their own options).
+_CONFIG_EXEMPT = {"check", "diff", "tokenizers", "corpora", "pricing"}
+
+
+def _apply_config(ctx: typer.Context) -> None:
+    """tokcost.toml / [tool.tokcost] as option defaults of every command (flags still win)."""
+    from tokcost.config import command_defaults, load_config
+
+    defaults = command_defaults(load_config())
+    if defaults:
+        ctx.default_map = {name: dict(defaults) for name in COMMANDS if name not in _CONFIG_EXEMPT}
+
+
+def _check_mirror_env() -> None:
+    import os
+
+    raw = os.environ.get("TOKCOST_TOKENIZERS_DIR", "")
+    for d in (p for p in raw.split(os.pathsep) if p):
+        if not os.path.isdir(os.path.expanduser(d)):
+            sys.stderr.write(f"warning: TOKCOST_TOKENIZERS_DIR: {d} does not exist (or is not a "
+                             "folder); tokenizers are looked up without it\n")
 
 
 def _version(value: bool) -> None:
@@ -124,9 +147,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
     strict: Annotated[
         bool,
@@ -139,14 +163,26 @@ def root(
                      "token-count APIs (keys from ANTHROPIC_API_KEY, GEMINI_API_KEY, "
                      "CLOVASTUDIO_API_KEY; see docs/tokenizers.md)."),
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress and no 'wrote …' lines; errors and "
+                           "warnings only.")] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More detail (stage timings); "
+                          "repeat for more.")] = 0,
 ) -> None:
     """tokcost measures Korean token cost instead of quoting it."""
     import os
+
+    from tokcost.cli import common
 
     if strict:
         os.environ["TOKCOST_STRICT"] = "1"
     if api_count:
         os.environ["TOKCOST_API_COUNT"] = "1"
+    common.VERBOSITY = -1 if quiet else verbose
+    _check_mirror_env()
+    if ctx.invoked_subcommand and not ctx.resilient_parsing:
+        _apply_config(ctx)
 
 
 def _os_error_line(err: OSError) -> str:

@@ -50,9 +50,19 @@ SpecialOpt = Annotated[
 ]
 
 
+#: -1 with ``tokcost -q``, 0 by default, 1+ with ``-v`` (set by the root command).
+VERBOSITY = 0
+
+
 def quiet_progress() -> bool:
-    """No progress bars when output is not a terminal or CI is set."""
-    return bool(os.environ.get("CI")) or not sys.stderr.isatty()
+    """No progress bars with -q, when output is not a terminal, or when CI is set."""
+    return VERBOSITY < 0 or bool(os.environ.get("CI")) or not sys.stderr.isatty()
+
+
+def info(message: str) -> None:
+    """A line for the user on stdout, left out with ``-q``."""
+    if VERBOSITY >= 0:
+        typer.echo(message)
 
 
 def write_output(text: str, output: Path | None, force: bool) -> None:
@@ -67,9 +77,16 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
 
 
 def print_table(table: Any) -> None:
+    """A rich table; piped (not a terminal), it keeps its natural width instead of the 80 columns
+    rich assumes, so cells do not wrap mid-word."""
     from rich.console import Console
 
-    Console().print(table)
+    if sys.stdout.isatty():
+        Console().print(table)
+        return
+    console = Console(width=100_000, soft_wrap=True)
+    width = console.measure(table).maximum
+    Console(width=max(40, width)).print(table)
 
 
 def warn(message: str) -> None:

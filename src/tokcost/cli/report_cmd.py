@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tokcost.cli import common
 from tokcost.cli.common import CorpusOpt, ForceOpt, TokOpt, parse_workers, quiet_progress
 from tokcost.cli.cost_cmd import ModelOpt
 from tokcost.cli.pricing_cmd import (
@@ -22,10 +23,14 @@ from tokcost.cli.pricing_cmd import (
     tables_from_options,
 )
 
+#: The report's stages in order (tokcost.report.collect.Timings names), for the progress bar.
+STAGES = ("load tokenizers", "measure", "cost", "budget", "diagnostics", "charts", "write")
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def report(
+        ctx: typer.Context,
         out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the report to.")]
         = Path("tokcost-report"),
         corpus: CorpusOpt = None,
@@ -39,8 +44,21 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--output-tokens", help="Answer length in English tokens.")
         ] = 500,
         requests_per_day: Annotated[
-            float, typer.Option("--requests-per-day", help="Traffic for the monthly budget table.")
+            float, typer.Option("--requests-per-day", help="Workload of the budget headline: "
+                                "requests a day ([workload] in tokcost.toml).")
         ] = 1000,
+        days: Annotated[int, typer.Option("--days", help="Days in the budget month.")] = 30,
+        input_chars: Annotated[
+            int, typer.Option("--input-chars", help="Korean characters in per request.")] = 2000,
+        output_chars: Annotated[
+            int, typer.Option("--output-chars", help="Korean characters out per request.")] = 500,
+        shortlist: Annotated[
+            list[str] | None, typer.Option(
+                "--shortlist", "-s", help="Models of interest for the budget headline (repeatable; "
+                "default: the --model list, else the cheapest model of each provider).")] = None,
+        lang: Annotated[
+            str | None, typer.Option("--lang", help="Report language: en or ko (default: ko "
+                                     "when the locale is Korean, else en).")] = None,
         as_of: AsOfOpt = None,
         fx: FxOpt = None,
         vat: VatOpt = False,
@@ -66,11 +84,29 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Measure and cost the corpora (default: the shipped ones) on every available tokenizer
-        and priced model; write report.html (self-contained, with charts), report.md,
-        results.json, results.csv and cost.csv to --out."""
+        and priced model; write report.html (self-contained, with charts; opens with the monthly
+        budget of the workload), report.md, results.json, results.csv, cost.csv, budget.csv and
+        results.xlsx to --out. A second run replaces the tool's own previous report there."""
         from rich.console import Console
 
-        from tokcost.report import ReportOptions, Timings, write_report
+        from tokcost.errors import TokcostError
+        from tokcost.report import ReportOptions, Timings, check_out_dir, write_report
+        from tokcost.report.i18n import LANGS, default_lang
+
+        language = lang or default_lang()
+        if language not in LANGS:
+            raise TokcostError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        wl_keys = ("requests_per_day", "days", "input_chars", "output_chars", "shortlist")
+        sources = {getattr(ctx.get_parameter_source(k), "name", "") for k in wl_keys}
+        if "COMMANDLINE" in sources:
+            wsrc = "command-line flags"
+        elif "DEFAULT_MAP" in sources:
+            from tokcost.config import find_config
+
+            wsrc = str(find_config() or "tokcost.toml")
+        else:
+            wsrc = None
+        check_out_dir(out, force)  # before the long work
 
         if pull:
             from tokcost.cli.tokenizers_cmd import _progress
@@ -81,6 +117,8 @@ def register(app: typer.Typer) -> None:
                                      prompt_throughput)
         opts = ReportOptions(corpora=corpus, tokenizers=tokenizer, models=model, requests=request,
                              output_tokens=output_tokens, requests_per_day=requests_per_day,
+                             days=days, input_chars=input_chars, output_chars=output_chars,
+                             shortlist=shortlist, workload_source=wsrc, lang=language,
                              as_of=parse_date(as_of), fx=fx, vat=vat, tables=tables,
                              workers=parse_workers(workers), use_cache=not no_cache)
         from contextlib import nullcontext
@@ -89,12 +127,34 @@ def register(app: typer.Typer) -> None:
 
         err = Console(stderr=True)
         tm = Timings()
-        status = nullcontext() if quiet_progress() else err.status("measuring and costing…")
-        with memo_disabled() if no_cache else nullcontext(), status:
+        progress = None
+        if not quiet_progress():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                                transient=True)
+            task = progress.add_task("report", total=len(STAGES))
+
+            def on_stage(name: str) -> None:
+                done = STAGES.index(name) if name in STAGES else 0
+                progress.update(task, completed=done, description=f"report: {name}")
+
+            tm.on_stage = on_stage
+        with memo_disabled() if no_cache else nullcontext(), progress or nullcontext():
             files = write_report(out, opts, force=force, timings=tm)
         for name, path in files.items():
-            typer.echo(f"wrote {path}" if name != "report.html" else f"wrote {path}  ← open this")
-        if timings:
+            common.info(f"wrote {path}" if name != "report.html" else f"wrote {path}  ← open this")
+        if timings or common.VERBOSITY > 0:
             for stage, secs in tm.stages.items():
                 err.print(f"  {stage:<16} {secs:7.2f} s")
             err.print(f"  {'total':<16} {tm.total:7.2f} s")

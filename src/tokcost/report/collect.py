@@ -21,6 +21,7 @@ from tokcost._version import __version__
 
 SCHEMA_REPORT = "tokcost/report/1"
 REQUESTS_PER_BATCH = 1000
+STALE_DAYS = 180  # a price older than this gets a "price N days old" label
 
 
 @dataclass
@@ -34,6 +35,10 @@ class ReportOptions:
     days: int = 30
     input_chars: int = 2000
     output_chars: int = 500
+    shortlist: Sequence[str] | None = None  # models of interest for the headline; None: cheapest
+    shortlist_size: int = 8
+    workload_source: str | None = None  # where the workload came from ("flags", "tokcost.toml")
+    lang: str = "en"  # report language: en or ko
     as_of: date = field(default_factory=date.today)
     fx: float | None = None
     vat: bool = False
@@ -48,9 +53,12 @@ class ReportOptions:
 @dataclass
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
+    on_stage: Callable[[str], None] | None = None  # told each stage's name as it starts
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        if self.on_stage is not None:
+            self.on_stage(name)
         t0 = time.perf_counter()
         try:
             yield
@@ -189,6 +197,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
+        ptables = CostOptions(tables=opts.tables).price_tables()
         memo: dict[str, Any] = {}
         cost: list[dict[str, Any]] = []
         for cur in ("USD", "KRW"):
@@ -202,14 +211,27 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                     else None
                 r["en_cost_per_batch"] = r["en_cost"] * REQUESTS_PER_BATCH \
                     if r["en_cost"] is not None else None
+                r["premium_basis"] = "requests"
+                add_labels(r, ptables, opts.as_of)
                 cost.append(r)
+    budget_corpus = first if isinstance(first, str) else "samples"
     with timings.stage("budget"):
-        bopts = CostOptions(as_of=opts.as_of, currency="USD", fx=opts.fx, vat=opts.vat,
-                            tables=opts.tables)
-        budget = budget_rows(BudgetInput(opts.requests_per_day, opts.days, opts.input_chars,
-                                         opts.output_chars, first if isinstance(first, str)
-                                         else "samples"),
-                             opts.models, bopts, measured=measured)
+        budget = []
+        for cur in ("USD", "KRW"):
+            bopts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
+                                tables=opts.tables)
+            for r in budget_rows(BudgetInput(opts.requests_per_day, opts.days, opts.input_chars,
+                                             opts.output_chars, budget_corpus),
+                                 opts.models, bopts, measured=measured):
+                m = ptables.find_model(r["model"], r.get("provider"))
+                r.setdefault("kind", m.kind if m is not None else None)
+                entry = catalog.get(r["tokenizer"] or "")
+                r["korean_trained"] = bool(entry and entry.korean_trained)
+                r["premium_basis"] = "corpus"
+                r["premium_corpus"] = measure[0]["corpus"] if measure else budget_corpus
+                add_labels(r, ptables, opts.as_of)
+                budget.append(r)
+        headline = _headline(cost, budget, opts)
     diagnostics: list[dict[str, Any]] = []
     boundaries: list[dict[str, Any]] = []
     with timings.stage("diagnostics"):
@@ -222,6 +244,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             diagnostics = _diagnostics(with_ids, first, measured)
     return {
         "schema": SCHEMA_REPORT,
+        "lang": opts.lang,
         "tokcost_version": __version__,
         "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "settings": {
@@ -232,10 +255,15 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             "as_of": opts.as_of.isoformat(), "fx_krw_per_usd": cost[0]["fx_krw_per_usd"]
             if cost else None, "vat": opts.vat,
             "budget": {"requests_per_day": opts.requests_per_day, "days": opts.days,
-                       "input_chars": opts.input_chars, "output_chars": opts.output_chars},
+                       "input_chars": opts.input_chars, "output_chars": opts.output_chars,
+                       "requests_per_month": opts.requests_per_day * opts.days,
+                       "corpus": measure[0]["corpus"] if measure else budget_corpus,
+                       "source": opts.workload_source or "defaults",
+                       "shortlist": headline["models"], "shortlist_given": headline["given"]},
             "measure": settings.key(),
         },
         "summary": _summary(measure, cost),
+        "headline": headline["rows"],
         "measure": measure,
         "cost": cost,
         "budget": budget,
@@ -261,3 +289,86 @@ def _diagnostics(toks: Sequence[Any], corpus: str, measured: dict[str, dict[str,
 
     totals = {tid: (r["ko_tokens"], r["en_tokens"]) for tid, r in measured.items()}
     return summary(list(toks), corpus, totals=totals)
+
+
+def tokenizer_match(row: dict[str, Any], model: Any) -> str:
+    """``exact`` / ``presumed`` / ``proxy`` / ``none`` (COMMON vocabulary) from what the row and the
+    price table know: a proxy tokenizer, an uncountable one, or the table's tokenizer confidence."""
+    if row.get("tokenizer") is None or (row.get("input_tokens") is None
+                                        and "not published" in str(row.get("status", ""))):
+        return "none"
+    if row.get("proxy_of") or row.get("exactness") == "proxy":
+        return "proxy"
+    if model is not None and getattr(model, "tokenizer_confidence", "high") != "high":
+        return "presumed"
+    return "exact"
+
+
+def add_labels(row: dict[str, Any], tables: Any, as_of: date) -> None:
+    """The label fields of a cost or budget row (``tokenizer_match``, ``price_variant``,
+    ``price_age_days``, ``retired``, ``assumption``). Fields the costing stage already set are kept
+    as they are; only missing ones are derived here."""
+    try:
+        model = tables.find_model(row["model"], row.get("provider"))
+    except Exception:  # an ambiguous id: no table facts, the row's own fields only
+        model = None
+    price = model.price_for(as_of) if model is not None else None
+    row.setdefault("tokenizer_match", tokenizer_match(row, model))
+    if model is not None:
+        row.setdefault("tokenizer_confidence", model.tokenizer_confidence)
+    row.setdefault("price_variant", (price.variant or "standard") if price else None)
+    row.setdefault("price_confidence", price.confidence if price else None)
+    if row.get("price_age_days") is None and row.get("price_date"):
+        row["price_age_days"] = (as_of - date.fromisoformat(row["price_date"])).days
+    row.setdefault("retired", bool(model is not None and model.deprecated
+                                   and model.deprecated <= as_of))
+    kind = row.get("kind") or (model.kind if model is not None else None)
+    row["assumption"] = "self-hosted" if kind == "self-hosted" else None
+
+
+def _headline(cost: list[dict[str, Any]], budget: list[dict[str, Any]], opts: ReportOptions
+              ) -> dict[str, Any]:
+    """The page's first answer: monthly cost per shortlisted model, USD and KRW, Korean and English,
+    with the range. Shortlist: the models named (``shortlist``, else ``models``), else the cheapest
+    costed pay-per-token models."""
+    usd = {r["model"]: r for r in budget if r["currency"] == "USD"}
+    krw = {r["model"]: r for r in budget if r["currency"] == "KRW"}
+    given = list(opts.shortlist or opts.models or [])
+    if given:
+        from tokcost.pricing import load_tables
+
+        tables = opts.tables if opts.tables is not None else load_tables()
+        names = []
+        for m in given:
+            try:
+                names.append(tables.model(m).id)
+            except Exception:
+                names.append(m)
+    else:
+        # the cheapest current pay-per-token model of each provider, cheapest first
+        api = [r for r in usd.values() if r["monthly_cost"] is not None
+               and r.get("assumption") != "self-hosted" and not r.get("retired")]
+        api.sort(key=lambda r: r["monthly_cost"])
+        per_provider: dict[str, str] = {}
+        for r in api:
+            per_provider.setdefault(r["provider"], r["model"])
+        names = list(per_provider.values())[:opts.shortlist_size]
+    rows = []
+    for name in dict.fromkeys(names):
+        u, k = usd.get(name), krw.get(name)
+        if u is None:
+            continue
+        row = {key: u.get(key) for key in (
+            "model", "provider", "tokenizer", "korean_trained", "requests", "input_tokens",
+            "output_tokens", "premium_pct", "premium_basis", "premium_corpus", "status", "kind",
+            "tokenizer_match", "tokenizer_confidence", "price_source", "price_date",
+            "price_age_days", "price_confidence", "price_variant", "retired", "assumption",
+            "deprecated")}
+        for cur, src in (("usd", u), ("krw", k or {})):
+            row[f"monthly_{cur}"] = src.get("monthly_cost")
+            row[f"monthly_low_{cur}"] = src.get("monthly_low")
+            row[f"monthly_high_{cur}"] = src.get("monthly_high")
+            row[f"monthly_en_{cur}"] = src.get("monthly_cost_en")
+        rows.append(row)
+    rows.sort(key=lambda r: (r["monthly_usd"] is None, r["monthly_usd"] or 0))
+    return {"models": [r["model"] for r in rows], "given": bool(given), "rows": rows}
