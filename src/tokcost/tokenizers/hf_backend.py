@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from tokcost.tokenizers.base import Tokenizer
@@ -35,6 +36,24 @@ class HFTokenizer(Tokenizer):
         self._batch = getattr(self._tok, "encode_batch_fast", self._tok.encode_batch)
         self._specials = self._special_from_added()
         self._byte_level = "ByteLevel" in repr(self._tok.decoder)
+        # The fast exact counter over the same file (fast_counter.py), used only when it gives
+        # this library's ids on the probe texts and on the file's own added tokens; without
+        # special tokens added (the post-processor's BOS/EOS are this library's job).
+        from tokcost.tokenizers import fast_counter
+
+        self._fast = fast_counter.try_hf(str(resolution.path))
+        if self._fast is not None:
+            added = [t.content for t in self._tok.get_added_tokens_decoder().values()][:200]
+            extra = [*added, " ".join(added), f"x{''.join(added[:20])}y 안녕"]
+            ref = self._batch
+
+            def reference(ts: list[str]) -> list[list[int]]:
+                return [e.ids for e in ref(ts, add_special_tokens=False)]
+
+            if not fast_counter.probe_equal(self._fast, reference, extra):
+                self._fast = None
+        self.counter = (f"fastokens {fast_counter.version()}" if self._fast is not None
+                        else f"tokenizers {_tokenizers_version()}")
 
     def _special_from_added(self) -> frozenset[int]:
         decoder = self._tok.get_added_tokens_decoder()
@@ -53,7 +72,15 @@ class HFTokenizer(Tokenizer):
         encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
         return [e.ids for e in encs]
 
+    def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
+                    ) -> tuple[list[int], array[int] | bytes]:
+        if self._fast is not None and not add_special_tokens:
+            return self._fast.encode_flat(texts)
+        return super().encode_flat(texts, add_special_tokens=add_special_tokens)
+
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
+        if self._fast is not None and not add_special_tokens:
+            return self._fast.counts(texts)
         encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
         return [len(e.ids) for e in encs]
 
@@ -79,6 +106,12 @@ class HFTokenizer(Tokenizer):
         if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
             return bytes([int(piece[3:5], 16)])
         return piece.replace("▁", " ").encode("utf-8")
+
+
+def _tokenizers_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("tokenizers")
 
 
 _BYTE_DECODER = _byte_decoder()

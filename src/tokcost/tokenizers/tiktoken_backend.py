@@ -62,6 +62,16 @@ class TiktokenTokenizer(Tokenizer):
         # no Python int per token. Private to tiktoken, so used only when present (tested).
         self._to_buffer = getattr(self._enc._core_bpe, "encode_to_tiktoken_buffer", None)
         self._eot_bytes = array("I", [self._enc.eot_token]).tobytes()
+        # The fast exact counter over the same file where it was shown equal (fast_counter.py),
+        # checked again here on the probe texts; else tiktoken counts.
+        from tokcost.tokenizers import fast_counter
+
+        self._fast = fast_counter.try_tiktoken(str(resolution.path), name)
+        if self._fast is not None and not fast_counter.probe_equal(
+                self._fast, lambda ts: [self._enc.encode_ordinary(t) for t in ts]):
+            self._fast = None
+        self.counter = (f"fastokens {fast_counter.version()}" if self._fast is not None
+                        else f"tiktoken {_tiktoken_version()}")
 
     @property
     def vocab_size(self) -> int:
@@ -76,6 +86,13 @@ class TiktokenTokenizer(Tokenizer):
 
     def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
                     ) -> tuple[list[int], array[int] | bytes]:
+        if self._fast is not None:
+            lens, flat = self._fast.encode_flat(texts)
+            if add_special_tokens:  # one EOT after each text's ids
+                eot_id = self._enc.eot_token
+                batch = self._fast.encode_batch(texts)
+                return [n + 1 for n in lens], array("I", [i for ids in batch for i in (*ids, eot_id)])
+            return lens, flat
         to_buffer = self._to_buffer
         if to_buffer is None:
             return super().encode_flat(texts, add_special_tokens=add_special_tokens)
@@ -90,8 +107,10 @@ class TiktokenTokenizer(Tokenizer):
         return lens, b"".join(parts)
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
-        enc = self._enc.encode_ordinary
         extra = 1 if add_special_tokens else 0
+        if self._fast is not None:
+            return [n + extra for n in self._fast.counts(texts)]
+        enc = self._enc.encode_ordinary
         return [len(enc(t)) + extra for t in texts]
 
     def token_bytes(self, token_id: int) -> bytes | None:
@@ -104,6 +123,12 @@ class TiktokenTokenizer(Tokenizer):
 
     def special_ids(self) -> frozenset[int]:
         return frozenset(self._enc._special_tokens.values())
+
+
+def _tiktoken_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("tiktoken")
 
 
 def _ranks_path(resolution: Resolution):
