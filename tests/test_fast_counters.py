@@ -43,10 +43,10 @@ HF = ["ax-4.0", "exaone-4.0", "qwen3", "deepseek-v3", "gemma-3", "llama-3"]
 @pytest.mark.parametrize("tid", TIKTOKEN)
 def test_tiktoken_encodings_equal(mirror, texts, tid):
     tok = load_tokenizer(tid)
-    assert tok.counter.startswith("fastokens"), tok.counter
-    assert tok._fast is not None
+    fast = tok.fast(wait=True)
+    assert fast is not None and tok.counter.startswith("fastokens"), tok.counter
     want = [tok._enc.encode_ordinary(t) for t in texts]
-    got = tok._fast.encode_batch(texts)
+    got = fast.encode_batch(texts)
     bad = [t for t, a, b in zip(texts, want, got, strict=True) if a != b]
     assert not bad, f"{len(bad)} texts differ, first {bad[0][:80]!r}"
     lens, _ = tok.encode_flat(texts)
@@ -60,13 +60,14 @@ def test_hf_files_equal(mirror, texts, tid):
     tok = load_tokenizer(tid)
     if tok.backend != "hf":
         pytest.skip(f"{tid} is not counted from tokenizer.json here")
-    assert tok.counter.startswith("fastokens"), tok.counter
+    fast = tok.fast(wait=True)
+    assert fast is not None and tok.counter.startswith("fastokens"), tok.counter
     ref = tok._tok
     # the file's added tokens, alone and inside text: tokenizers matches them in text
     added = [t.content for t in ref.get_added_tokens_decoder().values()][:300]
     sample = [*texts, *added, " ".join(added[:50]), f"a{''.join(added[:10])}b"]
     want = [e.ids for e in ref.encode_batch(sample, add_special_tokens=False)]
-    got = tok._fast.encode_batch(sample)
+    got = fast.encode_batch(sample)
     bad = [t for t, a, b in zip(sample, want, got, strict=True) if a != b]
     assert not bad, f"{len(bad)} texts differ, first {bad[0][:80]!r}"
     # with special tokens added, the reference library counts (its post-processor)
@@ -81,7 +82,7 @@ def test_probe_rejects_a_counter_that_differs(mirror):
     o200k = load_tokenizer("o200k_base")
     other = FastBPE.from_tiktoken(str(mirror / "tiktoken" / "cl100k_base.tiktoken"), "cl100k_base")
     assert not probe_equal(other, lambda ts: [o200k._enc.encode_ordinary(t) for t in ts])
-    assert probe_equal(o200k._fast, lambda ts: [o200k._enc.encode_ordinary(t) for t in ts])
+    assert probe_equal(o200k.fast(wait=True), lambda ts: [o200k._enc.encode_ordinary(t) for t in ts])
 
 
 @pytest.mark.shared
@@ -91,14 +92,26 @@ def test_reference_only_when_asked(mirror, monkeypatch):
 
     _load_cached.cache_clear()
     tok = load_tokenizer("o200k_base")
-    assert tok.counter.startswith("tiktoken") and tok._fast is None
+    assert tok.fast(wait=True) is None and tok.counter.startswith("tiktoken")
     assert tok.count(["안녕하세요"]) == [len(tok._enc.encode_ordinary("안녕하세요"))]
 
 
 @pytest.mark.shared
-def test_signature_records_the_counter(mirror):
+def test_small_inputs_never_load_it(mirror):
+    """By default the fast counter starts loading only once a tokenizer has been asked for a
+    chunk's worth of texts; a few texts are counted by the reference, and the counter says so."""
+    tok = load_tokenizer("o200k_base")
+    assert tok.count(["안녕하세요", "hello"]) == [len(tok._enc.encode_ordinary(t))
+                                               for t in ("안녕하세요", "hello")]
+    assert tok._warm._thread is None
+    assert tok.counter.startswith("tiktoken ")
+
+
+@pytest.mark.shared
+def test_signature_records_the_counter(mirror, monkeypatch):
     from tokcost.measurement import run_measure
 
+    monkeypatch.setenv("TOKCOST_COUNTER", "fastokens")  # wait for it: every text counted by it
     rows = run_measure(["samples"], ["o200k_base", "p50k_base"], use_cache=False).rows
     by = {r["tokenizer"]: r for r in rows}
     assert by["o200k_base"]["signature"]["counter"].startswith("fastokens ")

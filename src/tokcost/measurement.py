@@ -109,7 +109,13 @@ class _Shared:
         for dom, vals in later.per_domain.items():
             acc = self.per_domain.setdefault(dom, [0] * 6)
             acc[:] = [a + b for a, b in zip(acc, vals, strict=True)]
-        self.counters.update(later.counters)
+        for tid, c in later.counters.items():
+            self.add_counter(tid, c)
+
+    def add_counter(self, tid: str, counter: str) -> None:
+        """Record that ``counter`` (possibly "a + b") counted some of ``tid``'s texts."""
+        parts = {*self.counters.get(tid, "").split(" + "), *counter.split(" + ")} - {""}
+        self.counters[tid] = " + ".join(sorted(parts))
 
 
 @dataclass
@@ -363,8 +369,8 @@ def _aggregate(corpus: Corpus, toks: Sequence[Any], settings: Settings, workers:
                                workers=workers, engine=settings.engine, cluster=settings.cluster,
                                facts=not settings.by_domain, trust_remote_code=trust):
         doms = pending.popleft()
-        if result.counters:
-            shared.counters.update(result.counters)
+        for tid, c in (result.counters or {}).items():
+            shared.add_counter(tid, c)
         if not settings.by_domain:
             assert result.facts is not None
             shared.add(result.facts)

@@ -12,20 +12,35 @@ turns it off. Which counter ran is recorded in each result's signature (``counte
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 REFERENCE = "reference"
 FAST = "fastokens"
+# Loading fastokens takes seconds (o200k_base ~2 s, Gemma 3 ~4.5 s on the benchmark machine) where
+# the reference loads in a fraction of one, so by default (``auto``) it is loaded in a background
+# thread (the load releases the GIL) once a tokenizer has been asked for this many texts, while the
+# reference counts; from then on it counts. Small inputs never pay for it.
+WARM_AFTER_TEXTS = 2000
 
 # tiktoken encodings whose fastokens ids equal tiktoken's encode_ordinary on every text tried
 # (benchmarks/counters.py; tests/test_fast_counters.py).
 TIKTOKEN_ENCODINGS = frozenset({"o200k_base", "cl100k_base"})
 
 
+def mode() -> str:
+    """``TOKCOST_COUNTER``: ``auto`` (default: the fast counter once loaded in the background),
+    ``fastokens`` (wait for it: every text counted by it) or ``reference`` (never used)."""
+    value = os.environ.get("TOKCOST_COUNTER", "auto").strip().lower()
+    if value in {REFERENCE, "off", "0", "tiktoken", "tokenizers"}:
+        return REFERENCE
+    return FAST if value == FAST else "auto"
+
+
 def wanted() -> bool:
     """False when the user asked for the reference library only (``TOKCOST_COUNTER=reference``)."""
-    return os.environ.get("TOKCOST_COUNTER", "auto").strip().lower() not in {REFERENCE, "off", "0"}
+    return mode() != REFERENCE
 
 
 def version() -> str | None:
@@ -140,3 +155,44 @@ def probe_equal(fast: FastBPE, reference: Any, extra: Sequence[str] = ()) -> boo
         return False
     want = reference(texts)
     return all(list(a) == list(b) for a, b in zip(got, want, strict=True))
+
+
+class Warmup:
+    """A fast counter loaded and checked (``probe_equal``) in a background thread, started on
+    demand; ``get()`` is the counter once ready and equal, else None (the reference counts).
+    ``used`` is every counter that actually produced counts, for the signature."""
+
+    def __init__(self, load: Callable[[], FastBPE | None], reference: Callable[[list[str]], Any],
+                 extra: Sequence[str] = ()) -> None:
+        self._load, self._reference, self._extra = load, reference, tuple(extra)
+        self._thread: threading.Thread | None = None
+        self._fast: FastBPE | None = None
+        self._seen = 0
+        self._mode = mode()
+
+    def _run(self) -> None:
+        fast = self._load()
+        if fast is not None and probe_equal(fast, self._reference, self._extra):
+            self._fast = fast
+
+    def start(self) -> None:
+        if self._thread is None and self._mode != REFERENCE:
+            self._thread = threading.Thread(target=self._run, name="tokcost-fast-counter",
+                                            daemon=True)
+            self._thread.start()
+
+    def get(self, n_texts: int = 0, *, wait: bool = False) -> FastBPE | None:
+        """The fast counter for a batch of ``n_texts`` when it is ready (``wait``: load it now
+        and wait for it), starting its load once enough texts have been asked for."""
+        if self._mode == REFERENCE:
+            return None
+        self._seen += n_texts
+        if self._thread is None and (wait or self._mode == FAST
+                                     or self._seen >= WARM_AFTER_TEXTS):
+            self.start()
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            if not (wait or self._mode == FAST):
+                return None
+            thread.join()
+        return self._fast

@@ -36,24 +36,36 @@ class HFTokenizer(Tokenizer):
         self._batch = getattr(self._tok, "encode_batch_fast", self._tok.encode_batch)
         self._specials = self._special_from_added()
         self._byte_level = "ByteLevel" in repr(self._tok.decoder)
-        # The fast exact counter over the same file (fast_counter.py), used only when it gives
-        # this library's ids on the probe texts and on the file's own added tokens; without
-        # special tokens added (the post-processor's BOS/EOS are this library's job).
+        # The fast exact counter over the same file (fast_counter.py), loaded in the background
+        # once there is enough to count and used only when it gives this library's ids on the
+        # probe texts and on the file's own added tokens; never with special tokens added (the
+        # post-processor's BOS/EOS are this library's job).
         from tokcost.tokenizers import fast_counter
 
-        self._fast = fast_counter.try_hf(str(resolution.path))
-        if self._fast is not None:
-            added = [t.content for t in self._tok.get_added_tokens_decoder().values()][:200]
-            extra = [*added, " ".join(added), f"x{''.join(added[:20])}y 안녕"]
-            ref = self._batch
+        added = [t.content for t in self._tok.get_added_tokens_decoder().values()][:200]
+        extra = [*added, " ".join(added), f"x{''.join(added[:20])}y 안녕"]
+        ref = self._batch
+        path = str(resolution.path)
 
-            def reference(ts: list[str]) -> list[list[int]]:
-                return [e.ids for e in ref(ts, add_special_tokens=False)]
+        def reference(ts: list[str]) -> list[list[int]]:
+            return [e.ids for e in ref(ts, add_special_tokens=False)]
 
-            if not fast_counter.probe_equal(self._fast, reference, extra):
-                self._fast = None
-        self.counter = (f"fastokens {fast_counter.version()}" if self._fast is not None
-                        else f"tokenizers {_tokenizers_version()}")
+        self._warm = fast_counter.Warmup(lambda: fast_counter.try_hf(path), reference, extra)
+        self._reference = f"tokenizers {_tokenizers_version()}"
+        self._used: set[str] = set()
+
+    @property
+    def counter(self) -> str:  # type: ignore[override]
+        """The counter(s) that produced counts so far ("+"-joined), else the reference."""
+        return " + ".join(sorted(self._used)) or self._reference
+
+    def fast(self, n_texts: int = 0, *, wait: bool = False, special: bool = False):
+        """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
+        from tokcost.tokenizers.fast_counter import version
+
+        fast = None if special else self._warm.get(n_texts, wait=wait)
+        self._used.add(f"fastokens {version()}" if fast is not None else self._reference)
+        return fast
 
     def _special_from_added(self) -> frozenset[int]:
         decoder = self._tok.get_added_tokens_decoder()
@@ -74,13 +86,15 @@ class HFTokenizer(Tokenizer):
 
     def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
                     ) -> tuple[list[int], array[int] | bytes]:
-        if self._fast is not None and not add_special_tokens:
-            return self._fast.encode_flat(texts)
+        fast = self.fast(len(texts), special=add_special_tokens)
+        if fast is not None:
+            return fast.encode_flat(texts)
         return super().encode_flat(texts, add_special_tokens=add_special_tokens)
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
-        if self._fast is not None and not add_special_tokens:
-            return self._fast.counts(texts)
+        fast = self.fast(len(texts), special=add_special_tokens)
+        if fast is not None:
+            return fast.counts(texts)
         encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
         return [len(e.ids) for e in encs]
 

@@ -63,15 +63,28 @@ class TiktokenTokenizer(Tokenizer):
         self._to_buffer = getattr(self._enc._core_bpe, "encode_to_tiktoken_buffer", None)
         self._eot_bytes = array("I", [self._enc.eot_token]).tobytes()
         # The fast exact counter over the same file where it was shown equal (fast_counter.py),
-        # checked again here on the probe texts; else tiktoken counts.
+        # loaded in the background once there is enough to count and checked on the probe
+        # texts; until then, or if it is absent or differs, tiktoken counts.
         from tokcost.tokenizers import fast_counter
 
-        self._fast = fast_counter.try_tiktoken(str(resolution.path), name)
-        if self._fast is not None and not fast_counter.probe_equal(
-                self._fast, lambda ts: [self._enc.encode_ordinary(t) for t in ts]):
-            self._fast = None
-        self.counter = (f"fastokens {fast_counter.version()}" if self._fast is not None
-                        else f"tiktoken {_tiktoken_version()}")
+        path = str(resolution.path)
+        self._warm = fast_counter.Warmup(
+            lambda: fast_counter.try_tiktoken(path, name),
+            lambda ts: [self._enc.encode_ordinary(t) for t in ts])
+        self._reference = f"tiktoken {_tiktoken_version()}"
+        self._used: set[str] = set()
+
+    @property
+    def counter(self) -> str:  # type: ignore[override]
+        """The counter(s) that produced counts so far ("+"-joined), else the reference."""
+        return " + ".join(sorted(self._used)) or self._reference
+
+    def fast(self, n_texts: int = 0, *, wait: bool = False):
+        """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
+        fast = self._warm.get(n_texts, wait=wait)
+        self._used.add(f"fastokens {fast_counter_version()}" if fast is not None
+                       else self._reference)
+        return fast
 
     @property
     def vocab_size(self) -> int:
@@ -86,11 +99,12 @@ class TiktokenTokenizer(Tokenizer):
 
     def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
                     ) -> tuple[list[int], array[int] | bytes]:
-        if self._fast is not None:
-            lens, flat = self._fast.encode_flat(texts)
+        fast = self.fast(len(texts))
+        if fast is not None:
+            lens, flat = fast.encode_flat(texts)
             if add_special_tokens:  # one EOT after each text's ids
                 eot_id = self._enc.eot_token
-                batch = self._fast.encode_batch(texts)
+                batch = fast.encode_batch(texts)
                 return [n + 1 for n in lens], array("I", [i for ids in batch for i in (*ids, eot_id)])
             return lens, flat
         to_buffer = self._to_buffer
@@ -108,8 +122,9 @@ class TiktokenTokenizer(Tokenizer):
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
         extra = 1 if add_special_tokens else 0
-        if self._fast is not None:
-            return [n + extra for n in self._fast.counts(texts)]
+        fast = self.fast(len(texts))
+        if fast is not None:
+            return [n + extra for n in fast.counts(texts)]
         enc = self._enc.encode_ordinary
         return [len(enc(t)) + extra for t in texts]
 
@@ -123,6 +138,12 @@ class TiktokenTokenizer(Tokenizer):
 
     def special_ids(self) -> frozenset[int]:
         return frozenset(self._enc._special_tokens.values())
+
+
+def fast_counter_version() -> str | None:
+    from tokcost.tokenizers.fast_counter import version
+
+    return version()
 
 
 def _tiktoken_version() -> str:
