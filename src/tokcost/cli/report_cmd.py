@@ -59,6 +59,11 @@ def register(app: typer.Typer) -> None:
         timings: Annotated[
             bool, typer.Option("--timings", help="Print the time spent per stage.")
         ] = False,
+        no_diagnostics: Annotated[
+            bool, typer.Option("--no-diagnostics", help="Skip the Korean diagnostics (Hangul "
+                               "coverage, fertility, morphemes); a corpus over 5,000 pairs is "
+                               "diagnosed on a uniform sample of 5,000.")
+        ] = False,
     ) -> None:
         """Measure and cost the corpora (default: the shipped ones) on every available tokenizer
         and priced model; write report.html (self-contained, with charts), report.md,
@@ -72,7 +77,8 @@ def register(app: typer.Typer) -> None:
         opts = ReportOptions(corpora=corpus, tokenizers=tokenizer, models=model, requests=request,
                              output_tokens=output_tokens, requests_per_day=requests_per_day,
                              as_of=parse_date(as_of), fx=fx, vat=vat, tables=tables,
-                             workers=parse_workers(workers), use_cache=not no_cache)
+                             workers=parse_workers(workers), use_cache=not no_cache,
+                             diagnostics=not no_diagnostics)
         from contextlib import nullcontext
 
         from tokcost.hashing import memo_disabled

@@ -154,7 +154,7 @@ def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]]) -> dict[
 def collect_results(opts: ReportOptions | None = None, timings: Timings | None = None
                     ) -> dict[str, Any]:
     """Measure, cost and diagnose; return the ``tokcost/report/1`` document."""
-    from tokcost.corpora import open_corpus, requests_file
+    from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
     from tokcost.costing import BudgetInput, CostOptions, Workload, budget_rows, cost_rows
     from tokcost.counting import load_many
@@ -207,12 +207,20 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                              opts.models, bopts, measured=measured)
     diagnostics: list[dict[str, Any]] = []
     boundaries: list[dict[str, Any]] = []
+    sampling: dict[str, Any] | None = None
     with timings.stage("diagnostics"):
-        pairs = list(open_corpus(first))
-        samples = _samples(pairs, opts.samples_per_tokenizer)
+        # one streaming pass; a large corpus is diagnosed on a sample (diagnostics/sample.py)
+        from tokcost.diagnostics.sample import diagnostic_text
+
+        dtext = diagnostic_text(first)
+        samples = _samples(dtext.kept, opts.samples_per_tokenizer)
         boundaries = _boundaries(samples, toks)
         if opts.diagnostics:
-            diagnostics = _diagnostics(toks, first, measured)
+            sampling = dtext.describe()
+            diagnostics = _diagnostics(toks, dtext.text, {} if dtext.sampled else measured)
+            for row in diagnostics:
+                row.update(sample_pairs=sampling["sample_pairs"],
+                           corpus_pairs=sampling["corpus_pairs"])
     return {
         "schema": SCHEMA_REPORT,
         "tokcost_version": __version__,
@@ -227,6 +235,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             "budget": {"requests_per_day": opts.requests_per_day, "days": opts.days,
                        "input_chars": opts.input_chars, "output_chars": opts.output_chars},
             "measure": settings.key(),
+            "diagnostics": sampling,  # None: --no-diagnostics
         },
         "summary": _summary(measure, cost),
         "measure": measure,
@@ -239,7 +248,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
     }
 
 
-def _diagnostics(toks: Sequence[Any], corpus: str, measured: dict[str, dict[str, Any]]
+def _diagnostics(toks: Sequence[Any], corpus: Any, measured: dict[str, dict[str, Any]]
                  ) -> list[dict[str, Any]]:
     """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility).
     The corpus token totals come from the measurement, not from counting the corpus again."""
