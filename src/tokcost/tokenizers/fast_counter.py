@@ -159,8 +159,7 @@ def probe_equal(fast: FastBPE, reference: Any, extra: Sequence[str] = ()) -> boo
 
 class Warmup:
     """A fast counter loaded and checked (``probe_equal``) in a background thread, started on
-    demand; ``get()`` is the counter once ready and equal, else None (the reference counts).
-    ``used`` is every counter that actually produced counts, for the signature."""
+    demand; ``get()`` is the counter once ready and equal, else None (the reference counts)."""
 
     def __init__(self, load: Callable[[], FastBPE | None], reference: Callable[[list[str]], Any],
                  extra: Sequence[str] = ()) -> None:
@@ -169,11 +168,23 @@ class Warmup:
         self._fast: FastBPE | None = None
         self._seen = 0
         self._mode = mode()
+        self.rejected = False  # it could not load, or gave other ids than the reference
 
     def _run(self) -> None:
         fast = self._load()
         if fast is not None and probe_equal(fast, self._reference, self._extra):
             self._fast = fast
+        else:
+            self.rejected = True
+
+    def counter(self, eligible: bool, reference: str) -> str:
+        """What counts this tokenizer's texts, as the signature records it: the same for every
+        run and engine on one installation (``fastokens X + REFERENCE``: fastokens once loaded,
+        the reference before that; the counts are identical), else the reference alone."""
+        v = version()
+        if not eligible or self._mode == REFERENCE or v is None or self.rejected:
+            return reference
+        return f"fastokens {v} + {reference}"
 
     def start(self) -> None:
         if self._thread is None and self._mode != REFERENCE:

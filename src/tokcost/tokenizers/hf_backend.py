@@ -52,19 +52,16 @@ class HFTokenizer(Tokenizer):
 
         self._warm = fast_counter.Warmup(lambda: fast_counter.try_hf(path), reference, extra)
         self._reference = f"tokenizers {_tokenizers_version()}"
-        self._used: set[str] = set()
+        self._eligible = True
 
     @property
     def counter(self) -> str:  # type: ignore[override]
-        """The counter(s) that produced counts so far ("+"-joined), else the reference."""
-        return " + ".join(sorted(self._used)) or self._reference
+        """The counter(s) as the signature records them (``Warmup.counter``)."""
+        return self._warm.counter(self._eligible, self._reference)
 
     def fast(self, n_texts: int = 0, *, wait: bool = False, special: bool = False):
         """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
-        from tokcost.tokenizers.fast_counter import version
-
         fast = None if special else self._warm.get(n_texts, wait=wait)
-        self._used.add(f"fastokens {version()}" if fast is not None else self._reference)
         return fast
 
     def _special_from_added(self) -> frozenset[int]:

@@ -72,19 +72,16 @@ class TiktokenTokenizer(Tokenizer):
             lambda: fast_counter.try_tiktoken(path, name),
             lambda ts: [self._enc.encode_ordinary(t) for t in ts])
         self._reference = f"tiktoken {_tiktoken_version()}"
-        self._used: set[str] = set()
+        self._eligible = name in fast_counter.TIKTOKEN_ENCODINGS
 
     @property
     def counter(self) -> str:  # type: ignore[override]
-        """The counter(s) that produced counts so far ("+"-joined), else the reference."""
-        return " + ".join(sorted(self._used)) or self._reference
+        """The counter(s) as the signature records them (``Warmup.counter``)."""
+        return self._warm.counter(self._eligible, self._reference)
 
     def fast(self, n_texts: int = 0, *, wait: bool = False):
         """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
-        fast = self._warm.get(n_texts, wait=wait)
-        self._used.add(f"fastokens {fast_counter_version()}" if fast is not None
-                       else self._reference)
-        return fast
+        return self._warm.get(n_texts, wait=wait)
 
     @property
     def vocab_size(self) -> int:
@@ -138,12 +135,6 @@ class TiktokenTokenizer(Tokenizer):
 
     def special_ids(self) -> frozenset[int]:
         return frozenset(self._enc._special_tokens.values())
-
-
-def fast_counter_version() -> str | None:
-    from tokcost.tokenizers.fast_counter import version
-
-    return version()
 
 
 def _tiktoken_version() -> str:
