@@ -89,6 +89,7 @@ class _Shared:
     ko_words: int = 0
     en_words: int = 0
     per_domain: dict[str, list[int]] = field(default_factory=dict)  # chars, bytes, words ×2
+    counters: dict[str, str] = field(default_factory=dict)  # tokenizer id -> library that counted
 
     def add(self, f: ChunkFacts, domain: str | None = None) -> None:
         """A chunk's facts as counted with its tokens (by the engine, wherever it ran); with
@@ -112,6 +113,13 @@ class _Shared:
         for dom, vals in later.per_domain.items():
             acc = self.per_domain.setdefault(dom, [0] * 6)
             acc[:] = [a + b for a, b in zip(acc, vals, strict=True)]
+        for tid, c in later.counters.items():
+            self.add_counter(tid, c)
+
+    def add_counter(self, tid: str, counter: str) -> None:
+        """Record that ``counter`` (possibly "a + b") counted some of ``tid``'s texts."""
+        parts = {*self.counters.get(tid, "").split(" + "), *counter.split(" + ")} - {""}
+        self.counters[tid] = " + ".join(sorted(parts))
 
 
 @dataclass
@@ -140,7 +148,10 @@ class MeasureResult:
         return pd.json_normalize(self.rows)
 
 
-def signature(tok: Tokenizer, corpus: Corpus, settings: Settings) -> dict[str, Any]:
+def signature(tok: Tokenizer, corpus: Corpus, settings: Settings, counter: str | None = None
+              ) -> dict[str, Any]:
+    """What decides a result. ``counter``: the library that counted (e.g. ``fastokens 0.3.5``,
+    ``tiktoken 0.12.0``); every counter tokcost uses gives the reference library's counts."""
     r = tok.resolution
     return {
         "tool": "tokcost",
@@ -153,6 +164,7 @@ def signature(tok: Tokenizer, corpus: Corpus, settings: Settings) -> dict[str, A
         "corpus_sha256": corpus.sha256(),
         "normalization": corpus.options.normalize,
         "special_tokens": "added" if settings.add_special_tokens else "excluded",
+        "counter": counter or getattr(tok, "counter", None) or r.backend,
         "bootstrap": {"resamples": settings.resamples, "seed": settings.seed,
                       "confidence": settings.confidence, "method": "paired percentile"},
     }
@@ -165,6 +177,7 @@ def signature_string(sig: dict[str, Any]) -> str:
         f"|corpus:{sig['corpus']}@{sig['corpus_sha256'][:12]}|norm:{sig['normalization']}"
         f"|special:{sig['special_tokens']}|boot:{sig['bootstrap']['resamples']}"
         f"/seed{sig['bootstrap']['seed']}"
+        + (f"|counter:{sig['counter'].replace(' ', '-')}" if sig.get("counter") else "")
     )
 
 
@@ -278,7 +291,7 @@ _RATIO_QS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
 
 
 def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
-         facts: Sequence[int]) -> dict[str, Any]:
+         facts: Sequence[int], counter: str | None = None) -> dict[str, Any]:
     mono = corpus.monolingual
     cells = hist.cells
     ko_marg: Counter = Counter()
@@ -294,7 +307,7 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
     et = sum(e * c for e, c in en_marg.items())
     ko_chars, en_chars, ko_bytes, en_bytes, ko_words, en_words = facts
     entry = tok.resolution.entry
-    sig = signature(tok, corpus, settings)
+    sig = signature(tok, corpus, settings, counter)
     row: dict[str, Any] = {
         "tokenizer": tok.id,
         "tokenizer_name": entry.name,
@@ -374,6 +387,8 @@ def _aggregate(corpus: Corpus, toks: Sequence[Any], settings: Settings, workers:
                                workers=workers, engine=settings.engine, cluster=settings.cluster,
                                facts=not settings.by_domain, trust_remote_code=trust):
         doms = pending.popleft()
+        for tid, c in (result.counters or {}).items():
+            shared.add_counter(tid, c)
         if not settings.by_domain:
             assert result.facts is not None
             shared.add(result.facts)
@@ -456,11 +471,12 @@ def _measure_one(
         total = _Hist()
         for h in per_dom.values():
             total.add(h)
-        rows = [_row(tok, corpus, settings, total, label, facts)]
+        counter = shared.counters.get(tok.id)
+        rows = [_row(tok, corpus, settings, total, label, facts, counter)]
         if settings.by_domain and len(shared.per_domain) > 1:
             for d in sorted(shared.per_domain):
                 rows.append(_row(tok, corpus, settings, per_dom.get(d, _Hist()), d,
-                                 shared.per_domain[d]))
+                                 shared.per_domain[d], counter))
         out[tok.id] = rows
     return out
 

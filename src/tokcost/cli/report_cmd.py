@@ -82,6 +82,11 @@ def register(app: typer.Typer) -> None:
                                "tokenizer into the cache (as tokcost tokenizers pull --korean); "
                                "one that fails is reported and left out.")
         ] = False,
+        no_diagnostics: Annotated[
+            bool, typer.Option("--no-diagnostics", help="Skip the Korean diagnostics (Hangul "
+                               "coverage, fertility, morphemes); a corpus over 5,000 pairs is "
+                               "diagnosed on a uniform sample of 5,000.")
+        ] = False,
     ) -> None:
         """Measure and cost the corpora (default: the shipped ones) on every available tokenizer
         and priced model; write report.html (self-contained, with charts; opens with the monthly
@@ -120,7 +125,8 @@ def register(app: typer.Typer) -> None:
                              days=days, input_chars=input_chars, output_chars=output_chars,
                              shortlist=shortlist, workload_source=wsrc, lang=language,
                              as_of=parse_date(as_of), fx=fx, vat=vat, tables=tables,
-                             workers=parse_workers(workers), use_cache=not no_cache)
+                             workers=parse_workers(workers), use_cache=not no_cache,
+                             diagnostics=not no_diagnostics)
         from contextlib import nullcontext
 
         from tokcost.hashing import memo_disabled

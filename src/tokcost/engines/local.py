@@ -52,9 +52,11 @@ class ChunkFacts(NamedTuple):
 class ChunkResult(dict[str, tuple[TextCounts, TextCounts | None]]):
     """Per-text counts of a chunk, by tokenizer id, and (``facts``) the chunk's characters, bytes
     and words when ``count_chunk`` was asked for them. A dict, so it pickles to and from worker
-    processes and dask workers with its ``facts``."""
+    processes and dask workers with its ``facts`` and ``counters`` (by tokenizer id, the library
+    that counted: ``Tokenizer.counter``, recorded in the result's signature)."""
 
     facts: ChunkFacts | None = None
+    counters: dict[str, str] | None = None
 
 
 # ASCII whitespace as str.split() sees it (\t \n \v \f \r \x1c-\x1f and space) becomes b" ",
@@ -199,6 +201,7 @@ def count_chunk(tokenizers: Sequence[Tokenizer], ko: list[str], en: list[str] | 
     out = ChunkResult((t.id, (count_full(t, ko, add_special_tokens),
                               count_full(t, en, add_special_tokens) if en else None))
                       for t in tokenizers)
+    out.counters = {t.id: t.counter or t.backend for t in tokenizers}
     if facts:
         out.facts = chunk_facts(ko, en)
     return out

@@ -166,7 +166,7 @@ def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]]) -> dict[
 def collect_results(opts: ReportOptions | None = None, timings: Timings | None = None
                     ) -> dict[str, Any]:
     """Measure, cost and diagnose; return the ``tokcost/report/1`` document."""
-    from tokcost.corpora import open_corpus, requests_file
+    from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
     from tokcost.costing import BudgetInput, CostOptions, Workload, budget_rows, cost_rows
     from tokcost.counting import load_many
@@ -234,14 +234,22 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         headline = _headline(cost, budget, opts)
     diagnostics: list[dict[str, Any]] = []
     boundaries: list[dict[str, Any]] = []
+    sampling: dict[str, Any] | None = None
     with timings.stage("diagnostics"):
-        pairs = list(open_corpus(first))
-        samples = _samples(pairs, opts.samples_per_tokenizer)
+        # one streaming pass; a large corpus is diagnosed on a sample (diagnostics/sample.py)
+        from tokcost.diagnostics.sample import diagnostic_text
+
+        dtext = diagnostic_text(first)
+        samples = _samples(dtext.kept, opts.samples_per_tokenizer)
         # vendor token-count APIs give counts, not tokens: no boundaries or diagnostics for them
         with_ids = [t for t in toks if t.backend != "vendor-api"]
         boundaries = _boundaries(samples, with_ids)
         if opts.diagnostics:
-            diagnostics = _diagnostics(with_ids, first, measured)
+            sampling = dtext.describe()
+            diagnostics = _diagnostics(with_ids, dtext.text, {} if dtext.sampled else measured)
+            for row in diagnostics:
+                row.update(sample_pairs=sampling["sample_pairs"],
+                           corpus_pairs=sampling["corpus_pairs"])
     return {
         "schema": SCHEMA_REPORT,
         "lang": opts.lang,
@@ -261,6 +269,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                        "source": opts.workload_source or "defaults",
                        "shortlist": headline["models"], "shortlist_given": headline["given"]},
             "measure": settings.key(),
+            "diagnostics": sampling,  # None: --no-diagnostics
         },
         "summary": _summary(measure, cost),
         "headline": headline["rows"],
@@ -281,7 +290,7 @@ def _money_warnings(*rows: Sequence[dict[str, Any]]) -> list[str]:
     return collect_warnings([r for group in rows for r in group])
 
 
-def _diagnostics(toks: Sequence[Any], corpus: str, measured: dict[str, dict[str, Any]]
+def _diagnostics(toks: Sequence[Any], corpus: Any, measured: dict[str, dict[str, Any]]
                  ) -> list[dict[str, Any]]:
     """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility).
     The corpus token totals come from the measurement, not from counting the corpus again."""

@@ -29,6 +29,9 @@ class Tokenizer(ABC):
     """
 
     backend: str = "?"
+    # The library (and version) that produces the counts, e.g. "fastokens 0.3.5" or
+    # "tiktoken 0.12.0": recorded in every result's signature. Backends set it when loaded.
+    counter: str = ""
 
     def __init__(self, resolution: Resolution) -> None:
         self.resolution = resolution
@@ -126,6 +129,7 @@ class Tokenizer(ABC):
             "sha256": r.sha256,
             "source": r.origin,
             "vocab_size": self.vocab_size,
+            "counter": self.counter or self.backend,
             "exactness": r.entry.exactness if not r.entry.adhoc else "exact",
             **r.labels(),
         }

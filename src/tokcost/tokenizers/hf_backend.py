@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from tokcost.tokenizers.base import Tokenizer
@@ -40,6 +41,34 @@ class HFTokenizer(Tokenizer):
         # what --add-special-tokens adds: the tokenizer's own configuration (specials.py)
         self.special_plan = hf_plan(resolution.path, resolution.entry.id, self._tok)
 
+        # The fast exact counter over the same file (fast_counter.py), loaded in the background
+        # once there is enough to count and used only when it gives this library's ids on the
+        # probe texts and on the file's own added tokens; never with special tokens added (the
+        # post-processor's BOS/EOS are this library's job).
+        from tokcost.tokenizers import fast_counter
+
+        added = [t.content for t in self._tok.get_added_tokens_decoder().values()][:200]
+        extra = [*added, " ".join(added), f"x{''.join(added[:20])}y 안녕"]
+        ref = self._batch
+        path = str(resolution.path)
+
+        def reference(ts: list[str]) -> list[list[int]]:
+            return [e.ids for e in ref(ts, add_special_tokens=False)]
+
+        self._warm = fast_counter.Warmup(lambda: fast_counter.try_hf(path), reference, extra)
+        self._reference = f"tokenizers {_tokenizers_version()}"
+        self._eligible = True
+
+    @property
+    def counter(self) -> str:  # type: ignore[override]
+        """The counter(s) as the signature records them (``Warmup.counter``)."""
+        return self._warm.counter(self._eligible, self._reference)
+
+    def fast(self, n_texts: int = 0, *, wait: bool = False, special: bool = False):
+        """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
+        fast = None if special else self._warm.get(n_texts, wait=wait)
+        return fast
+
     def _special_from_added(self) -> frozenset[int]:
         decoder = self._tok.get_added_tokens_decoder()
         return frozenset(i for i, tok in decoder.items() if tok.special)
@@ -64,7 +93,17 @@ class HFTokenizer(Tokenizer):
             return [[*pre, *e.ids, *post] for e in encs]
         return [e.ids for e in encs]
 
+    def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
+                    ) -> tuple[list[int], array[int] | bytes]:
+        fast = self.fast(len(texts), special=add_special_tokens)
+        if fast is not None:
+            return fast.encode_flat(texts)
+        return super().encode_flat(texts, add_special_tokens=add_special_tokens)
+
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
+        fast = self.fast(len(texts), special=add_special_tokens)
+        if fast is not None:
+            return fast.counts(texts)
         encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
         extra = self.special_plan.extra if add_special_tokens else 0
         return [len(e.ids) + extra for e in encs]
@@ -91,6 +130,12 @@ class HFTokenizer(Tokenizer):
         if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
             return bytes([int(piece[3:5], 16)])
         return piece.replace("▁", " ").encode("utf-8")
+
+
+def _tokenizers_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("tokenizers")
 
 
 _BYTE_DECODER = _byte_decoder()

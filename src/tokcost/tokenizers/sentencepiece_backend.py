@@ -13,6 +13,9 @@ class SentencePieceTokenizer(Tokenizer):
 
     def __init__(self, resolution: Resolution) -> None:
         super().__init__(resolution)
+        from importlib import metadata
+
+        self.counter = f"sentencepiece {metadata.version('sentencepiece')}"
         import sentencepiece as spm
 
         self._sp = spm.SentencePieceProcessor(model_file=str(resolution.path))

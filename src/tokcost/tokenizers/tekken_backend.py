@@ -21,6 +21,9 @@ class TekkenTokenizer(Tokenizer):
 
     def __init__(self, resolution: Resolution) -> None:
         super().__init__(resolution)
+        from importlib import metadata
+
+        self.counter = f"tiktoken {metadata.version('tiktoken')}"
         import tiktoken
 
         with resolution.path.open(encoding="utf-8") as fh:

@@ -62,6 +62,26 @@ class TiktokenTokenizer(Tokenizer):
         # no Python int per token. Private to tiktoken, so used only when present (tested).
         self._to_buffer = getattr(self._enc._core_bpe, "encode_to_tiktoken_buffer", None)
         self._eot_bytes = array("I", [self._enc.eot_token]).tobytes()
+        # The fast exact counter over the same file where it was shown equal (fast_counter.py),
+        # loaded in the background once there is enough to count and checked on the probe
+        # texts; until then, or if it is absent or differs, tiktoken counts.
+        from tokcost.tokenizers import fast_counter
+
+        path = str(resolution.path)
+        self._warm = fast_counter.Warmup(
+            lambda: fast_counter.try_tiktoken(path, name),
+            lambda ts: [self._enc.encode_ordinary(t) for t in ts])
+        self._reference = f"tiktoken {_tiktoken_version()}"
+        self._eligible = name in fast_counter.TIKTOKEN_ENCODINGS
+
+    @property
+    def counter(self) -> str:  # type: ignore[override]
+        """The counter(s) as the signature records them (``Warmup.counter``)."""
+        return self._warm.counter(self._eligible, self._reference)
+
+    def fast(self, n_texts: int = 0, *, wait: bool = False):
+        """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
+        return self._warm.get(n_texts, wait=wait)
 
     @property
     def vocab_size(self) -> int:
@@ -75,6 +95,9 @@ class TiktokenTokenizer(Tokenizer):
 
     def encode_flat(self, texts: Sequence[str], *, add_special_tokens: bool = False
                     ) -> tuple[list[int], array[int] | bytes]:
+        fast = self.fast(len(texts))
+        if fast is not None:
+            return fast.encode_flat(texts)  # no special token, as in encode
         to_buffer = self._to_buffer
         if to_buffer is None:
             return super().encode_flat(texts, add_special_tokens=add_special_tokens)
@@ -86,6 +109,9 @@ class TiktokenTokenizer(Tokenizer):
         return lens, b"".join(parts)  # no special token, as in encode
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
+        fast = self.fast(len(texts))
+        if fast is not None:
+            return list(fast.counts(texts))
         enc = self._enc.encode_ordinary
         return [len(enc(t)) for t in texts]  # no special token, as in encode
 
@@ -99,6 +125,12 @@ class TiktokenTokenizer(Tokenizer):
 
     def special_ids(self) -> frozenset[int]:
         return frozenset(self._enc._special_tokens.values())
+
+
+def _tiktoken_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("tiktoken")
 
 
 def _ranks_path(resolution: Resolution):
