@@ -34,6 +34,7 @@ class Signature(Record):
     corpus_sha256: str
     normalization: str
     special_tokens: str
+    counter: str | None = None  # the library that counted (e.g. "fastokens 0.3.5 + tiktoken 0.14.0")
     bootstrap: Bootstrap
 
 
