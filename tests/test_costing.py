@@ -18,6 +18,14 @@ runner = CliRunner()
 AS_OF = date(2026, 11, 1)
 
 
+
+def _budget(inp, models, opts):
+    """A budget as the CLI and library make it: measure the corpus, then price it."""
+    from tokcost.api import budget
+
+    return budget(inp.requests_per_day, models=models, days=inp.days, input_chars=inp.input_chars,
+                  output_chars=inp.output_chars, corpus=inp.corpus, options=opts)
+
 def _table_price(provider: str, model: str, as_of: date) -> dict:
     """The price per 1M tokens as genai-prices itself computes it (its public calc_price)."""
     from datetime import datetime
@@ -97,7 +105,7 @@ def test_unpublished_and_unpriced_are_never_zero(mirror):
 
 
 def test_budget_range_and_order(mirror):
-    rows = budget_rows(BudgetInput(1000, 30, 2000, 500), ["gpt-4o", "gpt-4.1-mini"],
+    rows = _budget(BudgetInput(1000, 30, 2000, 500), ["gpt-4o", "gpt-4.1-mini"],
                        CostOptions(as_of=AS_OF))
     assert [r["model"] for r in rows] == ["gpt-4.1-mini", "gpt-4o"]  # cheapest first
     for r in rows:
@@ -162,7 +170,7 @@ def test_deepseek_off_peak_window_named_and_peak_share_blend(mirror):
                        CostOptions(as_of=DEC, output_tokens=0, variant="peak"))
     assert peak["price_window"] == "01:00-04:00 UTC, 06:00-10:00 UTC"
     assert peak["cost"] == pytest.approx(2 * row["cost"])
-    rows = {s: budget_rows(BudgetInput(1000, 30, 2000, 500), ["deepseek-v4-pro"],
+    rows = {s: _budget(BudgetInput(1000, 30, 2000, 500), ["deepseek-v4-pro"],
                            CostOptions(as_of=DEC, peak_share=s))[0] for s in (0.0, 0.5, 1.0)}
     assert rows[0.5]["price_variant"] == "blended" and rows[0.5]["peak_share"] == 0.5
     assert rows[1.0]["monthly_cost"] == pytest.approx(2 * rows[0.0]["monthly_cost"])
@@ -171,7 +179,7 @@ def test_deepseek_off_peak_window_named_and_peak_share_blend(mirror):
     expect = (r["input_tokens"] * 0.66 + r["output_tokens"] * 1.98) / 1e6 * 30_000
     assert r["monthly_cost"] == pytest.approx(expect, rel=2e-3)
     with pytest.raises(Exception, match="peak-share"):
-        budget_rows(BudgetInput(1), ["deepseek-v4-pro"], CostOptions(as_of=DEC, peak_share=2))
+        _budget(BudgetInput(1), ["deepseek-v4-pro"], CostOptions(as_of=DEC, peak_share=2))
 
 
 def test_fx_follows_as_of_and_rows_carry_fx_labels(mirror):
@@ -193,7 +201,7 @@ def test_staleness_warnings_reach_rows_and_results(mirror):
     """Finding 5: stale FX / prices are warnings on the rows, in results.json and report.md."""
     from tokcost.report.collect import _money_warnings
 
-    rows = budget_rows(BudgetInput(1000), ["gpt-4o", "HCX-007"],
+    rows = _budget(BudgetInput(1000), ["gpt-4o", "HCX-007"],
                        CostOptions(as_of=DEC, currency="KRW", max_price_age_days=180))
     by = {r["model"]: r for r in rows}
     assert any("FX 1,440.60 KRW/USD dated 2026-01-26 is 309 days old" in w
@@ -201,7 +209,7 @@ def test_staleness_warnings_reach_rows_and_results(mirror):
     assert any("HCX-007: price dated 2026-01-01" in w for w in by["HCX-007"]["warnings"])
     warns = _money_warnings(rows)
     assert len(warns) == len(set(warns)) and any("309 days" in w for w in warns)
-    usd = budget_rows(BudgetInput(1000), ["gpt-4o"], CostOptions(as_of=DEC))[0]
+    usd = _budget(BudgetInput(1000), ["gpt-4o"], CostOptions(as_of=DEC))[0]
     assert not usd["warnings"]  # USD price, USD result: no FX used, nothing stale
 
 

@@ -339,7 +339,9 @@ def test_shard_task_refuses_missing_or_changed_file(mirror, tmp_path):
         shutil.copy(SAMPLES / "news.jsonl", d / name)
     corpus = open_corpus(str(d / "*.jsonl"))
     tok = load_tokenizer("o200k_base")
-    args = (portable([tok.resolution]), False, library_versions([tok.resolution]))
+    from tokcost.measurement import count_shard
+
+    args = (count_shard, portable([tok.resolution]), False, library_versions([tok.resolution]))
     shard = corpus.shard(corpus.files[1])
     hists, shared, stats = _shard_task(*args, shard, sha256_file(corpus.files[1]), Settings())
     assert shared.ko_chars > 0

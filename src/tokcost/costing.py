@@ -274,6 +274,18 @@ class BudgetInput:
     corpus: str = "samples"
 
 
+def budget_tokenizers(models: Sequence[str] | None, opts: CostOptions) -> list[Any]:
+    """The tokenizers a budget of ``models`` needs measured (each once), for the caller to
+    measure before :func:`budget_rows` (cost never measures: ``tokcost.api.budget`` does both)."""
+    toks: dict[str, Any] = {}
+    needed: dict[str, Any] = {}
+    for m in _select_models(opts.price_tables(), models):
+        tok, _ = _tokenizer_for(m, toks)
+        if tok is not None:
+            needed[tok.id] = tok
+    return list(needed.values())
+
+
 def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
                 *, measured: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Monthly cost per model for Korean traffic, with a low/high range from the ratio CI.
@@ -281,10 +293,9 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     Tokens per request come from characters × the tokenizer's measured tokens per Korean
     character on ``corpus``; the English-equivalent from the measured Korean/English ratio.
     The range scales Korean tokens by the ratio's 95 % interval relative to its point estimate.
-    ``measured`` (measure rows of ``corpus`` by tokenizer id) skips measuring again.
+    ``measured``: measure rows of ``corpus`` by tokenizer id (see :func:`budget_tokenizers`);
+    a model whose tokenizer is not in it is reported as not measured, never costed.
     """
-    from tokcost.measurement import run_measure
-
     if inp.requests_per_day <= 0 or inp.days <= 0:
         raise TokcostError("--requests-per-day and --days must be positive")
     if not 0 <= opts.peak_share <= 1:
@@ -294,16 +305,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     chosen = _select_models(tables, models)
     toks: dict[str, Any] = {}
-    needed = {}
-    for m in chosen:
-        tok, _ = _tokenizer_for(m, toks)
-        if tok is not None:
-            needed[tok.id] = tok
     stats = dict(measured or {})
-    missing = [t for tid, t in needed.items() if tid not in stats]
-    if missing:
-        for r in run_measure([inp.corpus], missing).rows:
-            stats.setdefault(r["tokenizer"], r)
     in_chars = inp.input_chars if inp.input_chars is not None else 2000
     out_chars = inp.output_chars if inp.output_chars is not None else 500
     n_req = inp.requests_per_day * inp.days

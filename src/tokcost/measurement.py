@@ -458,7 +458,7 @@ def _measure_one(
         shards = [(corpus.shard(f), sha256_file(f)) for f in corpus.files]
         parts = get_engine(settings.engine).count_shards(
             portable([t.resolution for t in toks]), shards, settings=settings, workers=workers,
-            cluster=settings.cluster, trust_remote_code=trust)
+            cluster=settings.cluster, trust_remote_code=trust, count=count_shard)
         hists, shared = _merge(parts, toks, corpus, progress)
     else:
         hists, shared, toks = _aggregate(corpus, toks, settings, workers, progress)

@@ -214,8 +214,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Monthly cost per model for Korean traffic, cheapest first, with a low/high range
         from the Korean/English ratio's confidence interval."""
+        from tokcost.api import budget as api_budget
         from tokcost.cli.validate_opts import check_all
-        from tokcost.costing import SCHEMA_BUDGET, BudgetInput, budget_rows
+        from tokcost.costing import SCHEMA_BUDGET
 
         check_all({"--requests-per-day": (requests_per_day, "positive"), "--days": (days, "whole"),
                    "--input-chars": (input_chars, "whole0"),
@@ -227,8 +228,8 @@ def register(app: typer.Typer) -> None:
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share,
                      max_price_age_days=max_price_age, peak_share=peak_share)
-        rows = budget_rows(BudgetInput(requests_per_day, days, input_chars, output_chars, corpus),
-                           model, opts)
+        rows = api_budget(requests_per_day, models=model, days=days, input_chars=input_chars,
+                          output_chars=output_chars, corpus=corpus, options=opts)
         for r in rows:
             cur = r["currency"]
             r["monthly"] = money(r["monthly_cost"], cur) or r["status"]

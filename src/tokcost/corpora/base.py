@@ -7,66 +7,14 @@ import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
+from tokcost.corpora.records import NORMALIZATIONS, Pair, ReadOptions, ReadStats
 from tokcost.errors import CorpusError
 
-NORMALIZATIONS = ("none", "nfc")
-
-
-class Pair(NamedTuple):
-    """One aligned unit. ``en`` is None for monolingual input. A named tuple: immutable like a
-    frozen dataclass, and ~2.5x cheaper to create (one per record, so it shows on large files)."""
-
-    id: str
-    ko: str
-    en: str | None
-    domain: str | None = None
-    line: int = 0  # 1-based line in the source file (first line of the record)
-
-
-@dataclass
-class ReadOptions:
-    errors: str = "strict"  # strict | replace (invalid UTF-8)
-    normalize: str = "none"  # none | nfc
-    ko_column: str = "ko"
-    en_column: str = "en"
-    id_column: str = "id"
-    domain_column: str = "domain"
-    split: str = "dev"  # FLORES: dev | devtest | all
-    domain: str | None = None  # keep only this domain
-
-    def __post_init__(self) -> None:
-        if self.errors not in ("strict", "replace"):
-            raise CorpusError(f"--errors must be strict or replace, not {self.errors!r}")
-        if self.normalize not in NORMALIZATIONS:
-            raise CorpusError(f"--normalize must be nfc or none, not {self.normalize!r}")
-
-
-@dataclass
-class ReadStats:
-    """What the reader saw, for warnings and the result signature."""
-
-    records: int = 0
-    non_nfc: int = 0  # texts that are not in NFC
-    jamo: int = 0  # texts with conjoining jamo (decomposed Hangul, U+1100–U+11FF)
-    replaced: int = 0  # lines with invalid UTF-8 replaced (--errors replace)
-    first_non_nfc: tuple[str, int] | None = None
-    samples_non_nfc: list[str] = field(default_factory=list)  # the first SAMPLES of them
-
-    SAMPLES = 50
-
-    def merge(self, later: ReadStats) -> None:
-        """Add the statistics of a later part of the same corpus (a file read elsewhere)."""
-        self.records += later.records
-        self.non_nfc += later.non_nfc
-        self.jamo += later.jamo
-        self.replaced += later.replaced
-        self.first_non_nfc = self.first_non_nfc or later.first_non_nfc
-        room = self.SAMPLES - len(self.samples_non_nfc)
-        self.samples_non_nfc.extend(later.samples_non_nfc[:max(room, 0)])
+__all__ = ["NORMALIZATIONS", "Corpus", "Pair", "ReadOptions", "ReadStats", "open_binary",
+           "read_lines", "read_text_file"]
 
 
 def has_jamo(text: str) -> bool:
@@ -93,6 +41,10 @@ class Corpus(ABC):
         self._reading: tuple[Path, Path] | None = None
         # temporary files holding a stream read once (stdin, a FIFO) -> the name they stand for
         self.spooled: dict[Path, str] = {}
+        # the record checkers made during the current read (corpora/checks.py registers them),
+        # and, while repeated ids are re-read, (suspect digests by path, raise the first?)
+        self.pair_checkers: list[Any] = []
+        self.pair_rescan: tuple[dict[str, set[int]], bool] | None = None
 
     def shard(self, path: Path) -> Corpus:
         """This corpus restricted to one of its files, read afresh (for a worker that reads that
@@ -102,7 +54,7 @@ class Corpus(ABC):
         if not self.shardable or path not in self.files:
             raise ValueError(f"{self.name}: cannot read {path} on its own")
         sub = copy.copy(self)
-        sub.__dict__.pop("_pair_checkers", None)
+        sub.pair_checkers = []
         sub.files = [path]
         sub.stats = ReadStats()
         sub._sha256 = None
@@ -155,7 +107,7 @@ class Corpus(ABC):
         from tokcost.corpora.checks import end_of_stream
 
         self.stats = ReadStats()
-        self.__dict__.pop("_pair_checkers", None)  # from a read that was not finished
+        self.pair_checkers = []  # from a read that was not finished
         nfc = self.options.normalize == "nfc"
         want = self.options.domain
         others: set[str] = set()  # the domains skipped, to name them when none is ``want``

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tokcost.corpora.base import Pair
+from tokcost.corpora.records import Pair, ReadStats
 from tokcost.errors import CorpusError
 
 if TYPE_CHECKING:
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 SPILL_AT = 1 << 18
 BUCKETS = 64
 
-_CHECKERS = "_pair_checkers"  # Corpus attribute: the checkers made during the current read
-_RESCAN = "_pair_rescan"  # Corpus attribute during the re-read: (suspect digests by path, raise?)
 
 
 class PairChecker:
@@ -65,8 +63,8 @@ class PairChecker:
         self.repeats: list[tuple[str, int, int]] = []
         owner = corpus
         if owner is not None:
-            owner.__dict__.setdefault(_CHECKERS, []).append(self)
-            rescan = owner.__dict__.get(_RESCAN)
+            owner.pair_checkers.append(self)
+            rescan = owner.pair_rescan
             if rescan is not None:
                 self.suspects = rescan[0].get(path, set())
                 self.raise_first = rescan[1]
@@ -187,23 +185,23 @@ def duplicate_error(path: str, rid: str, first: int, line: int) -> CorpusError:
 def end_of_stream(corpus: Corpus) -> None:
     """After a corpus's records were all read: raise the first repeated id (in file order), or,
     when validating (``corpus.problems`` is a list), record every repeat there."""
-    checkers: list[PairChecker] = corpus.__dict__.pop(_CHECKERS, None) or []
+    checkers: list[PairChecker] = corpus.pair_checkers
+    corpus.pair_checkers = []
     suspects = {c.path: s for c in checkers if (s := c.repeated_digests())}
     if not suspects:
         return
-    from tokcost.corpora.base import ReadStats
-
     raise_first = corpus.problems is None
     saved_stats, saved_problems = corpus.stats, corpus.problems
     corpus.stats = ReadStats()  # the re-read must not count anything twice
     corpus.problems = None if raise_first else []
-    setattr(corpus, _RESCAN, (suspects, raise_first))
+    corpus.pair_rescan = (suspects, raise_first)
     try:
         for _ in corpus._records():
             pass
     finally:
-        corpus.__dict__.pop(_RESCAN, None)
-        rescanned: list[PairChecker] = corpus.__dict__.pop(_CHECKERS, None) or []
+        corpus.pair_rescan = None
+        rescanned: list[PairChecker] = corpus.pair_checkers
+        corpus.pair_checkers = []
         corpus.stats, corpus.problems = saved_stats, saved_problems
     for c in rescanned:
         for rid, first, line in c.repeats:

@@ -58,9 +58,11 @@ class Engine(Protocol):
         workers: int,
         cluster: str | None,
         trust_remote_code: bool,
+        count: Any,
     ) -> Iterator[Any]:
-        """``tokcost.measurement.count_shard`` of each (one-file corpus, its sha256) on workers
-        that read the file themselves, in file order."""
+        """``count(shard, tokenizers, settings)`` (the caller's, e.g.
+        ``tokcost.measurement.count_shard``) of each (one-file corpus, its sha256) on workers that
+        read the file themselves, in file order."""
         ...
 
 

@@ -125,13 +125,13 @@ def _count_task(resolutions: Sequence[Resolution], trust_remote_code: bool,
     return count_chunk(toks, ko, en, add_special_tokens)
 
 
-def _shard_task(resolutions: Sequence[Resolution], trust_remote_code: bool,
+def _shard_task(count: Any, resolutions: Sequence[Resolution], trust_remote_code: bool,
                 versions: dict[str, str | None], shard: Any, sha256: str, settings: Any) -> Any:
     """Runs on a dask worker that reads one file of the corpus itself: the file must be there
     with the sha256 the client hashed (the result's signature names it), then it is counted as
-    the local engine counts a corpus (``tokcost.measurement.count_shard``)."""
+    the local engine counts a corpus (``count``, the caller's shard counter: the engine never
+    imports the stage above it)."""
     from tokcost.hashing import sha256_file
-    from tokcost.measurement import count_shard
 
     where = _where()
     check_versions(versions, where)
@@ -149,7 +149,7 @@ def _shard_task(resolutions: Sequence[Resolution], trust_remote_code: bool,
             hint="the workers must see the same file as this machine (or add --client-reads)",
         )
     toks = worker_tokenizers(resolutions, trust_remote_code, where)
-    return count_shard(shard, toks, settings)
+    return count(shard, toks, settings)
 
 
 class DaskEngine:
@@ -228,15 +228,16 @@ class DaskEngine:
         workers: int,
         cluster: str | None,
         trust_remote_code: bool,
+        count: Any,
     ) -> Iterator[Any]:
-        """``tokcost.measurement.count_shard`` of each (corpus restricted to one file, that
+        """``count(shard, tokenizers, settings)`` of each (corpus restricted to one file, that
         file's sha256) on the workers, which read the file themselves; in file order."""
         versions = library_versions(resolutions)
         res = list(resolutions)
 
         def task(_i: int, item: tuple[Any, str]) -> tuple[tuple[Any, ...], str]:
             shard, sha256 = item
-            return ((_shard_task, res, trust_remote_code, versions, shard, sha256, settings),
+            return ((_shard_task, count, res, trust_remote_code, versions, shard, sha256, settings),
                     f"file {shard.files[0]}")
 
         yield from self._ordered(task, iter(shards), workers, cluster)

@@ -18,9 +18,11 @@ unless :func:`apply_vat` is called. See docs/pricing.md for the file schema and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from tokcost.errors import TokcostError
 from tokcost.pricing.fx import (
     CURRENCIES,
     KOREA_VAT,
@@ -30,20 +32,20 @@ from tokcost.pricing.fx import (
     override_rate,
 )
 from tokcost.pricing.fx import convert as _convert
-from tokcost.pricing.tables import (
+from tokcost.pricing.records import (
     CONFIDENCE,
     PER_TOKENS,
-    Issue,
     Model,
     PriceRow,
-    PriceTables,
     Provider,
     Rates,
     SelfHosted,
     SelfHostedOverride,
     Tier,
-    load_tables,
-    validate,
+)
+from tokcost.pricing.tables import Issue, PriceTables, validate
+from tokcost.pricing.tables import (
+    load_tables as _load_tables,
 )
 
 __all__ = [
@@ -103,3 +105,20 @@ def data_files() -> list[Path]:
     from tokcost.pricing.tables import shipped_files
 
     return shipped_files()
+
+
+def load_tables(user_files: Iterable[str | Path] = (), extra: str | None = None, *,
+                self_hosted: SelfHostedOverride | None = None) -> PriceTables:
+    """Load the price view: genai-prices for global vendors, the shipped hand layer, then
+    ``user_files`` (later files win), strictly validated; ``extra="litellm"`` adds LiteLLM's
+    bundled price map for ids nothing else has (it never overrides). One-line
+    :class:`~tokcost.errors.PricingError` on the first error (``tokcost pricing validate`` lists
+    them all)."""
+    source = None
+    if extra is not None:
+        if extra != "litellm":
+            raise TokcostError(f"unknown extra price source {extra!r}", hint="the only one is litellm")
+        from tokcost.pricing.extra import load_litellm
+
+        source = load_litellm()
+    return _load_tables(user_files, source, self_hosted=self_hosted)

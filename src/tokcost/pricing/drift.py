@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tokcost.pricing.tables import Model, PriceRow, PriceTables
+from tokcost.pricing.records import Model, PriceRow
+from tokcost.pricing.tables import PriceTables
 
 REL_TOL = 0.005  # 0.5 %: rounding in the sources (e.g. 0.13 for 0.125)
 

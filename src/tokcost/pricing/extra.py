@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from tokcost.errors import TokcostError
-from tokcost.pricing.tables import PER_TOKENS, Model, PriceRow, Tier, guess_tokenizer
+from tokcost.pricing.records import PER_TOKENS, Model, PriceRow, Tier
+from tokcost.pricing.tables import guess_tokenizer
 
 DISTRIBUTION = "litellm"
 JSON_PATH = "litellm/model_prices_and_context_window_backup.json"

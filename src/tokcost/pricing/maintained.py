@@ -36,7 +36,7 @@ from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import Any
 
-from tokcost.pricing.tables import Model, PriceRow, Tier
+from tokcost.pricing.records import Model, PriceRow, Tier
 
 DISTRIBUTION = "genai-prices"
 FIRST_PARTY = frozenset({"openai", "anthropic", "google", "deepseek", "mistral", "x-ai", "cohere",

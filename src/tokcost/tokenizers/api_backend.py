@@ -29,32 +29,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from tokcost.errors import TokcostError
 from tokcost.tokenizers.base import Tokenizer
-from tokcost.tokenizers.resolver import Resolution
+from tokcost.tokenizers.resolver import Resolution, api_resolution  # noqa: F401 (re-exported)
+from tokcost.tokenizers.switches import ENABLE_ENV, api_counting_enabled, api_model, enable_api_counting  # noqa: F401
 
-ENABLE_ENV = "TOKCOST_API_COUNT"
 CONCURRENCY_ENV = "TOKCOST_API_CONCURRENCY"
 MAX_WAIT_ENV = "TOKCOST_API_MAX_WAIT"
 TIMEOUT_ENV = "TOKCOST_API_TIMEOUT"
 FRAMING_PROBE = "a"  # one character, one token on every tokenizer tokcost knows
 CACHE_SCHEMA = "tokcost/api-counts/1"
-
-
-def api_counting_enabled() -> bool:
-    return os.environ.get(ENABLE_ENV, "").lower() not in ("", "0", "false", "no")
-
-
-def enable_api_counting(on: bool = True) -> None:
-    """Switch vendor API counting on (or off) for this process and the processes it starts."""
-    if on:
-        os.environ[ENABLE_ENV] = "1"
-    else:
-        os.environ.pop(ENABLE_ENV, None)
 
 
 class ApiError(TokcostError):
@@ -74,18 +61,7 @@ def _positive(env: str, default: float) -> float:
     return value
 
 
-def _api_model(entry: Any) -> str:
-    return entry.api_model or (entry.models[0] if entry.models else entry.id)
-
-
-def api_resolution(entry: Any) -> Resolution:
-    """The resolution of an ``api`` entry when API counting is on: no file, the vendor counts."""
-    model = _api_model(entry)
-    ident = f"vendor-api:{entry.api}:{model}"
-    return Resolution(entry, "vendor-api", Path(ident), "vendor-api",
-                      hashlib.sha256(ident.encode()).hexdigest(), None,
-                      identity="verified", identity_method="vendor-api",
-                      identity_reason=f"counted by {entry.api}'s token-count endpoint ({model})")
+_api_model = api_model
 
 
 def text_key(text: str) -> str:
@@ -305,7 +281,8 @@ class ApiTokenizer(Tokenizer):
     def __init__(self, resolution: Resolution) -> None:
         super().__init__(resolution)
         entry = resolution.entry
-        self.counter = VendorCounter(entry.api or "", _api_model(entry))
+        self.vendor = VendorCounter(entry.api or "", _api_model(entry))
+        self.counter = f"{self.vendor.vendor} token-count API ({self.vendor.model})"
         self.counted_date = date.today().isoformat()
 
     @property
@@ -318,10 +295,10 @@ class ApiTokenizer(Tokenizer):
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
         texts = list(texts)
-        calls = self.counter.plan(texts)["calls"]
-        bar = _progress_bar(f"{self.id} via {self.counter.vendor} API", calls)
+        calls = self.vendor.plan(texts)["calls"]
+        bar = _progress_bar(f"{self.id} via {self.vendor.vendor} API", calls)
         try:
-            return self.counter.count(texts, progress=bar.advance if bar else None)
+            return self.vendor.count(texts, progress=bar.advance if bar else None)
         finally:
             if bar:
                 bar.close()
@@ -335,7 +312,7 @@ class ApiTokenizer(Tokenizer):
 
     def describe(self) -> dict[str, object]:
         out = super().describe()
-        out.update(api_vendor=self.counter.vendor, api_model=self.counter.model,
+        out.update(api_vendor=self.vendor.vendor, api_model=self.vendor.model,
                    counted_date=self.counted_date)
         return out
 

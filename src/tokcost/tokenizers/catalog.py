@@ -96,7 +96,7 @@ class CatalogEntry:
         counting is switched on (``--api-count``) and the vendor has a counter."""
         if self.backend != "api":
             return True
-        from tokcost.tokenizers.api_backend import api_counting_enabled
+        from tokcost.tokenizers.switches import api_counting_enabled
 
         return self.api is not None and api_counting_enabled()
 

@@ -170,7 +170,7 @@ def strict_identity() -> bool:
 def with_identity(res: Resolution) -> Resolution:
     """``res`` with its identity checked (tokcost.tokenizers.verify), warned about once per file
     when unverified, and refused under ``--strict``."""
-    from tokcost.tokenizers.verify import UNVERIFIED, check_file, identify
+    from tokcost.tokenizers.identity import UNVERIFIED, check_file, identify
 
     entry = res.entry
     if entry.adhoc:
@@ -207,7 +207,7 @@ def resolve(entry: CatalogEntry, user_path: Path | None = None, *,
     """The first usable copy of the entry's tokenizer file; raises if none is on this machine.
     With ``check_identity`` the file's identity is checked against the catalog (``with_identity``)."""
     if entry.api:
-        from tokcost.tokenizers.api_backend import api_counting_enabled, api_resolution
+        from tokcost.tokenizers.switches import api_counting_enabled
 
         if api_counting_enabled():  # --api-count: the vendor's endpoint counts (even a proxy entry)
             return api_resolution(entry)
@@ -256,3 +256,18 @@ def is_available(entry: CatalogEntry) -> bool:
     except TokcostError:
         return False
     return True
+
+
+def api_resolution(entry: CatalogEntry) -> Resolution:
+    """The resolution of an ``api`` entry when API counting is on: no file, the vendor counts
+    (the ``vendor-api`` backend, tokenizers/api_backend.py)."""
+    import hashlib
+
+    from tokcost.tokenizers.switches import api_model
+
+    model = api_model(entry)
+    ident = f"vendor-api:{entry.api}:{model}"
+    return Resolution(entry, "vendor-api", Path(ident), "vendor-api",
+                      hashlib.sha256(ident.encode()).hexdigest(), None,
+                      identity="verified", identity_method="vendor-api",
+                      identity_reason=f"counted by {entry.api}'s token-count endpoint ({model})")

@@ -1,0 +1,31 @@
+"""Process-wide switches of tokenizer resolution, set by root CLI flags or the environment
+(so that worker processes inherit them): ``--api-count`` and ``--strict``. No imports: every
+tokenizer module may read them."""
+
+from __future__ import annotations
+
+import os
+
+ENABLE_ENV = "TOKCOST_API_COUNT"  # count Claude, Gemini, HyperCLOVA X through vendor APIs
+
+
+def _on(name: str) -> bool:
+    return os.environ.get(name, "").lower() not in ("", "0", "false", "no")
+
+
+def api_counting_enabled() -> bool:
+    return _on(ENABLE_ENV)
+
+
+def enable_api_counting(on: bool = True) -> None:
+    """Switch vendor API counting on (or off) for this process and the processes it starts."""
+    if on:
+        os.environ[ENABLE_ENV] = "1"
+    else:
+        os.environ.pop(ENABLE_ENV, None)
+
+
+def api_model(entry: object) -> str:
+    """The vendor model an API-counted catalog entry counts with."""
+    models = getattr(entry, "models", ())
+    return getattr(entry, "api_model", None) or (models[0] if models else str(entry.id))
