@@ -39,8 +39,11 @@ def load(key: str) -> dict[str, Any] | None:
         return body
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        path.unlink(missing_ok=True)  # corrupted: recompute, never trust
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        # corrupted, a directory, or a cache dir that is a file: recompute, never trust
+        with contextlib.suppress(OSError):
+            if path.is_file():
+                path.unlink()
         return None
 
 

@@ -55,10 +55,29 @@ def tiktoken_cache_dir() -> Path:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers never see a partial file."""
+    """Write ``data`` to ``path`` so that readers never see a partial file.
+
+    Only a regular file (or a new name) is ever replaced: a directory, a device such as
+    ``/dev/full``, a FIFO or a socket at ``path`` is a one-line error, never renamed over."""
+    import stat
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        from tokcost.errors import TokcostError
+
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise TokcostError(f"{kind}; tokcost writes only regular files", path=str(path),
+                           hint="name a file path, e.g. DIR/results.json")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -70,6 +89,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:  # name the file asked for, not the temporary one
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
