@@ -5,6 +5,7 @@ tokenizer module may read them."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 ENABLE_ENV = "TOKCOST_API_COUNT"  # count Claude, Gemini, HyperCLOVA X through vendor APIs
 
@@ -25,7 +26,7 @@ def enable_api_counting(on: bool = True) -> None:
         os.environ.pop(ENABLE_ENV, None)
 
 
-def api_model(entry: object) -> str:
+def api_model(entry: Any) -> str:
     """The vendor model an API-counted catalog entry counts with."""
     models = getattr(entry, "models", ())
     return getattr(entry, "api_model", None) or (models[0] if models else str(entry.id))
