@@ -188,8 +188,10 @@ class Warmup:
 
     def start(self) -> None:
         if self._thread is None and self._mode != REFERENCE:
+            # Not a daemon: the interpreter waits for the load before it finalizes (a daemon
+            # thread still inside the native load at exit aborts the process).
             self._thread = threading.Thread(target=self._run, name="tokcost-fast-counter",
-                                            daemon=True)
+                                            daemon=False)
             self._thread.start()
 
     def get(self, n_texts: int = 0, *, wait: bool = False) -> FastBPE | None:
