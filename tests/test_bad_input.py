@@ -196,6 +196,48 @@ def test_nan_threshold_in_config_or_flag_is_exit_2(tmp_path):
     assert proc.returncode == 2 and "Invalid value for '--max-ratio-increase'" in proc.stderr
 
 
+@pytest.mark.parametrize(("toml", "text"), [
+    ("models = " + "[" * 3000, "nesting deeper than 64"),
+    ("[check]\nmax_ratio = " + "9" * 5000 + "\n", "value out of range"),
+])
+def test_hostile_toml_config_is_exit_2(tmp_path, toml, text):
+    # found by tests/fuzz_readers.py (seed 17): RecursionError / int-digit ValueError escaped
+    good = write_json(tmp_path / "good.json", GOOD)
+    (tmp_path / "tokcost.toml").write_text(toml, encoding="utf-8")
+    line = one_line(run("check", "-b", str(good), "--results", str(good), cwd=tmp_path), 2, text)
+    assert "tokcost.toml" in line
+
+
+@pytest.mark.parametrize("toml", ["tier = " + "{a = " * 200, "x = " + "1" * 4400])
+def test_hostile_toml_price_table_is_exit_2(tmp_path, toml):
+    table = tmp_path / "mine.toml"
+    table.write_text(toml, encoding="utf-8")
+    # validate reports findings and exits 1 (its documented "table has errors" code) ...
+    proc = run("pricing", "validate", str(table), cwd=tmp_path)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr and "mine.toml: invalid TOML:" in proc.stdout
+    # ... and a command that uses the table refuses it in one line, exit 2
+    one_line(run("cost", "--text", "안녕하세요", "-m", "gpt-5", "--pricing", str(table),
+                 cwd=tmp_path), 2, "mine.toml")
+
+
+def test_broken_tokenizer_catalog_is_one_line(tmp_path):
+    from tokcost.errors import TokcostError
+    from tokcost.tokenizers.catalog import load_catalog
+
+    bad = tmp_path / "catalog.toml"
+    for body, text in [("[[tokenizer]\nid = 1", "not valid TOML"),
+                       ("tokenizer = 3\n", "must hold [[tokenizer]] tables"),
+                       (b"\xff\xfe".decode("latin-1"), "cannot read")]:
+        if text == "cannot read":
+            bad.write_bytes(b"\xff\xfe\x00")
+        else:
+            bad.write_text(body, encoding="utf-8")
+        with pytest.raises(TokcostError, match=text.replace("[", r"\[")) as err:
+            load_catalog(str(bad))
+        assert "\n" not in str(err.value) and "catalog.toml" in str(err.value)
+
+
 # --------------------------------------------------------------------------- 5. injection
 
 

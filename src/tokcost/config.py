@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tokcost import tomlsafe
 from tokcost.errors import TokcostError
 
 CONFIG_FILE = "tokcost.toml"
@@ -209,7 +210,7 @@ def parse_config(path: Path, text: str | None = None, *, pyproject: bool | None 
         except UnicodeDecodeError:
             raise ConfigError("not UTF-8 text", path=str(path)) from None
     try:
-        doc = tomllib.loads(text)
+        doc = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"not valid TOML: {exc}", path=str(path),

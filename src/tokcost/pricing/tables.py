@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tokcost import tomlsafe
 from tokcost.errors import PricingError
 from tokcost.paths import data_dir
 from tokcost.pricing.fx import CURRENCIES, FxRate, override_rate
@@ -396,7 +397,7 @@ def _read_toml(path: Path, ck: _Checker) -> tuple[dict | None, str]:
         ck.error(f"cannot read file ({exc})", "give a UTF-8 TOML file")
         return None, ""
     try:
-        return tomllib.loads(text), text
+        return tomlsafe.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
@@ -732,7 +733,7 @@ def featured_ids() -> tuple[str, ...]:
     """Model ids of ``pricing/featured.toml``."""
     path = data_dir() / "pricing" / FEATURED_FILE
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PricingError(f"cannot read {FEATURED_FILE} ({exc})", path=str(path)) from None
     ids = raw.get("models", [])

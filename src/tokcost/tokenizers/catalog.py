@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from tokcost import tomlsafe
 from tokcost.errors import TokcostError
 
 BACKENDS = ("tiktoken", "hf", "sentencepiece", "tekken", "transformers", "proxy", "api")
@@ -146,10 +147,20 @@ def _is_hex(value: object, n: int) -> bool:
 def load_catalog(path: str | None = None) -> dict[str, CatalogEntry]:
     """Catalog entries by id, in file order."""
     file = Path(path) if path else Path(__file__).with_name("catalog.toml")
-    with file.open("rb") as fh:
-        doc = tomllib.load(fh)
+    try:
+        doc = tomlsafe.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TokcostError(f"cannot read the tokenizer catalog ({exc})", path=str(file),
+                           hint="reinstall tokcost or give a readable UTF-8 catalog") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TokcostError(f"the tokenizer catalog is not valid TOML: {exc}", path=str(file),
+                           hint="reinstall tokcost or fix the catalog's syntax") from None
+    rows = doc.get("tokenizer", [])
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise TokcostError("the tokenizer catalog must hold [[tokenizer]] tables", path=str(file),
+                           hint="reinstall tokcost or fix the catalog")
     entries: dict[str, CatalogEntry] = {}
-    for i, raw in enumerate(doc.get("tokenizer", [])):
+    for i, raw in enumerate(rows):
         entry = _entry_from_dict(raw, f"{file.name} entry {i + 1} ({raw.get('id', '?')})")
         if entry.id in entries:
             raise TokcostError(f"duplicate catalog id {entry.id!r}", path=str(file))

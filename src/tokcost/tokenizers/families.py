@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tokcost import tomlsafe
 from tokcost.errors import TokcostError
 
 TOKENIZER_MATCH = ("exact", "presumed", "proxy", "vendor-api", "none")
@@ -64,7 +65,7 @@ def load_families(path: Path = FAMILIES_FILE) -> tuple[Family, ...]:
     from tokcost.tokenizers.catalog import load_catalog
 
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise TokcostError(f"cannot read families.toml ({exc})", path=str(path)) from None
     rules = _parse(raw, path)
