@@ -59,10 +59,14 @@ def _agree(ours: PriceRow, theirs: PriceRow) -> bool:
 
 
 def _compare(m: Model, ours: PriceRow, other: Model | None, label: str,
-             as_of: date) -> DriftRow:
+             as_of: date, *, undated: bool = False) -> DriftRow:
     if other is None:
         return DriftRow(m.provider, m.id, label, "only-here", _fmt(ours), "—")
     theirs = other.price_for(as_of, ours.variant) or other.price_for(as_of)
+    if theirs is None and undated and other.prices:
+        # LiteLLM's map has no dates (its rows are dated the day the wheel was installed):
+        # its one price is its current claim, whatever day the drift check is run for
+        theirs = other.prices[-1]
     if theirs is None:
         return DriftRow(m.provider, m.id, label, "only-here", _fmt(ours), "no price in force")
     if ours.currency != theirs.currency:
@@ -101,5 +105,5 @@ def drift(tables: PriceTables, as_of: date, *, litellm: bool = True) -> list[Dri
         out.append(_compare(m, ours, other, gp.label, as_of))
         if ll is not None:
             hit = ll.model(m.id) or ll.model(f"{m.provider}/{m.id}")
-            out.append(_compare(m, ours, hit, ll.label, as_of))
+            out.append(_compare(m, ours, hit, ll.label, as_of, undated=True))
     return out
