@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import os
 import socket
@@ -43,6 +44,9 @@ class Route:
     token: str | None = None  # answer 401 unless "Authorization: Bearer <token>" is sent
     location: str | None = None  # answer 302 to this URL
     truncate: bool = False  # announce the full Content-Length, send half, hang up
+    headers: dict[str, str] = field(default_factory=dict)  # extra response headers
+    length: int | None = None  # a Content-Length other than the body's
+    plain: bool = False  # a plain web server: no X-Repo-Commit, no ETag
 
 
 @dataclass
@@ -50,6 +54,9 @@ class Hub:
     url: str = ""
     routes: dict[str, Route] = field(default_factory=dict)
     seen: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Authorization)
+    methods: list[str] = field(default_factory=list)  # HEAD / GET, in step with ``seen``
+    linked: dict[str, bytes] = field(default_factory=dict)  # redirect target URL -> its body
+    trickle: float = 0.0  # seconds between bytes of a body
 
     def serve(self, path: str, body: bytes, **kw) -> None:
         self.routes[path] = Route(body=body, **kw)
@@ -58,36 +65,72 @@ class Hub:
         self.routes[path] = Route(status=code, body=b'{"error": "nope"}')
 
     def paths(self) -> list[str]:
-        return [p for p, _ in self.seen]
+        """The paths asked for, in order; a HEAD and the GET that follows it count once."""
+        out: list[str] = []
+        for p, _ in self.seen:
+            if not out or out[-1] != p:
+                out.append(p)
+        return out
+
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"  # the X-Repo-Commit a real hub sends
 
 
 class _Handler(BaseHTTPRequestHandler):
+    """Answers like the Hugging Face hub: HEAD with X-Repo-Commit, ETag and the size (for a
+    redirect, X-Linked-Size / X-Linked-Etag), then GET with the body."""
+
     server: _HubServer
 
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
     def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def _answer(self, head: bool) -> None:
         hub = self.server.hub
         auth = self.headers.get("Authorization")
         hub.seen.append((self.path, auth))
+        hub.methods.append(self.command)
         route = hub.routes.get(self.path)
         if route is None:
-            return self._reply(404, b'{"error": "Entry not found"}')
+            return self._reply(404, b'{"error": "Entry not found"}', head=head)
+        if route.token and auth != f"Bearer {route.token}":  # the hub's gated answer
+            return self._reply(401, b'{"error": "Access to model is restricted."}', head=head)
+        meta = {} if route.plain else {
+            "X-Repo-Commit": COMMIT, "ETag": '"' + hashlib.sha256(route.body).hexdigest() + '"'}
         if route.location:
-            return self._reply(302, b"", {"Location": route.location})
-        if route.token and auth != f"Bearer {route.token}":
-            return self._reply(401, b'{"error": "Access to model is restricted."}')
-        if route.truncate:
-            return self._reply(200, route.body[: len(route.body) // 2], length=len(route.body))
-        return self._reply(route.status, route.body)
+            target = hub.linked.get(route.location, b"")
+            return self._reply(302, b"", {"Location": route.location, "X-Repo-Commit": COMMIT,
+                                          "X-Linked-Size": str(len(target)),
+                                          "X-Linked-Etag": '"' + hashlib.sha256(target).hexdigest()
+                                          + '"'}, head=head)
+        if route.truncate and not head:
+            return self._reply(200, route.body[: len(route.body) // 2], meta,
+                               length=len(route.body))
+        if route.status != 200:
+            return self._reply(route.status, route.body, route.headers, head=head)
+        return self._reply(200, route.body, {**meta, **route.headers}, head=head,
+                           length=route.length)
 
     def _reply(self, code: int, body: bytes, headers: dict[str, str] | None = None,
-               length: int | None = None) -> None:
+               length: int | None = None, head: bool = False) -> None:
         self.send_response(code)
         self.send_header("Content-Length", str(len(body) if length is None else length))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
+        if head:
+            return
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(body)
+            if self.server.hub.trickle:
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(self.server.hub.trickle)
+            else:
+                self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -309,7 +352,8 @@ def test_gated_repo_with_token_sends_it(mirror, hub, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_secret")
     proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert hub.seen == [(AX_PRIMARY, "Bearer hf_secret")]
+    assert set(hub.seen) == {(AX_PRIMARY, "Bearer hf_secret")}
+    assert hub.methods == ["HEAD", "GET"]  # huggingface_hub's protocol: metadata, then body
     assert sha256_file(tmp_path / "skt" / "A.X-4.0" / "tokenizer.json") == AX.sha256
 
 
@@ -336,6 +380,7 @@ def test_token_is_not_forwarded_to_another_origin(mirror, hub, other_hub, tmp_pa
     """The hub redirects file downloads to a CDN: the bearer token must stay with the hub."""
     other_hub.serve("/cdn/blob", ax_bytes(mirror))
     hub.serve(AX_PRIMARY, b"", location=f"{other_hub.url}/cdn/blob")
+    hub.linked[f"{other_hub.url}/cdn/blob"] = ax_bytes(mirror)
     monkeypatch.setenv("HF_TOKEN", "hf_secret")
     got = pull(AX, tmp_path)
     assert got.sha256 == AX.sha256
@@ -503,3 +548,59 @@ def test_pull_korean_fetches_every_public_korean_tokenizer_with_progress(mirror,
 def test_pull_needs_a_name_or_korean(hub):
     line = one_line_error(tokcost("tokenizers", "pull"))
     assert "--korean" in line
+
+
+# --------------------------------------------------------------------------- on huggingface_hub
+
+
+def test_a_server_that_is_not_a_hub_is_one_line(mirror, hub, tmp_path):
+    """A plain web server (no X-Repo-Commit / ETag) is not taken for a hub."""
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+    hub.serve(AX_ALT, ax_bytes(mirror))
+    for route in hub.routes.values():
+        route.plain = True
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "cannot download" in line and "does not answer like a Hugging Face hub" in line
+    assert leftovers(tmp_path) == []
+
+
+def test_xet_is_not_offered_the_file_comes_over_the_bounded_client(mirror, hub, tmp_path):
+    """A HEAD that advertises Xet storage still ends in a plain, bounded GET of the file."""
+    hub.serve(AX_PRIMARY, ax_bytes(mirror),
+              headers={"X-Xet-Hash": "ab" * 32, "X-Xet-Refresh-Route": "/api/xet-token"})
+    got = pull(AX, tmp_path)
+    assert got.status == "downloaded" and got.sha256 == AX.sha256
+    assert hub.methods == ["HEAD", "GET"] and hub.paths() == [AX_PRIMARY]
+
+
+def test_a_compressed_body_is_refused(mirror, hub, tmp_path):
+    """tokcost asks for identity; a server that compresses anyway is not trusted to have sent
+    the file (a small gzip stream can decode to gigabytes)."""
+    import gzip
+
+    hub.serve(AX_PRIMARY, gzip.compress(ax_bytes(mirror)), headers={"Content-Encoding": "gzip"})
+    with pytest.raises(DownloadError, match="gzip-compressed") as err:
+        pull(AX, tmp_path)
+    assert "\n" not in str(err.value)
+    assert leftovers(tmp_path) == []
+
+
+def test_the_hubs_own_gated_answer(mirror, hub, tmp_path):
+    """The hub's 403 with X-Error-Code: GatedRepo is huggingface_hub's GatedRepoError: one line
+    naming the page where the licence is accepted."""
+    hub.status(AX_PRIMARY, 403)
+    hub.status(AX_ALT, 403)
+    for route in hub.routes.values():
+        route.headers["X-Error-Code"] = "GatedRepo"
+    line = one_line_error(tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path)))
+    assert "403" in line and "licence" in line and f"{hub.url}/skt/A.X-4.0" in line
+
+
+def test_no_request_but_the_file(mirror, hub, tmp_path):
+    """huggingface_hub's telemetry (an 'agent harness' registry fetched from the endpoint) is
+    off: the hub sees the file's HEAD and GET and nothing else."""
+    hub.serve(AX_PRIMARY, ax_bytes(mirror))
+    proc = tokcost("tokenizers", "pull", "ax-4.0", "--to", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert [p for p, _ in hub.seen] == [AX_PRIMARY, AX_PRIMARY]
+    assert proc.stderr == ""  # no progress bar, no warning from huggingface_hub

@@ -1,16 +1,17 @@
 """Downloading tokenizer files: only through ``tokcost tokenizers pull`` or ``--download``.
 
-Hub repos are fetched from ``$HF_ENDPOINT/<repo>/resolve/<revision>/<file>`` (default
-https://huggingface.co) with ``$HF_TOKEN`` as bearer token, the same variables huggingface_hub
-reads; tiktoken encodings from their published URL. Files are verified by sha256 where the
-catalog knows it and written atomically in the mirror layout (``<org>/<repo>/<file>``,
-``tiktoken/<enc>.tiktoken``), so a pulled directory can serve as ``TOKCOST_TOKENIZERS_DIR``
-on an air-gapped machine.
+Hub repos are fetched with ``huggingface_hub`` (:mod:`tokcost.tokenizers.hub`): ``HF_ENDPOINT``,
+``HF_TOKEN`` (or a stored ``hf auth login`` token), its HEAD/ETag protocol, gated-repo errors and
+its rule that the token never follows a redirect to the CDN; tokcost bounds every download in size
+and time and pins sha256 on top. tiktoken encodings come from their published URL over a small
+bounded client here. Files are verified by sha256 where the catalog knows it (a body check
+otherwise) and only then moved into the mirror layout (``<org>/<repo>/<file>``,
+``tiktoken/<enc>.tiktoken``), so a pulled directory can serve as ``TOKCOST_TOKENIZERS_DIR`` on an
+air-gapped machine.
 
-Nothing touches the disk before the server has answered 200, and a failed download leaves
-nothing behind: no partial file, no temp file, no directory it created. The bearer token is
-sent only to the origin it was meant for, never along a redirect to another host (the hub
-redirects large files to a CDN).
+A failed download leaves nothing behind: no partial file, no temp or staging folder, no
+directory it created. ``HF_HUB_OFFLINE`` is read when the download is asked for (not when a
+module was imported), so nothing is fetched while it is set.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import http.client
 import json
 import math
 import os
+import shutil
 import tempfile
 import time
 import urllib.error
@@ -114,6 +116,8 @@ class _Target:
     url: str
     dest: Path
     repo: str | None  # hub repo id, None for a tiktoken URL
+    name: str = ""  # the file in the hub repo
+    revision: str = "main"
 
 
 class _NotFound(Exception):
@@ -162,7 +166,8 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follow redirects, but keep the bearer token with the origin it was sent to."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and _origin(newurl) != _origin(req.full_url):
             new.remove_header("Authorization")
@@ -325,10 +330,63 @@ def _targets(entry: CatalogEntry, root: Path) -> list[_Target]:
     revision = urllib.parse.quote(entry.revision, safe="")
     return [
         _Target(f"{endpoint}/{repo}/resolve/{revision}/{name}",
-                root.joinpath(*repo.split("/"), name), repo)
+                root.joinpath(*repo.split("/"), name), repo, name, entry.revision)
         for repo in entry.repos
         for name in files
     ]
+
+
+def _hub_download(target: _Target, *, token: str | None, expected: str | None, what: str,
+                  deadline: float) -> str:
+    """Fetch ``target`` with huggingface_hub into a staging folder beside its destination,
+    verify it, move it into place; return its sha256. Nothing is left behind on failure."""
+    from tokcost.tokenizers import hub
+
+    assert target.repo is not None
+    dest = target.dest
+    created: list[Path] = []
+    done = False
+    try:
+        created = _make_dirs(dest.parent)
+        bounds = hub.Bounds(deadline, _max_bytes(), _timeout())
+        try:
+            got = hub.download(target.repo, target.name, target.revision, endpoint=_endpoint(),
+                               token=token, staging_parent=dest.parent, bounds=bounds)
+        except hub.HubNotFound:
+            raise _NotFound from None
+        except hub.HubDenied as err:
+            raise _Denied(err.code) from None
+        except hub.Overrun as err:
+            raise DownloadError(f"{what}: {err.reason}", hint="nothing was kept; retry, or raise "
+                                f"{TIMEOUT_ENV} / {MAX_MB_ENV}") from None
+        except hub.HubFailed as err:
+            raise DownloadError(f"{what}: cannot download {target.url} ({err.reason})",
+                                hint="check the network and HF_ENDPOINT, or copy a mirror and "
+                                "set TOKCOST_TOKENIZERS_DIR") from None
+        stage = hub.staging_root(got, dest.parent)
+        try:
+            digest = sha256_file(got)
+            if expected and digest != expected:
+                raise DownloadError(
+                    f"{what}: sha256 mismatch for {target.url}: got {digest[:12]}…, "
+                    f"expected {expected[:12]}…",
+                    hint="the file was not kept; the source may have changed or been tampered with",
+                )
+            if not expected:  # a pinned sha256 match is the genuine file; anything else is checked
+                check_body(got, dest.name, what)
+            os.replace(got, dest)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        done = True
+        return digest
+    except OSError as err:  # writing here; the network's errors are handled in hub.download
+        raise TokcostError(
+            f"cannot write {dest} ({err.strerror or err})",
+            hint="choose another --to directory, or check its permissions and free space",
+        ) from None
+    finally:
+        if not done:
+            _remove_dirs(created)
 
 
 def _denied_error(entry: CatalogEntry, denied: list[tuple[_Target, int]], token: bool
@@ -391,8 +449,12 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
     denied: list[tuple[_Target, int]] = []
     for t in targets:
         try:
-            digest = _download(t, token=token, expected=entry.sha256, what=entry.id,
-                               deadline=deadline)
+            if t.repo is None:  # a published URL, not the hub: HF_TOKEN is not for it
+                digest = _download(t, token=None, expected=entry.sha256, what=entry.id,
+                                   deadline=deadline)
+            else:
+                digest = _hub_download(t, token=token, expected=entry.sha256, what=entry.id,
+                                       deadline=deadline)
         except _NotFound:
             not_found.append(t.url)
             continue
@@ -401,7 +463,10 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
             continue
         return Pulled(entry.id, t.dest, digest, "downloaded")
     if denied:
-        raise _denied_error(entry, denied, token is not None)
+        from tokcost.tokenizers.hub import login_token_in_use
+
+        sent = login_token_in_use(token) if denied[0][0].repo else False
+        raise _denied_error(entry, denied, sent)
     raise DownloadError(
         f"{entry.id}: not found upstream (HTTP 404) at {', '.join(not_found)}",
         hint="the repository may have moved; report it, or name a file with -t ID=PATH",
