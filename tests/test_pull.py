@@ -604,3 +604,14 @@ def test_no_request_but_the_file(mirror, hub, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert [p for p, _ in hub.seen] == [AX_PRIMARY, AX_PRIMARY]
     assert proc.stderr == ""  # no progress bar, no warning from huggingface_hub
+
+
+def test_hf_token_is_not_sent_to_a_tiktoken_url(mirror, hub, tmp_path, monkeypatch):
+    """The token is the hub's; an encoding's published URL (another host in real life) gets none."""
+    data = (mirror / "tiktoken" / "cl100k_base.tiktoken").read_bytes()
+    hub.serve("/encodings/cl100k_base.tiktoken", data)
+    monkeypatch.setenv("HF_TOKEN", "hf_secret")
+    entry = dataclasses.replace(load_catalog()["cl100k_base"],
+                                url=f"{hub.url}/encodings/cl100k_base.tiktoken")
+    assert pull(entry, tmp_path).status == "downloaded"
+    assert hub.seen == [("/encodings/cl100k_base.tiktoken", None)]
