@@ -532,3 +532,33 @@ def test_scheduler_file_pointing_at_a_non_dask_server(hub, tmp_path):
                    {"address": hub.url.replace("http://", "tcp://")})
     one_line(run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask",
                  "--cluster", str(f), timeout=120), 2, "no dask scheduler at")
+
+
+def _backtracking_tokenizer(mirror: Path, tmp: Path) -> Path:
+    """The genuine A.X 4.0 file with its pre-tokenizer swapped for a regex that backtracks
+    exponentially: Oniguruma hits its retry limit and the Rust library panics."""
+    doc = json.loads((mirror / "skt" / "A.X-4.0-Light" / "tokenizer.json").read_text("utf-8"))
+    doc["pre_tokenizer"] = {"type": "Split", "pattern": {"Regex": "(a|a)+b"},
+                            "behavior": "Isolated", "invert": False}
+    return write_json(tmp / "tokenizer.json", doc)
+
+
+@pytest.mark.parametrize("source", ["argv", "stdin", "corpus"])
+def test_a_regex_that_trips_onigs_retry_limit_is_one_line(mirror, tmp_path, source):
+    path = _backtracking_tokenizer(mirror, tmp_path)
+    text = "a" * 40
+    if source == "argv":
+        proc = run("count", "-t", f"ax-4.0={path}", text)
+    elif source == "stdin":
+        proc = run("count", "-t", f"ax-4.0={path}", "-", stdin=text + "\n")
+    else:
+        corpus = tmp_path / "c.jsonl"
+        corpus.write_text(json.dumps({"ko": text, "en": "plain words"}) + "\n", "utf-8")
+        proc = run("measure", "-c", str(corpus), "-t", f"ax-4.0={path}", "--no-cache")
+    line = one_line(proc, 2, "retry-limit")
+    assert "tokenizer ax-4.0" in line and "backtracks" in line
+    assert "panicked" not in proc.stderr and "RUST_BACKTRACE" not in proc.stderr
+    # the same file counts text it can handle, and the native library's stderr is not lost
+    ok = run("count", "-t", f"ax-4.0={path}", "aaab", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["rows"][0]["tokens"] == 2

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from collections.abc import Sequence
 
 from tokcost.tokenizers.base import Tokenizer
+from tokcost.tokenizers.native import guarded
 from tokcost.tokenizers.resolver import Resolution
 
 
@@ -77,8 +79,13 @@ class HFTokenizer(Tokenizer):
     def vocab_size(self) -> int:
         return int(self._tok.get_vocab_size(with_added_tokens=True))
 
+    def _guard(self) -> contextlib.AbstractContextManager[None]:
+        """A panic in the native library (a hostile regex) is one line (native.py)."""
+        return guarded(self.id, self.resolution.path)
+
     def encode(self, text: str, *, add_special_tokens: bool = False) -> list[int]:
-        ids = list(self._tok.encode(text, add_special_tokens=add_special_tokens).ids)
+        with self._guard():
+            ids = list(self._tok.encode(text, add_special_tokens=add_special_tokens).ids)
         if add_special_tokens and self.special_plan.extra:
             plan = self.special_plan
             return [*plan.prefix, *ids, *plan.suffix]
@@ -87,7 +94,8 @@ class HFTokenizer(Tokenizer):
     def encode_batch(
         self, texts: Sequence[str], *, add_special_tokens: bool = False
     ) -> list[list[int]]:
-        encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
+        with self._guard():
+            encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
         if add_special_tokens and self.special_plan.extra:
             pre, post = list(self.special_plan.prefix), list(self.special_plan.suffix)
             return [[*pre, *e.ids, *post] for e in encs]
@@ -104,7 +112,8 @@ class HFTokenizer(Tokenizer):
         fast = self.fast(len(texts), special=add_special_tokens)
         if fast is not None:
             return fast.counts(texts)
-        encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
+        with self._guard():
+            encs = self._batch(list(texts), add_special_tokens=add_special_tokens)
         extra = self.special_plan.extra if add_special_tokens else 0
         return [len(e.ids) + extra for e in encs]
 
