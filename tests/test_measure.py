@@ -145,3 +145,30 @@ def test_dataframe_api(mirror):
 
     df = tokcost.measure(["samples/news"], ["o200k_base"], dataframe=True)
     assert list(df["tokenizer"]) == ["o200k_base"]
+
+
+def test_progress_has_a_total_and_reaches_it(mirror, flores, tmp_path):
+    """The progress bar's total is the corpus's line count (``records_hint``): for JSONL, TSV
+    and FLORES it equals the pairs measured, and the advances add up to it."""
+    from tokcost.corpora import ReadOptions, open_corpus
+
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_text("".join(json.dumps({"ko": f"문장 {i}", "en": f"sentence {i}"}) + "\n"
+                             for i in range(37)), "utf-8")
+    tsv = tmp_path / "p.tsv"
+    tsv.write_text("ko\ten\n" + "".join(f"문장 {i}\tsentence {i}\n" for i in range(23)), "utf-8")
+    tok = load_tokenizer("o200k_base")
+    for spec, pairs in ((str(jsonl), 37), (str(tsv), 23), (str(flores), 997)):
+        corpus = open_corpus(spec, ReadOptions(split="dev") if spec == str(flores) else None)
+        assert corpus.records_hint() == pairs, spec
+        calls: list[tuple[str, int | None]] = []
+        advanced: list[int] = []
+
+        def factory(name: str, toks: str, total: int | None, calls=calls, advanced=advanced):
+            calls.append((toks, total))
+            return advanced.append
+
+        result = run_measure([corpus], [tok], use_cache=False, progress_factory=factory)
+        assert calls == [("o200k_base", pairs)], spec
+        assert sum(advanced) == pairs == result.rows[0]["pairs"], spec
+

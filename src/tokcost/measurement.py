@@ -35,6 +35,10 @@ from tokcost.tokenizers import Tokenizer
 if TYPE_CHECKING:
     from tokcost.schema.measure import MeasureRow
 
+#: ``factory(corpus name, tokenizer ids, about how many records or None)`` -> ``advance(n)``
+#: (or None): how a front end shows progress; the library never draws anything itself.
+ProgressFactory = Callable[[str, str, int | None], Callable[[int], None] | None]
+
 SCHEMA = "tokcost/measure/1"
 DEFAULT_CORPORA = ("samples",)
 
@@ -550,7 +554,7 @@ def run_measure(
     settings: Settings | None = None,
     use_cache: bool = True,
     workers: int | str = 1,
-    progress_factory: Callable[[str, str], Callable[[int], None] | None] | None = None,
+    progress_factory: ProgressFactory | None = None,
     download: bool = False,
     trust_remote_code: bool = False,
     engine: str | None = None,
@@ -588,8 +592,9 @@ def run_measure(
             else:
                 todo.append((tok, key))
         if todo:
-            cb = progress_factory(corpus.name, ", ".join(t.id for t, _ in todo)) \
-                if progress_factory else None
+            # the bar's total: an estimate of the records (lines), counted only for a bar
+            cb = progress_factory(corpus.name, ", ".join(t.id for t, _ in todo),
+                                  corpus.records_hint()) if progress_factory else None
             fresh = _measure_one(corpus, [t for t, _ in todo], settings, workers, cb)
             note = _nfc_inflation(corpus, todo[0][0])
             extra = ([note] if note else []) + corpus.read_warnings()

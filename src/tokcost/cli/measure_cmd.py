@@ -65,14 +65,24 @@ def progress_factory():
     """A rich progress bar per corpus on a terminal; nothing when piped or in CI."""
     if quiet_progress():
         return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        transient=True)
+                        TextColumn("{task.fields[unit]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                        TimeRemainingColumn(), transient=True)
 
-    def make(corpus: str, toks: str):
+    def make(corpus: str, toks: str, total: int | None = None):
+        """``total`` is the corpus's line count: an estimate of its records (``≈``)."""
         progress.start()
-        task = progress.add_task(f"{corpus} × {toks[:40]}", total=None)
+        unit = "records" if total is None else "records (≈)"  # total: the lines
+        task = progress.add_task(f"{corpus} × {toks[:40]}", total=total, unit=unit)
 
         def advance(n: int) -> None:
             progress.advance(task, n)

@@ -35,6 +35,9 @@ class AlignedCorpus(Corpus):
                 path=str(ko), hint="every line of one file must match the same line of the other",
             )
 
+    def _hint_files(self) -> list[Path]:
+        return list(self.files[0::2])  # the Korean file of each (ko, en) pair
+
     def _records(self) -> Iterator[Pair]:
         self.check_alignment()
         ko_path, en_path = self.files

@@ -99,6 +99,42 @@ class Corpus(ABC):
             self._sha256 = h.hexdigest()
         return self._sha256
 
+    #: the most bytes :meth:`records_hint` reads to count lines (beyond that: no estimate)
+    HINT_MAX_BYTES = 2_000_000_000
+
+    def _hint_files(self) -> list[Path]:
+        """The files whose lines are records (one side of an aligned pair)."""
+        return list(self.files)
+
+    def _hint_overhead(self) -> int:
+        """Lines per file that are not records (a header row)."""
+        return 0
+
+    def records_hint(self) -> int | None:
+        """About how many records a read gives, for a progress bar's total: the lines of the
+        record files, counted fast (about 30 ms for 50 MB). An estimate, not a count: blank
+        lines, records that span lines and domain filters make it differ. ``None`` for a stream
+        or more than :attr:`HINT_MAX_BYTES`."""
+        files = self._hint_files()
+        try:
+            sizes = [f.stat().st_size for f in files]
+            if not all(f.is_file() for f in files) or sum(sizes) > self.HINT_MAX_BYTES:
+                return None
+            total = 0
+            for f, size in zip(files, sizes, strict=True):
+                with open(f, "rb") as fh:
+                    n = 0
+                    last = b"\n"
+                    while block := fh.read(1 << 20):
+                        n += block.count(b"\n")
+                        last = block[-1:]
+                    if size and last != b"\n":
+                        n += 1  # a last line without its newline
+                total += max(0, n - self._hint_overhead())
+        except OSError:
+            return None
+        return total
+
     @abstractmethod
     def _records(self) -> Iterator[Pair]:
         """Raw pairs, before normalisation and domain filtering."""

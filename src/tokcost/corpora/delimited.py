@@ -24,6 +24,9 @@ class DelimitedCorpus(Corpus):
         self.delimiter = delimiter
         self.kind = "tsv" if delimiter == "\t" else "csv"
 
+    def _hint_overhead(self) -> int:
+        return 1  # the header row
+
     def _records(self) -> Iterator[Pair]:
         o = self.options
         for path in self.files:

@@ -40,6 +40,9 @@ class FloresCorpus(Corpus):
         super().__init__(f"flores200-{options.split}", files, options)
         self.root = root
 
+    def _hint_files(self) -> list[Path]:
+        return list(self.files[0::2])  # the Korean file of each (ko, en) pair
+
     def _records(self) -> Iterator[Pair]:
         for split, ko, en in self.parts:
             part = AlignedCorpus(split, ko, en, self.options, domain=f"flores-{split}")

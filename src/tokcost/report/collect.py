@@ -47,7 +47,7 @@ class ReportOptions:
     use_cache: bool = True
     samples_per_tokenizer: int = 3
     diagnostics: bool = True
-    progress_factory: Callable[[str, str], Callable[[int], None] | None] | None = None
+    progress_factory: Callable[[str, str, int | None], Callable[[int], None] | None] | None = None
 
 
 @dataclass
