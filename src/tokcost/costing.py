@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost.errors import TokcostError
+
+if TYPE_CHECKING:
+    from tokcost.tokenizers.base import Tokenizer
 
 SCHEMA_COST = "tokcost/cost/1"
 SCHEMA_BUDGET = "tokcost/budget/1"
@@ -63,7 +66,7 @@ def _select_models(tables, models: Sequence[str] | None):
     return tables.default_models()
 
 
-def _tokenizer_for(model, cache: dict[str, Any]):
+def _tokenizer_for(model: Any, cache: dict[str, Any]) -> tuple[Tokenizer | None, str]:
     """The loaded tokenizer for a model, or a reason it cannot be counted offline."""
     from tokcost.tokenizers import load_tokenizer
     from tokcost.tokenizers.catalog import load_catalog
@@ -76,6 +79,7 @@ def _tokenizer_for(model, cache: dict[str, Any]):
     if tid in cache:
         return cache[tid]
     entry = load_catalog().get(tid)
+    res: tuple[Tokenizer | None, str]
     if entry is None:
         res = (None, f"tokenizer {tid} not in catalog")
     elif not entry.countable:

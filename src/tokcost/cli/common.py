@@ -102,7 +102,7 @@ class Normalize(str, Enum):
 
 class Errors(str, Enum):
     strict = "strict"
-    replace = "replace"
+    replace = "replace"  # type: ignore[assignment]  # the CLI value; shadows str.replace
 
 
 CorpusOpt = Annotated[

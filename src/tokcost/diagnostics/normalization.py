@@ -9,11 +9,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from tokcost.tokenizers.base import Tokenizer
 
-FORMS = ("NFC", "NFD", "NFKC")
+FORMS: tuple[Literal["NFC", "NFD", "NFKC"], ...] = ("NFC", "NFD", "NFKC")
 
 
 def normal_forms(text: str) -> dict[str, str]:

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tokcost.errors import TokcostError
 from tokcost.tokenizers.resolver import Resolution
+
+if TYPE_CHECKING:
+    from tokcost.engines.local import ChunkResult
 
 __all__ = ["ENGINES", "Engine", "engine_names", "get_engine", "library_versions"]
 
@@ -45,7 +48,7 @@ class Engine(Protocol):
         workers: int,
         cluster: str | None,
         trust_remote_code: bool,
-    ) -> Iterator[dict]:
+    ) -> Iterator[ChunkResult]:
         """``tokcost.engines.local.count_chunk`` of each chunk on the engine's workers, in input order."""
         ...
 

@@ -141,8 +141,9 @@ def fresh_settings(req: CheckRequest, baseline: Results | None) -> FreshSettings
     if out_tokens is None:
         ot = old.get("output_tokens")
         out_tokens = ot if isinstance(ot, int) and not isinstance(ot, bool) else 500
-    budget = old.get("budget") if isinstance(old.get("budget"), dict) else {}
-    budget = {k: v for k, v in budget.items()
+    raw_budget = old.get("budget")
+    old_budget: dict[str, Any] = raw_budget if isinstance(raw_budget, dict) else {}
+    budget = {k: v for k, v in old_budget.items()
               if k in ("requests_per_day", "days", "input_chars", "output_chars")
               and isinstance(v, int | float) and not isinstance(v, bool)}
     return FreshSettings(corpora=list(corpora or ["samples"]), tokenizers=tokenizers,

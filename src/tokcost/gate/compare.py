@@ -224,7 +224,8 @@ def comparison_markdown(cmp: Comparison, *, baseline_name: str, current_name: st
             "|---|---:|---:|---:|---|---|"]
     notes = []
     fold = len(cmp.rows) > COLLAPSE_AFTER
-    shown, quiet = [], []
+    shown: list[str] = []
+    quiet: list[str] = []
     for r in cmp.rows:
         cur = r.metric.key[1] if r.metric.kind != "ratio" else None
         if r.notes:

@@ -123,7 +123,8 @@ def measure_metrics(rows: list[dict[str, Any]], source: str, section: str = "row
     out = []
     for i, r in enumerate(rows, 1):
         where = f"{section}[{i}]"
-        sig = r.get("signature") if isinstance(r.get("signature"), dict) else {}
+        raw_sig = r.get("signature")
+        sig: dict[str, Any] = raw_sig if isinstance(raw_sig, dict) else {}
         key = (_str(r, "tokenizer", source, where), _str(r, "corpus", source, where),
                _str(r, "domain", source, where, "all"))
         value = _num(r, "ratio", source, where)
@@ -147,7 +148,8 @@ def money_metrics(rows: list[dict[str, Any]], kind: str, source: str, section: s
         where = f"{section}[{i}]"
         key = (_str(r, "model", source, where), _str(r, "currency", source, where))
         value = _num(r, value_key, source, where)
-        status = r.get("status") if isinstance(r.get("status"), str) else "ok"
+        raw_status = r.get("status")
+        status = raw_status if isinstance(raw_status, str) else "ok"
         facts = {k: r[k] for k in ("tokenizer", "price_date", "input_tokens", "output_tokens")
                  if r.get(k) is not None}
         out.append(Metric(kind, key, value, status if value is None else "ok", facts))

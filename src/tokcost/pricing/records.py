@@ -134,7 +134,7 @@ class SelfHostedOverride:
                 changed[name] = float(value)
         if not changed:
             return spec
-        return replace(spec, **changed, overridden=tuple(sorted(changed)))
+        return replace(spec, **changed, overridden=tuple(sorted(changed)))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -209,14 +209,17 @@ class PriceRow:
         if currency == self.currency:
             return self
 
-        def conv(v: float | None) -> float | None:
-            return None if v is None else convert(Money(v, self.currency), currency, fx).amount
+        def conv(v: float) -> float:
+            return convert(Money(v, self.currency), currency, fx).amount
+
+        def opt(v: float | None) -> float | None:
+            return None if v is None else conv(v)
 
         tiers = tuple(replace(t, input=conv(t.input), output=conv(t.output),
-                              cached_input=conv(t.cached_input), cache_write=conv(t.cache_write))
+                              cached_input=opt(t.cached_input), cache_write=opt(t.cache_write))
                       for t in self.tiers)
         return replace(self, currency=currency, input=conv(self.input), output=conv(self.output),
-                       cached_input=conv(self.cached_input), cache_write=conv(self.cache_write),
+                       cached_input=opt(self.cached_input), cache_write=opt(self.cache_write),
                        tiers=tiers, converted_from=self.converted_from or self.currency)
 
     def scaled(self, factor: float) -> PriceRow:
@@ -225,10 +228,10 @@ class PriceRow:
         def mul(v: float | None) -> float | None:
             return None if v is None else v * factor
 
-        tiers = tuple(replace(t, input=mul(t.input), output=mul(t.output),
+        tiers = tuple(replace(t, input=t.input * factor, output=t.output * factor,
                               cached_input=mul(t.cached_input), cache_write=mul(t.cache_write))
                       for t in self.tiers)
-        return replace(self, input=mul(self.input), output=mul(self.output),
+        return replace(self, input=self.input * factor, output=self.output * factor,
                        cached_input=mul(self.cached_input), cache_write=mul(self.cache_write),
                        tiers=tiers)
 

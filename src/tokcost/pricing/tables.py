@@ -360,7 +360,7 @@ def _parse_self_hosted(ck: _Checker, raw: Any, model: str,
         ck.error(f"{what}: serving and notes must be strings", None, line)
     if sum(1 for i in ck.issues if i.severity == "error") > before:
         return None
-    spec = SelfHosted(gpu=str(gpu), gpu_count=int(count), gpu_hourly_usd=float(hourly or 0),
+    spec = SelfHosted(gpu=str(gpu), gpu_count=int(count or 0), gpu_hourly_usd=float(hourly or 0),
                       output_tokens_per_s=float(out_tps or 0),
                       prompt_tokens_per_s=float(in_tps or 0), serving=str(serving))
     return spec, {"effective": effective, "source": source, "confidence": confidence,
@@ -1034,13 +1034,13 @@ def _staleness(m: Model, today: date, max_age_days: int) -> list[Issue]:
     path = first.origin if first else m.provider
     if m.deprecated and m.deprecated <= today:
         out.append(Issue("warning", path, f"model {m.id}: deprecated or retired since "
-                         f"{m.deprecated}", "keep it for history, or remove it", first and
-                         first.line))
+                         f"{m.deprecated}", "keep it for history, or remove it",
+                         first.line if first else None))
     if not live:
         if m.prices and all(r.end is not None and r.end <= today for r in m.prices):
             out.append(Issue("warning", path, f"model {m.id}: no price in force on {today}: "
                              "every row has ended", "add the current price as a new row",
-                             first and first.line))
+                             first.line if first else None))
         return out
     newest = max(live, key=lambda r: r.shown_date)
     age = (today - newest.shown_date).days

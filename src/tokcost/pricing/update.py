@@ -35,7 +35,7 @@ def update(url: str | None = None, *, timeout: float = 30.0,
     class _Recording(UpdatePrices):
         """genai-prices' updater; keeps the raw bytes it validated (to store them)."""
 
-        def fetch(self):  # type: ignore[no-untyped-def]
+        def fetch(self):  # type: ignore[no-untyped-def,unused-ignore]
             real_get = httpx2.get
 
             def get(*a: Any, **kw: Any) -> Any:

@@ -516,8 +516,11 @@ def to_markdown(doc: dict[str, Any]) -> str:
     main = sorted(_main_rows(doc), key=lambda r: (r["ratio"] is None, r["ratio"] or 0))
     corpus = st["budget"].get("corpus") or "samples"
     domains, drows = _domain_cols(doc)
+    def domain_col(d: str) -> Column:
+        return (d, d, lambda r: ratio(r.get(d)))
+
     dcols: list[Column] = [("tokenizer", w.t("h_tokenizer"), lambda r: r["tokenizer"])] + [
-        (d, d, lambda r, d=d: ratio(r.get(d))) for d in ["all", *domains]]
+        domain_col(d) for d in ["all", *domains]]
     cost = cost_view(doc)
     budget = budget_view(doc)
     lines = [

@@ -3,7 +3,8 @@
 Sheets: premium (ratio per tokenizer), cost (per request and per batch), budget (monthly, USD and
 KRW), assumptions (workload, FX, VAT, labels and self-hosted assumptions) and sources (price
 sources). Numbers stay numbers; text cells that a spreadsheet would run as a formula (starting with
-``=``, ``+``, ``-``, ``@``, tab or carriage return) are written as plain text.
+``=``, ``+``, ``-``, ``@``, tab, CR, ``|``, ``%``; not plain numbers such as ``-3.5``) are
+written as plain text, by the same rule as the CSV files.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from tokcost.sanitize import csv_cell
 
 PREMIUM = ("corpus", "tokenizer", "korean_trained", "ratio", "ratio_ci_low", "ratio_ci_high",
            "ko_tokens", "en_tokens", "ko_chars_per_token", "ko_fertility", "en_fertility")
@@ -27,13 +28,9 @@ BUDGET = ("model", "provider", "tokenizer", "kind", "currency", "requests", "mon
 
 
 def safe_text(value: str) -> str:
-    """A string a spreadsheet shows as text, never evaluates (OWASP CSV injection guidance)."""
-    try:  # the project-wide helper, where present
-        from tokcost.sanitize import spreadsheet_text  # type: ignore[import-not-found,unused-ignore]
-
-        return str(spreadsheet_text(value))
-    except ImportError:
-        return "'" + value if value.startswith(FORMULA_START) else value
+    """A string a spreadsheet shows as text, never evaluates (OWASP CSV injection guidance):
+    the project-wide rule of :func:`tokcost.sanitize.csv_cell`."""
+    return str(csv_cell(value))
 
 
 def _cell(v: Any) -> Any:

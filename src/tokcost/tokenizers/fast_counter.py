@@ -70,13 +70,13 @@ class FastBPE:
         file at ``path``. Only o200k_base and cl100k_base have presets; fastokens 0.3.5 refuses
         p50k_base and r50k_base given as a pattern ("non-contiguous tokens"), so tiktoken counts
         those."""
-        import fastokens  # type: ignore[import-untyped]
+        import fastokens  # type: ignore[import-untyped,unused-ignore]
 
         return cls(fastokens.Tokenizer.from_tiktoken(path, encoding=encoding), True)
 
     @classmethod
     def from_hf(cls, path: str) -> FastBPE:
-        import fastokens  # type: ignore[import-untyped]
+        import fastokens  # type: ignore[import-untyped,unused-ignore]
 
         return cls(fastokens.Tokenizer.from_file(path), False)
 

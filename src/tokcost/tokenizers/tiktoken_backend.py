@@ -24,11 +24,11 @@ def _ranks_from(ranks: dict[bytes, int]):
 
     with _PATCH_LOCK:
         saved = oai.load_tiktoken_bpe
-        oai.load_tiktoken_bpe = lambda *_a, **_k: ranks  # type: ignore[assignment]
+        oai.load_tiktoken_bpe = lambda *_a, **_k: ranks  # type: ignore[assignment,unused-ignore]
         try:
             yield oai
         finally:
-            oai.load_tiktoken_bpe = saved  # type: ignore[assignment]
+            oai.load_tiktoken_bpe = saved  # type: ignore[assignment,unused-ignore]
 
 
 def encoding_kwargs(name: str, ranks: dict[bytes, int]) -> dict[str, Any]:
