@@ -172,3 +172,22 @@ def test_progress_has_a_total_and_reaches_it(mirror, flores, tmp_path):
         assert calls == [("o200k_base", pairs)], spec
         assert sum(advanced) == pairs == result.rows[0]["pairs"], spec
 
+
+
+def test_characters_are_counted_as_given_unless_normalised(tmp_path):
+    """docs/measure.md: ``ko_chars`` are the code points of the text as counted — as given by
+    default (NFD jamo count three per syllable), NFC only with ``--normalize nfc``."""
+    import unicodedata
+
+    from tokcost.corpora import ReadOptions, open_corpus
+
+    nfd = unicodedata.normalize("NFD", "한국어 문장")
+    path = tmp_path / "nfd.jsonl"
+    path.write_text(json.dumps({"ko": nfd, "en": "a sentence"}) + "\n", "utf-8")
+    tok = load_tokenizer("o200k_base")
+    as_given = run_measure([open_corpus(str(path))], [tok], use_cache=False).rows[0]
+    nfc = run_measure([open_corpus(str(path), ReadOptions(normalize="nfc"))], [tok],
+                      use_cache=False).rows[0]
+    assert len(nfd) == 15
+    assert as_given["ko_chars"] == 15 and nfc["ko_chars"] == 6
+    assert as_given["ko_tokens"] > nfc["ko_tokens"]
