@@ -191,3 +191,32 @@ def test_characters_are_counted_as_given_unless_normalised(tmp_path):
     assert len(nfd) == 15
     assert as_given["ko_chars"] == 15 and nfc["ko_chars"] == 6
     assert as_given["ko_tokens"] > nfc["ko_tokens"]
+
+
+def test_a_file_shared_by_two_ids_is_loaded_and_counted_once(mirror, monkeypatch):
+    """gemini is counted with gemma-3's file: one load, one count, a row for each id."""
+    import tokcost.measurement as m
+
+    seen: list[list[str]] = []
+    real = m.count_chunks
+
+    def spy(toks, *args, **kwargs):
+        seen.append([t.id for t in toks])
+        return real(toks, *args, **kwargs)
+
+    monkeypatch.setattr(m, "count_chunks", spy)
+    rows = {r["tokenizer"]: r for r in
+            run_measure(["samples/law"], ["gemma-3", "gemini", "o200k_base"], use_cache=False).rows}
+    assert seen == [["gemma-3", "o200k_base"]]
+    gem, proxy = rows["gemma-3"], rows["gemini"]
+    assert proxy["tokenizer_match"] == "proxy" and gem["tokenizer_match"] == "exact"
+    assert proxy["proxy_of"] == "gemma-3"
+    for key in ("ko_tokens", "en_tokens", "ratio", "ratio_ci_low", "ratio_ci_high",
+                "ko_byte_fallback_rate"):
+        assert proxy[key] == gem[key]
+    assert proxy["signature"]["tokenizer"] == "gemini"
+    # the loader shares the library object too (one file in memory, not two)
+    a, b = load_tokenizer("gemma-3"), load_tokenizer("gemini")
+    assert a.id == "gemma-3" and b.id == "gemini"
+    assert a._tok is b._tok
+    assert a.count(["안녕하세요, 세계"]) == b.count(["안녕하세요, 세계"])

@@ -30,7 +30,7 @@ from tokcost.errors import TokcostError
 from tokcost.metrics import bootstrap
 from tokcost.metrics.compression import per
 from tokcost.metrics.ratio import quantile_position
-from tokcost.tokenizers import Tokenizer
+from tokcost.tokenizers import Tokenizer, file_key
 
 if TYPE_CHECKING:
     from tokcost.schema.measure import MeasureRow
@@ -446,10 +446,59 @@ def _workers_read(corpus: Corpus, settings: Settings) -> bool:
     return settings.cluster is None
 
 
+def _distinct(toks: Sequence[Any]) -> tuple[list[Any], dict[str, str]]:
+    """The tokenizers to count (one per file) and, for every id, the id whose counts it takes."""
+    first: dict[tuple[str, ...], Any] = {}
+    counted: list[Any] = []
+    source: dict[str, str] = {}
+    for tok in toks:
+        key = file_key(tok.resolution)
+        if key is not None and key in first:
+            source[tok.id] = first[key].id
+            continue
+        if key is not None:
+            first[key] = tok
+        counted.append(tok)
+        source[tok.id] = tok.id
+    return counted, source
+
+
 def _measure_one(
     corpus: Corpus, toks: Sequence[Any], settings: Settings, workers: int | str,
     progress: Callable[[int], None] | None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """Rows for every tokenizer in ``toks``; a file shared by several ids is counted once."""
+    counted, source = _distinct(toks)
+    opened = _count_distinct(corpus, counted, settings, workers, progress)
+    hists, shared, used = opened
+    by_id = {t.id: t for t in used}
+    out: dict[str, list[dict[str, Any]]] = {}
+    facts = (shared.ko_chars, shared.en_chars, shared.ko_bytes, shared.en_bytes,
+             shared.ko_words, shared.en_words)
+    label = corpus.options.domain or "all"
+    for tok in toks:
+        src = source[tok.id]
+        if src == tok.id:
+            tok = by_id.get(tok.id, tok)  # as opened (when this process counted)
+        per_dom = hists[src]
+        total = _Hist()
+        for h in per_dom.values():
+            total.add(h)
+        counter = shared.counters.get(src)
+        rows = [_row(tok, corpus, settings, total, label, facts, counter)]
+        if settings.by_domain and len(shared.per_domain) > 1:
+            for d in sorted(shared.per_domain):
+                rows.append(_row(tok, corpus, settings, per_dom.get(d, _Hist()), d,
+                                 shared.per_domain[d], counter))
+        out[tok.id] = rows
+    return out
+
+
+def _count_distinct(
+    corpus: Corpus, toks: Sequence[Any], settings: Settings, workers: int | str,
+    progress: Callable[[int], None] | None,
+) -> tuple[dict[str, dict[str, _Hist]], _Shared, Sequence[Any]]:
+    """Histograms per tokenizer id and domain, the shared facts, and the tokenizers as used."""
     if _workers_read(corpus, settings):
         from tokcost.engines import get_engine
         from tokcost.engines.local import portable
@@ -464,25 +513,8 @@ def _measure_one(
             portable([t.resolution for t in toks]), shards, settings=settings, workers=workers,
             cluster=settings.cluster, trust_remote_code=trust, count=count_shard)
         hists, shared = _merge(parts, toks, corpus, progress)
-    else:
-        hists, shared, toks = _aggregate(corpus, toks, settings, workers, progress)
-    out: dict[str, list[dict[str, Any]]] = {}
-    facts = (shared.ko_chars, shared.en_chars, shared.ko_bytes, shared.en_bytes,
-             shared.ko_words, shared.en_words)
-    label = corpus.options.domain or "all"
-    for tok in toks:
-        per_dom = hists[tok.id]
-        total = _Hist()
-        for h in per_dom.values():
-            total.add(h)
-        counter = shared.counters.get(tok.id)
-        rows = [_row(tok, corpus, settings, total, label, facts, counter)]
-        if settings.by_domain and len(shared.per_domain) > 1:
-            for d in sorted(shared.per_domain):
-                rows.append(_row(tok, corpus, settings, per_dom.get(d, _Hist()), d,
-                                 shared.per_domain[d], counter))
-        out[tok.id] = rows
-    return out
+        return hists, shared, toks
+    return _aggregate(corpus, toks, settings, workers, progress)
 
 
 def _nfc_inflation(corpus: Corpus, tok: Any) -> str | None:

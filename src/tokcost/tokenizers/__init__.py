@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from tokcost.tokenizers.base import Piece, Tokenizer
 from tokcost.tokenizers.catalog import CatalogEntry, parse_spec
 from tokcost.tokenizers.resolver import Resolution, resolve
 
-__all__ = ["Piece", "Tokenizer", "load_tokenizer", "open_resolution", "split_spec"]
+__all__ = ["Piece", "Tokenizer", "file_key", "load_tokenizer", "open_resolution", "split_spec"]
 
 
 def split_spec(spec: str) -> tuple[str, Path | None]:
@@ -27,12 +28,37 @@ def split_spec(spec: str) -> tuple[str, Path | None]:
     return spec, None
 
 
+# Backends whose counts depend only on the file (and, for tiktoken, the encoding's name).
+_FILE_BACKENDS = frozenset({"tiktoken", "hf", "sentencepiece", "tekken"})
+# Tokenizers open in this process by file_key: a second catalog id on the same file (``gemini``
+# is counted with ``gemma-3``'s file) shares the loaded library object instead of loading it again.
+_OPEN: weakref.WeakValueDictionary[tuple[str, str, str], Tokenizer] = weakref.WeakValueDictionary()
+
+
+def file_key(res: Resolution) -> tuple[str, str, str] | None:
+    """What alone decides the counts of ``res`` — backend, file sha256 and tiktoken encoding —
+    for the backends where the file does; ``None`` for vendor APIs and transformers (per-id
+    options, remote code), which are never shared."""
+    if res.backend not in _FILE_BACKENDS:
+        return None
+    return (res.backend, res.sha256, res.entry.encoding or "")
+
+
 def open_resolution(res: Resolution, *, trust_remote_code: bool = False) -> Tokenizer:
     """The backend's tokenizer for ``res``; a file the backend cannot read (truncated or empty
     tokenizer.json, ``-t o200k_base=/etc/passwd``, a garbage SentencePiece model, a truncated
-    tekken.json) is one line naming the file, never the library's traceback."""
+    tekken.json) is one line naming the file, never the library's traceback. A file already
+    open in this process under another id is not loaded again (``file_key``)."""
+    key = file_key(res)
+    if key is not None:
+        loaded = _OPEN.get(key)
+        if loaded is not None:
+            return loaded.for_resolution(res)
     try:
-        return _open_backend(res, trust_remote_code=trust_remote_code)
+        tok = _open_backend(res, trust_remote_code=trust_remote_code)
+        if key is not None:
+            _OPEN[key] = tok
+        return tok
     except (TokcostError, ImportError, KeyboardInterrupt):
         raise
     except MemoryError:

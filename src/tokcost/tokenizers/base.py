@@ -37,6 +37,15 @@ class Tokenizer(ABC):
         self.resolution = resolution
         self._partial: bytearray | None = None
 
+    def for_resolution(self, resolution: Resolution) -> Tokenizer:
+        """This loaded tokenizer under another resolution of the same file (another catalog id,
+        e.g. a proxy): the library object is shared, the id and labels are ``resolution``'s."""
+        import copy
+
+        other = copy.copy(self)
+        other.resolution = resolution
+        return other
+
     @property
     def id(self) -> str:
         return self.resolution.entry.id
