@@ -122,3 +122,26 @@ def test_signature_records_the_counter(mirror, monkeypatch):
     assert by["o200k_base"]["signature"]["counter"].startswith("fastokens ")
     assert by["p50k_base"]["signature"]["counter"].startswith("tiktoken ")
     assert "|counter:fastokens-" in by["o200k_base"]["signature_string"]
+
+
+@pytest.mark.shared
+def test_only_bulk_counting_starts_it(mirror):
+    """The diagnostics' calls (``count``) never start the load, however many texts; the
+    measuring engine's bulk calls (``encode_flat``) start it past WARM_AFTER_TEXTS; the shipped
+    samples (2,200 texts) stay below it, so measuring them never loads a second copy."""
+    from tokcost.measurement import run_measure
+    from tokcost.tokenizers import resolve_spec
+    from tokcost.tokenizers.fast_counter import WARM_AFTER_TEXTS
+    from tokcost.tokenizers.tiktoken_backend import TiktokenTokenizer
+
+    fresh = TiktokenTokenizer(resolve_spec("o200k_base"))
+    rows = run_measure(["samples"], [fresh], use_cache=False).rows
+    assert rows[0]["pairs"] * 2 < WARM_AFTER_TEXTS
+    assert fresh._warm._thread is None
+    texts = ["안녕하세요"] * (WARM_AFTER_TEXTS + 1)
+    assert fresh.count(texts) == [2] * len(texts)
+    assert fresh._warm._thread is None
+    fresh.encode_flat(texts)
+    assert fresh._warm._thread is not None
+    assert fresh.fast(wait=True) is not None
+    assert fresh.count(["안녕하세요"]) == [2]  # used once loaded

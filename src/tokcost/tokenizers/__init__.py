@@ -32,7 +32,7 @@ def split_spec(spec: str) -> tuple[str, Path | None]:
 _FILE_BACKENDS = frozenset({"tiktoken", "hf", "sentencepiece", "tekken"})
 # Tokenizers open in this process by file_key: a second catalog id on the same file (``gemini``
 # is counted with ``gemma-3``'s file) shares the loaded library object instead of loading it again.
-_OPEN: weakref.WeakValueDictionary[tuple[str, str, str], Tokenizer] = weakref.WeakValueDictionary()
+_OPEN: weakref.WeakValueDictionary[tuple[str, ...], Tokenizer] = weakref.WeakValueDictionary()
 
 
 def file_key(res: Resolution) -> tuple[str, str, str] | None:
@@ -49,8 +49,12 @@ def open_resolution(res: Resolution, *, trust_remote_code: bool = False) -> Toke
     tokenizer.json, ``-t o200k_base=/etc/passwd``, a garbage SentencePiece model, a truncated
     tekken.json) is one line naming the file, never the library's traceback. A file already
     open in this process under another id is not loaded again (``file_key``)."""
-    key = file_key(res)
-    if key is not None:
+    same = file_key(res)
+    key: tuple[str, ...] | None = None
+    if same is not None:
+        from tokcost.tokenizers import fast_counter
+
+        key = (*same, fast_counter.mode())  # TOKCOST_COUNTER is read when a file is opened
         loaded = _OPEN.get(key)
         if loaded is not None:
             return loaded.for_resolution(res)

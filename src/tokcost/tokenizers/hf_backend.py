@@ -66,10 +66,10 @@ class HFTokenizer(Tokenizer):
         """The counter(s) as the signature records them (``Warmup.counter``)."""
         return self._warm.counter(self._eligible, self._reference)
 
-    def fast(self, n_texts: int = 0, *, wait: bool = False, special: bool = False):
+    def fast(self, n_texts: int = 0, *, wait: bool = False, special: bool = False,
+             bulk: bool = True):
         """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
-        fast = None if special else self._warm.get(n_texts, wait=wait)
-        return fast
+        return None if special else self._warm.get(n_texts, wait=wait, bulk=bulk)
 
     def _special_from_added(self) -> frozenset[int]:
         decoder = self._tok.get_added_tokens_decoder()
@@ -109,7 +109,7 @@ class HFTokenizer(Tokenizer):
         return super().encode_flat(texts, add_special_tokens=add_special_tokens)
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
-        fast = self.fast(len(texts), special=add_special_tokens)
+        fast = self.fast(len(texts), special=add_special_tokens, bulk=False)
         if fast is not None:
             return fast.counts(texts)
         with self._guard():

@@ -79,9 +79,9 @@ class TiktokenTokenizer(Tokenizer):
         """The counter(s) as the signature records them (``Warmup.counter``)."""
         return self._warm.counter(self._eligible, self._reference)
 
-    def fast(self, n_texts: int = 0, *, wait: bool = False):
+    def fast(self, n_texts: int = 0, *, wait: bool = False, bulk: bool = True):
         """The fast counter when ready for a batch of ``n_texts`` (see ``Warmup.get``)."""
-        return self._warm.get(n_texts, wait=wait)
+        return self._warm.get(n_texts, wait=wait, bulk=bulk)
 
     @property
     def vocab_size(self) -> int:
@@ -109,7 +109,7 @@ class TiktokenTokenizer(Tokenizer):
         return lens, b"".join(parts)  # no special token, as in encode
 
     def count(self, texts: Sequence[str], *, add_special_tokens: bool = False) -> list[int]:
-        fast = self.fast(len(texts))
+        fast = self.fast(len(texts), bulk=False)
         if fast is not None:
             return list(fast.counts(texts))
         enc = self._enc.encode_ordinary
