@@ -134,3 +134,45 @@ def test_verify_cli_exit_codes(mirror, tmp_path):
     res = runner.invoke(app, ["tokenizers", "verify", f"ax-4.0={bad}"])
     assert res.exit_code == 1
     assert "unverified" in res.stdout
+
+
+def test_verify_without_arguments_passes_on_every_genuine_mirror_file():
+    """`tokcost tokenizers verify` on the whole mirror: every file there is verified, exit 0."""
+    res = CliRunner().invoke(app, ["tokenizers", "verify", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["tokenizer"]: r for r in json.loads(res.stdout)["rows"]}
+    assert set(rows) >= {"o200k_base", "cl100k_base", "p50k_base", "r50k_base", "exaone-4.0",
+                         "ax-4.0", "qwen3", "llama-3", "deepseek-v3", "gemma-3", "mistral-tekken",
+                         "mistral-spm-v3"}
+    assert all(r["identity"] == "verified" for r in rows.values())
+    assert rows["llama-3"]["identity_method"] == "llama.cpp"  # no byte identity recorded
+
+
+def _swapped_ids_copy(src, tmp_path):
+    """A tampered tokenizer.json: the ids of two tokens the check text uses are swapped."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(src))
+    a, b = [tok.id_to_token(i) for i in tok.encode("apple 3", add_special_tokens=False).ids[:2]]
+    doc = json.loads(src.read_text(encoding="utf-8"))
+    vocab = doc["model"]["vocab"]
+    vocab[a], vocab[b] = vocab[b], vocab[a]
+    out = tmp_path / "tokenizer.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("tid,rel", [
+    ("exaone-4.0", "LGAI-EXAONE/EXAONE-4.0-1.2B/tokenizer.json"),
+    ("ax-4.0", AX),
+    ("qwen3", "Qwen/Qwen3-1.7B/tokenizer.json"),
+    ("llama-3", "meta-llama/Meta-Llama-3-8B/tokenizer.json"),
+])
+def test_tampered_copy_fails_and_cli_exits_1(mirror, tmp_path, tid, rel):
+    bad = _swapped_ids_copy(mirror / rel, tmp_path)
+    r = verify(f"{tid}={bad}")
+    assert r.identity == "unverified", r.reason
+    assert [c.passed for c in r.checks if c.kind == "llama.cpp"] == [False]
+    res = CliRunner().invoke(app, ["tokenizers", "verify", f"{tid}={bad}", "-f", "json"])
+    assert res.exit_code == 1
+    assert json.loads(res.stdout)["rows"][0]["identity"] == "unverified"
