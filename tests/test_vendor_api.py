@@ -147,13 +147,18 @@ def test_retries_are_bounded_in_time(server, api_on, monkeypatch):
         VendorCounter("google", "gemini-2.5-flash").count(["x"])
 
 
-def test_bad_key_is_one_line_without_the_key(server, api_on, monkeypatch):
-    server("naver")
-    monkeypatch.setenv("CLOVASTUDIO_API_KEY", "nv-WRONG-SECRET")
+@pytest.mark.parametrize("vendor,tid,env", [("naver", "hcx-api", "CLOVASTUDIO_API_KEY"),
+                                            ("anthropic", "claude", "ANTHROPIC_API_KEY"),
+                                            ("google", "gemini", "GEMINI_API_KEY")])
+def test_bad_key_is_one_line_without_the_key(server, api_on, monkeypatch, vendor, tid, env):
+    server(vendor)
+    monkeypatch.setenv(env, "WRONG-SECRET")
     runner = CliRunner()
-    res = runner.invoke(app, ["--api-count", "count", "안녕", "-t", "hcx-api"])
+    res = runner.invoke(app, ["--api-count", "count", "안녕", "-t", tid])
     assert res.exit_code == 2
-    assert "rejected the API key" in res.output and "CLOVASTUDIO_API_KEY" in res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tokcost: error: "), res.output
+    assert "rejected the API key" in res.output and env in res.output
     assert "SECRET" not in res.output and "Traceback" not in res.output
 
 
@@ -228,3 +233,135 @@ def test_report_side_by_side_with_api_counts(server, api_on):
     assert costed["claude-sonnet-4-5"]["cost"] is not None
     assert costed["claude-sonnet-4-5"]["tokenizer_match"] == "vendor-api"
     assert all(b["tokenizer"] != "claude" for b in doc["boundaries"])
+
+
+def test_backoff_without_retry_after_waits_and_doubles(server, api_on):
+    """No Retry-After: exponential backoff from 0.5 s (0.5 then 1.0 s before the third try)."""
+    import time
+
+    server("naver", fail_first=[503, 502])
+    counter = VendorCounter("naver", "HCX-007")
+    start = time.monotonic()
+    assert counter.count(["한국어 문장"]) == [len("한국어 문장")]
+    assert time.monotonic() - start >= 1.4
+    assert counter.stats.retries == 2
+
+
+def test_concurrency_is_bounded(server, api_on, monkeypatch):
+    """TOKCOST_API_CONCURRENCY=2: never more than two calls in flight, and two are used."""
+    import time
+
+    monkeypatch.setenv("TOKCOST_API_CONCURRENCY", "2")
+    h = server("anthropic")
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+    orig = h.do_POST
+
+    def slow(self):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.05)
+        try:
+            orig(self)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    h.do_POST = slow
+    texts = [f"문장 {i}" for i in range(12)]
+    assert VendorCounter("anthropic", "claude-sonnet-4-5").count(texts) == [len(t) for t in texts]
+    assert state["max"] == 2
+    assert len(h.calls) == 13  # the framing probe and twelve texts
+
+
+def test_counted_date_is_the_day_the_vendor_counted_not_today(server, api_on):
+    """A re-run from the cache keeps the day the count was made, in measure, cost and budget."""
+    from tokcost.tokenizers import _load_cached
+    from tokcost.tokenizers.api_backend import CountCache
+
+    h = server("anthropic")
+    texts = ["안녕하세요 반갑습니다", "Nice to meet you"]
+    tok = load_tokenizer("claude")
+    tok.count(texts)
+    import datetime
+
+    assert tok.counted_date == datetime.date.today().isoformat()
+    cache = CountCache("anthropic", "claude-sonnet-4-5")
+    doc = json.loads(cache.path.read_text("utf-8"))
+    doc["counts"] = {k: [n, "2026-11-30"] for k, (n, _) in doc["counts"].items()}
+    cache.path.write_text(json.dumps(doc), "utf-8")
+    _load_cached.cache_clear()
+    calls = len(h.calls)
+    again = load_tokenizer("claude")
+    assert again.count(texts) == [len(t) for t in texts]
+    assert len(h.calls) == calls  # from the cache
+    assert again.counted_date == "2026-11-30"
+    again.count(["새 문장"])  # counted today: the rows now span two days
+    assert again.counted_date == f"2026-11-30..{datetime.date.today().isoformat()}"
+
+    from tokcost.costing import CostOptions, Workload, cost_rows
+
+    _load_cached.cache_clear()
+    [row] = cost_rows(Workload("t", ko_texts=texts[:1], en_texts=texts[1:]),
+                      ["claude-sonnet-4-5"], CostOptions())
+    assert row["counted_date"] == "2026-11-30"
+
+
+def test_measure_and_budget_rows_carry_the_counted_date(server, api_on):
+    from tokcost import api
+    from tokcost.measurement import run_measure
+
+    server("google")
+    [row] = run_measure(["samples/news"], ["gemini"]).rows
+    assert row["tokenizer_match"] == "vendor-api"
+    import datetime
+
+    assert row["counted_date"] == datetime.date.today().isoformat()
+    budget = api.budget(1000, models=["gemini-2.5-flash"], corpus="samples/news")
+    [b] = [r for r in budget if r["model"] == "gemini-2.5-flash"]
+    assert b["tokenizer_match"] == "vendor-api" and b["monthly_cost"] is not None
+    assert b["counted_date"] == row["counted_date"]
+
+
+def test_worker_processes_sharing_a_cache_keep_each_others_counts(server, api_on):
+    """Two counters (as two worker processes would be) save their own texts: the file holds
+    both, so the next run makes no call."""
+    h = server("naver")
+    a = VendorCounter("naver", "HCX-007")
+    b = VendorCounter("naver", "HCX-007")  # loaded before a saved anything
+    a.count(["첫째 문장"])
+    b.count(["둘째 문장"])
+    calls = len(h.calls)
+    c = VendorCounter("naver", "HCX-007")
+    assert c.plan(["첫째 문장", "둘째 문장"])["calls"] == 0
+    assert c.count(["첫째 문장", "둘째 문장"]) == [5, 5]
+    assert len(h.calls) == calls
+
+
+def test_progress_bar_on_a_terminal_advances_per_call(server, api_on, monkeypatch):
+    import sys
+
+    from tokcost.tokenizers import api_backend
+
+    assert api_backend._progress_bar("x", 50) is None  # not a terminal (pytest captures)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert api_backend._progress_bar("x", 9) is None  # a few calls: no bar
+    seen: list[tuple[str, int]] = []
+
+    class Bar:
+        def __init__(self, label, total):
+            seen.append((label, total))
+            self.done = 0
+
+        def advance(self, k):
+            self.done += k
+
+        def close(self):
+            seen.append(("closed", self.done))
+
+    monkeypatch.setattr(api_backend, "_Bar", Bar)
+    server("anthropic")
+    texts = [f"문장 {i}" for i in range(15)]
+    load_tokenizer("claude").count(texts)
+    assert seen == [("claude via anthropic API", 16), ("closed", 15)]
