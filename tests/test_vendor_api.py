@@ -220,12 +220,18 @@ def test_measure_counts_through_the_api(server, api_on):
     assert len(h.calls) > 0
 
 
-def test_report_side_by_side_with_api_counts(server, api_on):
+def test_report_side_by_side_with_api_counts(server, api_on, mirror, tmp_path):
+    """Korean-trained, English-centric and API-counted tokenizers in one table, grouped in that
+    order, each row saying what counted it and whether its file is verified (or the day the
+    vendor counted); the API rows claim no byte-fallback figure."""
     server("anthropic")
-    from tokcost.report.collect import ReportOptions, collect_results
+    server("naver")
+    from tokcost.report import ReportOptions, write_report
+    from tokcost.report.collect import collect_results
 
-    doc = collect_results(ReportOptions(corpora=["samples/news"], tokenizers=["o200k_base", "claude"],
-                                        models=["gpt-4o", "claude-sonnet-4-5"]))
+    opts = ReportOptions(corpora=["samples/news"], tokenizers=["o200k_base", "claude"],
+                         models=["gpt-4o", "claude-sonnet-4-5"])
+    doc = collect_results(opts)
     by_tok = {r["tokenizer"]: r for r in doc["measure"]}
     assert by_tok["claude"]["tokenizer_match"] == "vendor-api"
     assert by_tok["o200k_base"]["tokenizer_match"] == "exact"
@@ -233,6 +239,30 @@ def test_report_side_by_side_with_api_counts(server, api_on):
     assert costed["claude-sonnet-4-5"]["cost"] is not None
     assert costed["claude-sonnet-4-5"]["tokenizer_match"] == "vendor-api"
     assert all(b["tokenizer"] != "claude" for b in doc["boundaries"])
+
+    import datetime
+
+    today = datetime.date.today().isoformat()
+    files = write_report(tmp_path / "rep", ReportOptions(
+        corpora=["samples"], tokenizers=["o200k_base", "claude", "ax-4.0", "hcx-api"],
+        models=["gpt-4o", "claude-sonnet-4-5"], diagnostics=False, workers=1))
+    md = files["report.md"].read_text("utf-8")
+    table = md[md.index("| tokenizer | kind |"):].split("\n\n")[0].splitlines()[2:]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table]
+    assert [c[1] for c in cells] == ["Korean-trained", "English-centric", "API-counted",
+                                     "API-counted"]
+    assert [c[0] for c in cells][:2] == ["ax-4.0", "o200k_base"]
+    how = {c[0]: c[-1] for c in cells}
+    bf = {c[0]: c[-2] for c in cells}
+    assert "tokenizers" in how["ax-4.0"] and how["ax-4.0"].endswith("· verified (sha256)")
+    assert "tiktoken" in how["o200k_base"] and how["o200k_base"].endswith("· verified (sha256)")
+    assert how["claude"] == f"anthropic token-count API (claude-sonnet-4-5), counted {today}"
+    assert how["hcx-api"] == f"naver token-count API (HCX-007), counted {today}"
+    assert bf["claude"] == "—" and bf["ax-4.0"].endswith("%")
+    rows = {r["tokenizer"]: r for r in json.loads(files["results.json"].read_text("utf-8"))
+            ["measure"] if r["domain"] == "all"}
+    assert rows["claude"]["ko_byte_fallback_rate"] is None
+    assert rows["claude"]["counted_date"] == today
 
 
 def test_backoff_without_retry_after_waits_and_doubles(server, api_on):

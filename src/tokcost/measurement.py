@@ -367,6 +367,10 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
             f"{side}_byte_fallback_rate": per(hist.partial[i], total),
             f"{side}_unk_rate": per(hist.unk[i], total),
         })
+    if tok.backend == "vendor-api":  # counts without tokens: nothing to say about fallback / UNK
+        for side in ("ko", "en"):
+            if f"{side}_byte_fallback_rate" in row:
+                row[f"{side}_byte_fallback_rate"] = row[f"{side}_unk_rate"] = None
     row["signature"] = sig
     row["signature_string"] = signature_string(sig)
     return row
