@@ -395,3 +395,34 @@ def test_progress_bar_on_a_terminal_advances_per_call(server, api_on, monkeypatc
     texts = [f"문장 {i}" for i in range(15)]
     load_tokenizer("claude").count(texts)
     assert seen == [("claude via anthropic API", 16), ("closed", 15)]
+
+
+def test_default_tokenizers_leave_out_vendors_without_a_key(server, api_on, monkeypatch, capsys):
+    """`tokcost --api-count report` with only ANTHROPIC_API_KEY: Claude is counted through the
+    API; HyperCLOVA X is left out (named, with the variable to set) rather than failing the
+    run; Gemini falls back to its labelled Gemma 3 proxy. Named explicitly, a keyless vendor is
+    still the one-line error naming the variable."""
+    from tokcost.counting import available_tokenizer_ids, load_many
+    from tokcost.errors import TokcostError
+
+    for env in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "CLOVASTUDIO_API_KEY",
+                "NCP_CLOVASTUDIO_API_KEY"):
+        monkeypatch.delenv(env, raising=False)
+    from tokcost import counting
+    from tokcost.tokenizers import resolver
+
+    monkeypatch.setattr(counting, "_LEFT_OUT_NOTED", set())  # warned once per process
+    monkeypatch.setattr(resolver, "_WARNED", set())
+    server("anthropic")
+    ids = available_tokenizer_ids()
+    assert "claude" in ids and "claude-5" in ids and "hcx-api" not in ids and "gemini" in ids
+    err = capsys.readouterr().err
+    assert "hcx-api (CLOVASTUDIO_API_KEY or NCP_CLOVASTUDIO_API_KEY not set)" in err
+    assert "gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set" in err
+    toks = {t.id: t for t in load_many(["claude", "gemini"])}
+    assert toks["claude"].resolution.tokenizer_match == "vendor-api"
+    assert toks["gemini"].resolution.tokenizer_match == "proxy"
+    assert toks["gemini"].resolution.proxy_of == "gemma-3"
+    assert toks["gemini"].count(["안녕하세요"]) == load_tokenizer("gemma-3").count(["안녕하세요"])
+    with pytest.raises(TokcostError, match="CLOVASTUDIO_API_KEY"):
+        load_tokenizer("hcx-api").count(["안녕"])
