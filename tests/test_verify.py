@@ -176,3 +176,26 @@ def test_tampered_copy_fails_and_cli_exits_1(mirror, tmp_path, tid, rel):
     res = CliRunner().invoke(app, ["tokenizers", "verify", f"{tid}={bad}", "-f", "json"])
     assert res.exit_code == 1
     assert json.loads(res.stdout)["rows"][0]["identity"] == "unverified"
+
+
+def test_catalog_pins_every_identity_the_reference_records(mirror):
+    """Every llama.cpp check hash, sha256 and git blob id recorded in
+    ../shared/reference/tokenizer-ids.md is pinned on the matching catalog entry."""
+    import re
+
+    from tokcost.tokenizers.catalog import load_catalog
+
+    ref = (mirror.parent / "reference" / "tokenizer-ids.md").read_text(encoding="utf-8")
+    by_llamacpp = {e.llamacpp: e for e in load_catalog().values() if e.llamacpp}
+    rows = re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| ([0-9a-f]{64}) \|$", ref, re.M)
+    assert len(rows) == 9
+    for name, repo, chk in rows:
+        key = name.split(" (")[0]
+        entry = by_llamacpp[key]
+        assert entry.llamacpp_hash == chk, key
+        # the reference repo is the entry's, or (EXAONE 3.0 → 3.5) the note says it is assumed
+        assert repo in entry.repos or repo in (entry.note or ""), (key, repo)
+    seed = get_entry("hyperclovax-seed")
+    assert "1ce80c377be4ae8a4e57758da0d6ee3dc6da3f25857d72c07a52a156d7de7fab" in seed.sha256_alt
+    assert "dbfa3dd492e2d0e652d70d1a8dad4a228d3ab92e" in seed.git_blob
+    assert "c8b90aeb6f12598eaf191dcf856eb8c32ef9d74a" in get_entry("midm-2.0").git_blob
