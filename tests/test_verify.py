@@ -199,3 +199,58 @@ def test_catalog_pins_every_identity_the_reference_records(mirror):
     assert "1ce80c377be4ae8a4e57758da0d6ee3dc6da3f25857d72c07a52a156d7de7fab" in seed.sha256_alt
     assert "dbfa3dd492e2d0e652d70d1a8dad4a228d3ab92e" in seed.git_blob
     assert "c8b90aeb6f12598eaf191dcf856eb8c32ef9d74a" in get_entry("midm-2.0").git_blob
+
+
+def _korean_merges_dropped(src, tmp_path):
+    """A tampered tokenizer.json: the merges that build the tokens of tokcost's Korean check
+    text are removed (same vocabulary and pre-tokenizer; llama.cpp's check text, which holds no
+    Korean, still reproduces its hash)."""
+    from tokenizers import Tokenizer
+
+    from tokcost.tokenizers.identity import KO_CHKTXT
+
+    tok = Tokenizer.from_file(str(src))
+    enc = tok.encode(KO_CHKTXT, add_special_tokens=False)
+    keep = set(tok.encode(CHKTXT, add_special_tokens=False).tokens)
+    used = {t for t, i in zip(enc.tokens, enc.ids, strict=True) if t not in keep
+            and any("\uac00" <= c <= "\ud7a3" for c in tok.decode([i]))}
+    doc = json.loads(src.read_text(encoding="utf-8"))
+
+    def product(m):
+        a, b = m.split(" ", 1) if isinstance(m, str) else m
+        return a + b
+
+    merges = doc["model"]["merges"]
+    doc["model"]["merges"] = [m for m in merges if product(m) not in used]
+    assert len(doc["model"]["merges"]) < len(merges)
+    out = tmp_path / "tokenizer.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("tid,rel", [
+    ("exaone-4.0", "LGAI-EXAONE/EXAONE-4.0-1.2B/tokenizer.json"),
+    ("ax-4.0", AX),
+    ("qwen3", "Qwen/Qwen3-1.7B/tokenizer.json"),
+    ("llama-3", "meta-llama/Meta-Llama-3-8B/tokenizer.json"),
+    ("deepseek-v3", "deepseek-ai/DeepSeek-V3/tokenizer.json"),
+])
+def test_korean_check_catches_what_llamacpps_check_cannot(mirror, tmp_path, tid, rel):
+    """The genuine file reproduces the recorded Korean check hash; a copy without the merges
+    Korean needs passes llama.cpp's check (no Korean in it) but fails tokcost's, so it is
+    unverified and never labelled exact, although it counts Korean very differently."""
+    import hashlib
+
+    from tokcost.tokenizers.identity import KO_CHKTXT, KO_CHKTXT_SHA256, ko_check_hash
+
+    assert hashlib.sha256(KO_CHKTXT.encode("utf-8")).hexdigest() == KO_CHKTXT_SHA256
+    entry = get_entry(tid)
+    assert ko_check_hash(mirror / rel, entry.llamacpp_bos) == entry.ko_check_hash
+    bad = _korean_merges_dropped(mirror / rel, tmp_path)
+    r = verify(f"{tid}={bad}")
+    assert r.identity == "unverified", r.reason
+    checks = {c.kind: c.passed for c in r.checks}
+    assert checks["llama.cpp"] is True and checks["ko-check"] is False
+    tampered = load_tokenizer(f"{tid}={bad}")
+    assert tampered.resolution.tokenizer_match == "presumed"
+    assert tampered.count([KO_CHKTXT])[0] > load_tokenizer(tid).count([KO_CHKTXT])[0]
