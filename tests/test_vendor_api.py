@@ -29,6 +29,7 @@ class Vendor(BaseHTTPRequestHandler):
     calls: list[dict]
     fail_first: list[int]  # status codes to answer before succeeding
     retry_after: str | None = None
+    error_message = "slow down"
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -50,7 +51,7 @@ class Vendor(BaseHTTPRequestHandler):
         if self.fail_first:
             code = self.fail_first.pop(0)
             hdr = {"Retry-After": self.retry_after} if self.retry_after and code == 429 else {}
-            return self._reply(code, {"error": {"message": "slow down"}}, hdr)
+            return self._reply(code, {"error": {"message": self.error_message}}, hdr)
         if v == "anthropic":
             ok = (self.path == "/v1/messages/count_tokens"
                   and self.headers.get("x-api-key") == KEYS[v]
@@ -185,7 +186,25 @@ def test_dry_run_says_how_many_calls(server, api_on):
     assert res.exit_code == 0, res.output
     plan = json.loads(res.stdout)["rows"][0]
     assert plan["calls"] > 10 and plan["cached"] == 0
+    assert plan["key_set"] is True and plan["key_env"] == "ANTHROPIC_API_KEY"
     assert h.calls == []
+    # count the first two texts: the plan then needs two calls fewer and no framing probe
+    from tokcost.corpora import open_corpus
+
+    pairs = list(open_corpus("samples/news"))
+    VendorCounter("anthropic", "claude-sonnet-4-5").count([pairs[0].ko, pairs[1].ko])
+    after = json.loads(runner.invoke(app, ["tokenizers", "api-plan", "-t", "claude", "-c",
+                                           "samples/news", "-f", "json"]).stdout)["rows"][0]
+    assert after["cached"] == 2 and after["calls"] == plan["calls"] - 3  # 2 texts + the probe
+    assert len(h.calls) == 3
+
+
+def test_an_error_message_echoing_the_key_does_not_print_it(server, api_on):
+    h = server("google", fail_first=[400])
+    h.error_message = "API key g-test-SECRET is not valid for this model"
+    with pytest.raises(ApiError) as err:
+        VendorCounter("google", "gemini-2.5-flash").count(["x"])
+    assert "SECRET" not in err.value.render() and "<key>" in err.value.render()
 
 
 def test_ad_hoc_model_spec(server, api_on):

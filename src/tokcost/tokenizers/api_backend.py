@@ -220,7 +220,7 @@ class VendorCounter:
                     raise ApiError(f"{self.vendor} rejected the API key (HTTP {code})",
                                    hint=f"check {' or '.join(self.mod.KEY_ENVS)}") from None
                 if code != 429 and code < 500:
-                    detail = _error_detail(exc)
+                    detail = _error_detail(exc).replace(key, "<key>")  # an echoed key stays hidden
                     raise ApiError(f"{self.vendor} token count failed for model {self.model} "
                                    f"(HTTP {code}{': ' + detail if detail else ''})") from None
                 retry_after = _retry_after(exc.headers.get("Retry-After"))
