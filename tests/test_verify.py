@@ -254,3 +254,25 @@ def test_korean_check_catches_what_llamacpps_check_cannot(mirror, tmp_path, tid,
     tampered = load_tokenizer(f"{tid}={bad}")
     assert tampered.resolution.tokenizer_match == "presumed"
     assert tampered.count([KO_CHKTXT])[0] > load_tokenizer(tid).count([KO_CHKTXT])[0]
+
+
+def test_cost_and_measure_rows_of_an_unverified_file_are_never_exact(mirror, tmp_path,
+                                                                      monkeypatch):
+    """A mirror whose A.X 4.0 file lost its Korean merges: skt/A.X-4.0 is costed, but labelled
+    presumed / unverified in cost and measure rows; with the genuine file, exact / verified."""
+    from tokcost.costing import CostOptions, Workload, cost_rows
+    from tokcost.measurement import run_measure
+    from tokcost.tokenizers import _load_cached
+
+    fake = tmp_path / "mirror" / "skt" / "A.X-4.0-Light"
+    fake.mkdir(parents=True)
+    _korean_merges_dropped(mirror / AX, fake)
+    wl = Workload("t", [DATE_TEXT], ["Sales of 1234567 won on 15 July 2025"])
+    [good] = cost_rows(wl, ["skt/A.X-4.0"], CostOptions())
+    assert (good["identity"], good["tokenizer_match"]) == ("verified", "exact")
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
+    _load_cached.cache_clear()
+    [bad] = cost_rows(wl, ["skt/A.X-4.0"], CostOptions())
+    assert (bad["identity"], bad["tokenizer_match"]) == ("unverified", "presumed")
+    [row] = run_measure(["samples/news"], ["ax-4.0"]).rows
+    assert (row["identity"], row["tokenizer_match"]) == ("unverified", "presumed")
