@@ -445,3 +445,64 @@ def test_default_tokenizers_leave_out_vendors_without_a_key(server, api_on, monk
     assert toks["gemini"].count(["안녕하세요"]) == load_tokenizer("gemma-3").count(["안녕하세요"])
     with pytest.raises(TokcostError, match="CLOVASTUDIO_API_KEY"):
         load_tokenizer("hcx-api").count(["안녕"])
+
+
+def test_readme_two_commands_give_the_full_comparison(server, mirror, tmp_path, monkeypatch):
+    """The README's promise, end to end on a machine with no mirror: `tokcost tokenizers pull
+    --korean` against a local hub serving the real EXAONE 4.0 and A.X 4.0 files, then
+    `tokcost --api-count report` against the three vendors' imitation servers. The report holds
+    Korean-trained, English-centric and API-counted rows side by side, Claude and HyperCLOVA X
+    models are costed, and a second report makes no API call."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_pull import AX_ALT, Hub, _start, ax_bytes
+
+    hub = Hub()
+    hub_server = _start(hub)
+    try:
+        empty = tmp_path / "no-mirror"
+        empty.mkdir()
+        monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(empty))
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+        hub.serve(AX_ALT, ax_bytes(mirror))
+        hub.serve("/LGAI-EXAONE/EXAONE-4.0-1.2B/resolve/main/tokenizer.json",
+                  (mirror / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json").read_bytes())
+        vendors = {v: server(v) for v in ("anthropic", "google", "naver")}
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True,
+                                  text=True, timeout=600, cwd=tmp_path, check=False,
+                                  env={**os.environ, "PYTHONUTF8": "1"})
+
+        pulled = run("tokenizers", "pull", "--korean")
+        assert pulled.returncode == 1, pulled.stderr  # the rest of the catalog answers 404 here
+        assert "2 of 18 tokenizers on this machine (2 verified)" in pulled.stderr
+        rep = run("--api-count", "report")
+        assert rep.returncode == 0, rep.stderr
+        doc = json.loads((tmp_path / "tokcost-report" / "results.json").read_text("utf-8"))
+        main = {r["tokenizer"]: r for r in doc["measure"] if r["domain"] == "all"}
+        assert {"exaone-4.0", "ax-4.0"} <= {t for t, r in main.items() if r["korean_trained"]
+                                            and r["tokenizer_match"] == "exact"}
+        assert "o200k_base" in main and main["o200k_base"]["identity"] == "verified"
+        assert {"claude", "claude-5", "gemini", "hcx-api"} <= {
+            t for t, r in main.items() if r["tokenizer_match"] == "vendor-api"}
+        costed = {r["model"] for r in doc["cost"] if r["cost"] is not None
+                  and r["tokenizer_match"] == "vendor-api"}
+        assert any(m.startswith("claude") for m in costed)
+        assert any(m.lower().startswith("hcx") for m in costed)
+        md = (tmp_path / "tokcost-report" / "report.md").read_text("utf-8")
+        assert "| Korean-trained |" in md and "| English-centric |" in md
+        assert "| API-counted |" in md
+        calls = {v: len(h.calls) for v, h in vendors.items()}
+        assert all(calls.values())
+        again = run("--api-count", "report", "--force")
+        assert again.returncode == 0, again.stderr
+        assert {v: len(h.calls) for v, h in vendors.items()} == calls  # all from the cache
+    finally:
+        hub_server.shutdown()
+        hub_server.server_close()
