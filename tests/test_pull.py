@@ -527,10 +527,13 @@ def test_pull_korean_fetches_every_public_korean_tokenizer_with_progress(mirror,
     n = len(korean_entries())
     progress = [ln for ln in proc.stderr.splitlines() if ln.startswith("[")]
     assert len(progress) == n and progress[0].startswith(f"[1/{n}] exaone-4.0: downloaded")
-    assert any(ln.startswith(f"[4/{n}] ax-4.0: downloaded") for ln in progress)
+    assert progress[0].endswith("; verified by sha256)")  # pull runs verify on what it got
+    ax_line = next(ln for ln in progress if " ax-4.0: " in ln)
+    assert ax_line.startswith(f"[4/{n}] ax-4.0: downloaded") and "verified by sha256" in ax_line
     gated = next(ln for ln in progress if "solar-pro2:" in ln)
     assert "FAILED" in gated and f"{hub.url}/upstage/solar-pro2-tokenizer" in gated
-    assert f"2 of {n} tokenizers on this machine" in proc.stderr
+    assert "licence" in gated and "HF_TOKEN" in gated  # one line naming the licence page
+    assert f"2 of {n} tokenizers on this machine (2 verified)" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert sha256_file(out / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json") == \
         load_catalog()["exaone-4.0"].sha256
@@ -615,3 +618,98 @@ def test_hf_token_is_not_sent_to_a_tiktoken_url(mirror, hub, tmp_path, monkeypat
                                 url=f"{hub.url}/encodings/cl100k_base.tiktoken")
     assert pull(entry, tmp_path).status == "downloaded"
     assert hub.seen == [("/encodings/cl100k_base.tiktoken", None)]
+
+
+# --------------------------------------------------------------------------- pull runs verify
+
+LLAMA = "/meta-llama/Meta-Llama-3-8B/resolve/main/tokenizer.json"
+
+
+def _digit_split(data: bytes) -> bytes:
+    """The same tokenizer.json with every digit split off: other ids on llama.cpp's check text."""
+    doc = json.loads(data)
+    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def test_pull_verifies_by_llamacpp_hash_where_no_sha256_is_pinned(mirror, hub, tmp_path):
+    """Llama 3 has no sha256 pin, only llama.cpp's check hash: the genuine file comes out
+    verified by it; a tampered one is kept but UNVERIFIED, exit 1, and is never counted exact."""
+    assert load_catalog()["llama-3"].sha256 is None and load_catalog()["llama-3"].llamacpp_hash
+    genuine = (mirror / "meta-llama" / "Meta-Llama-3-8B" / "tokenizer.json").read_bytes()
+    hub.serve(LLAMA, genuine)
+    good = tokcost("tokenizers", "pull", "llama-3", "--to", str(tmp_path / "good"))
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.startswith("llama-3: downloaded ")
+    assert good.stdout.rstrip().endswith("; verified by llama.cpp)")
+
+    hub.serve(LLAMA, _digit_split(genuine))
+    bad_dir = tmp_path / "bad"
+    bad = tokcost("tokenizers", "pull", "llama-3", "--to", str(bad_dir))
+    assert bad.returncode == 1, (bad.stdout, bad.stderr)
+    assert "UNVERIFIED: llama.cpp differs from the catalog" in bad.stdout
+    assert "llama-3: the file fails the identity the catalog records" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    kept = bad_dir / "meta-llama" / "Meta-Llama-3-8B" / "tokenizer.json"
+    proc = subprocess.run([sys.executable, "-m", "tokcost", "count", "-t", "llama-3", NUMBERS,
+                           "--format", "json"], capture_output=True, text=True, check=False,
+                          env={**os.environ, "TOKCOST_TOKENIZERS_DIR": str(bad_dir)})
+    assert proc.returncode == 0, proc.stderr
+    [row] = json.loads(proc.stdout)["rows"]
+    assert row["identity"] == "unverified" and row["tokenizer_match"] == "presumed"
+    assert kept.is_file()
+
+    # pulling again finds the tampered copy present and says so again (exit 1)
+    again = tokcost("tokenizers", "pull", "llama-3", "--to", str(bad_dir))
+    assert again.returncode == 1 and "present" in again.stdout and "UNVERIFIED" in again.stdout
+
+
+def test_pull_of_an_entry_with_nothing_recorded_says_unverified_but_succeeds(mirror, hub,
+                                                                             tmp_path):
+    """hf:ORG/REPO for a file no catalog entry records: kept, unverified, exit 0; the same
+    request for the genuine A.X 4.0 bytes is recognised as ax-4.0 and verified."""
+    hub.serve("/someone/unknown/resolve/main/tokenizer.json", _digit_split(ax_bytes(mirror)))
+    proc = tokcost("tokenizers", "pull", "hf:someone/unknown", "--to", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "unverified: no catalog entry records this file's sha256" in proc.stdout
+    hub.serve("/someone/copy/resolve/main/tokenizer.json", ax_bytes(mirror))
+    got = pull(load_catalog_spec("hf:someone/copy"), tmp_path)
+    assert got.verified and got.identity_method == "sha256"
+
+
+def load_catalog_spec(spec: str):
+    from tokcost.tokenizers.catalog import parse_spec
+
+    return parse_spec(spec)
+
+
+# --------------------------------------------------------------------------- report --pull
+
+
+def test_report_pull_fetches_the_korean_tokenizers_and_reports_them(mirror, hub, tmp_path,
+                                                                  monkeypatch):
+    """`tokcost report --pull` on a machine with no mirror: the Korean tokenizers come from the
+    hub into the cache (progress on stderr, verified), and the report measures them as exact."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(empty))
+    hub.serve(AX_ALT, ax_bytes(mirror))
+    hub.serve("/LGAI-EXAONE/EXAONE-4.0-1.2B/resolve/main/tokenizer.json",
+              (mirror / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json").read_bytes())
+    out = tmp_path / "rep"
+    proc = tokcost("report", "--pull", "--out", str(out), "-c", "samples/news",
+                   "--no-diagnostics", "-m", "skt/A.X-4.0", "-m", "gpt-4o", "--workers", "1",
+                   timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("[")]
+    assert any(" ax-4.0: downloaded " in ln and "verified by sha256" in ln for ln in lines)
+    assert any(" exaone-4.0: downloaded " in ln for ln in lines)
+    assert all(p.rsplit("/", 1)[-1] == "tokenizer.json" for p in hub.paths())
+    doc = json.loads((out / "results.json").read_text("utf-8"))
+    rows = {r["tokenizer"]: r for r in doc["measure"]}
+    assert rows["ax-4.0"]["identity"] == "verified"
+    assert rows["ax-4.0"]["tokenizer_match"] == "exact"
+    assert "exaone-4.0" in rows
+    cached = Path(os.environ["TOKCOST_CACHE_DIR"]) / "tokenizers" / "skt" / "A.X-4.0-Light"
+    assert sha256_file(cached / "tokenizer.json") == AX.sha256

@@ -211,3 +211,37 @@ def test_tiktoken_rank_cache(mirror, tmp_path, monkeypatch):
     again = TiktokenTokenizer(res)
     assert again.encode(text) == first.encode(text)
     assert path.read_bytes()[-5] != data[-5]  # rewritten from the rank file
+
+
+def test_docs_list_every_seed_system_and_the_catalog_as_it_is():
+    """docs/tokenizers.md: the seed-system table names every system issue #18 lists, each with
+    catalog ids that exist and a 'what is impossible' cell; the generated catalog table is the
+    catalog's current state (re-run the snippet after editing catalog.toml)."""
+    import re
+    from pathlib import Path
+
+    from tokcost.tokenizers.catalog import load_catalog
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "tokenizers.md").read_text("utf-8")
+    seed = doc[doc.index("## Every seed system"):doc.index("## Every catalog entry")]
+    rows = [ln for ln in seed.splitlines() if ln.startswith("| ") and not ln.startswith("| system")]
+    systems = " ".join(r.split(" | ")[0] for r in rows)
+    for name in ("EXAONE 4.0", "K-EXAONE", "Solar Pro 2", "Solar Open", "A.X 3.1", "A.X 4.0",
+                 "A.X K1", "HyperCLOVA X SEED", "HyperCLOVA X API", "Kanana", "Mi:dm 2.0", "VARCO",
+                 "GPT", "Claude", "Gemini", "DeepSeek", "Qwen"):
+        assert name in systems, name
+    catalog = load_catalog()
+    for r in rows:
+        cells = [c.strip() for c in r.strip("|").split("|")]
+        assert len(cells) == 5 and all(cells[:4]), r
+        for tid in re.findall(r"`([^`]+)`", cells[1]):
+            assert tid in catalog or tid == "…", tid
+    table = doc[doc.index("| id | vendor | KR |"):doc.index("```python")].strip().splitlines()[2:]
+    assert [ln.split("|")[1].strip().strip("`") for ln in table] == list(catalog)
+    for ln in table:
+        tid = ln.split("|")[1].strip().strip("`")
+        e = catalog[tid]
+        assert ("| KR |" in ln) == e.korean_trained, tid
+        assert f"| {e.backend} | {e.exactness} |" in ln, tid
+        if e.llamacpp_hash:
+            assert f"llama.cpp `{e.llamacpp}`" in ln, tid

@@ -29,6 +29,7 @@ class Vendor(BaseHTTPRequestHandler):
     calls: list[dict]
     fail_first: list[int]  # status codes to answer before succeeding
     retry_after: str | None = None
+    error_message = "slow down"
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -50,7 +51,7 @@ class Vendor(BaseHTTPRequestHandler):
         if self.fail_first:
             code = self.fail_first.pop(0)
             hdr = {"Retry-After": self.retry_after} if self.retry_after and code == 429 else {}
-            return self._reply(code, {"error": {"message": "slow down"}}, hdr)
+            return self._reply(code, {"error": {"message": self.error_message}}, hdr)
         if v == "anthropic":
             ok = (self.path == "/v1/messages/count_tokens"
                   and self.headers.get("x-api-key") == KEYS[v]
@@ -147,13 +148,18 @@ def test_retries_are_bounded_in_time(server, api_on, monkeypatch):
         VendorCounter("google", "gemini-2.5-flash").count(["x"])
 
 
-def test_bad_key_is_one_line_without_the_key(server, api_on, monkeypatch):
-    server("naver")
-    monkeypatch.setenv("CLOVASTUDIO_API_KEY", "nv-WRONG-SECRET")
+@pytest.mark.parametrize("vendor,tid,env", [("naver", "hcx-api", "CLOVASTUDIO_API_KEY"),
+                                            ("anthropic", "claude", "ANTHROPIC_API_KEY"),
+                                            ("google", "gemini", "GEMINI_API_KEY")])
+def test_bad_key_is_one_line_without_the_key(server, api_on, monkeypatch, vendor, tid, env):
+    server(vendor)
+    monkeypatch.setenv(env, "WRONG-SECRET")
     runner = CliRunner()
-    res = runner.invoke(app, ["--api-count", "count", "안녕", "-t", "hcx-api"])
+    res = runner.invoke(app, ["--api-count", "count", "안녕", "-t", tid])
     assert res.exit_code == 2
-    assert "rejected the API key" in res.output and "CLOVASTUDIO_API_KEY" in res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tokcost: error: "), res.output
+    assert "rejected the API key" in res.output and env in res.output
     assert "SECRET" not in res.output and "Traceback" not in res.output
 
 
@@ -180,7 +186,25 @@ def test_dry_run_says_how_many_calls(server, api_on):
     assert res.exit_code == 0, res.output
     plan = json.loads(res.stdout)["rows"][0]
     assert plan["calls"] > 10 and plan["cached"] == 0
+    assert plan["key_set"] is True and plan["key_env"] == "ANTHROPIC_API_KEY"
     assert h.calls == []
+    # count the first two texts: the plan then needs two calls fewer and no framing probe
+    from tokcost.corpora import open_corpus
+
+    pairs = list(open_corpus("samples/news"))
+    VendorCounter("anthropic", "claude-sonnet-4-5").count([pairs[0].ko, pairs[1].ko])
+    after = json.loads(runner.invoke(app, ["tokenizers", "api-plan", "-t", "claude", "-c",
+                                           "samples/news", "-f", "json"]).stdout)["rows"][0]
+    assert after["cached"] == 2 and after["calls"] == plan["calls"] - 3  # 2 texts + the probe
+    assert len(h.calls) == 3
+
+
+def test_an_error_message_echoing_the_key_does_not_print_it(server, api_on):
+    h = server("google", fail_first=[400])
+    h.error_message = "API key g-test-SECRET is not valid for this model"
+    with pytest.raises(ApiError) as err:
+        VendorCounter("google", "gemini-2.5-flash").count(["x"])
+    assert "SECRET" not in err.value.render() and "<key>" in err.value.render()
 
 
 def test_ad_hoc_model_spec(server, api_on):
@@ -215,12 +239,18 @@ def test_measure_counts_through_the_api(server, api_on):
     assert len(h.calls) > 0
 
 
-def test_report_side_by_side_with_api_counts(server, api_on):
+def test_report_side_by_side_with_api_counts(server, api_on, mirror, tmp_path):
+    """Korean-trained, English-centric and API-counted tokenizers in one table, grouped in that
+    order, each row saying what counted it and whether its file is verified (or the day the
+    vendor counted); the API rows claim no byte-fallback figure."""
     server("anthropic")
-    from tokcost.report.collect import ReportOptions, collect_results
+    server("naver")
+    from tokcost.report import ReportOptions, write_report
+    from tokcost.report.collect import collect_results
 
-    doc = collect_results(ReportOptions(corpora=["samples/news"], tokenizers=["o200k_base", "claude"],
-                                        models=["gpt-4o", "claude-sonnet-4-5"]))
+    opts = ReportOptions(corpora=["samples/news"], tokenizers=["o200k_base", "claude"],
+                         models=["gpt-4o", "claude-sonnet-4-5"])
+    doc = collect_results(opts)
     by_tok = {r["tokenizer"]: r for r in doc["measure"]}
     assert by_tok["claude"]["tokenizer_match"] == "vendor-api"
     assert by_tok["o200k_base"]["tokenizer_match"] == "exact"
@@ -228,3 +258,251 @@ def test_report_side_by_side_with_api_counts(server, api_on):
     assert costed["claude-sonnet-4-5"]["cost"] is not None
     assert costed["claude-sonnet-4-5"]["tokenizer_match"] == "vendor-api"
     assert all(b["tokenizer"] != "claude" for b in doc["boundaries"])
+
+    import datetime
+
+    today = datetime.date.today().isoformat()
+    files = write_report(tmp_path / "rep", ReportOptions(
+        corpora=["samples"], tokenizers=["o200k_base", "claude", "ax-4.0", "hcx-api"],
+        models=["gpt-4o", "claude-sonnet-4-5"], diagnostics=False, workers=1))
+    md = files["report.md"].read_text("utf-8")
+    table = md[md.index("| tokenizer | kind |"):].split("\n\n")[0].splitlines()[2:]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table]
+    assert [c[1] for c in cells] == ["Korean-trained", "English-centric", "API-counted",
+                                     "API-counted"]
+    assert [c[0] for c in cells][:2] == ["ax-4.0", "o200k_base"]
+    how = {c[0]: c[-1] for c in cells}
+    bf = {c[0]: c[-2] for c in cells}
+    assert "tokenizers" in how["ax-4.0"] and how["ax-4.0"].endswith("· verified (sha256)")
+    assert "tiktoken" in how["o200k_base"] and how["o200k_base"].endswith("· verified (sha256)")
+    assert how["claude"] == f"anthropic token-count API (claude-sonnet-4-5), counted {today}"
+    assert how["hcx-api"] == f"naver token-count API (HCX-007), counted {today}"
+    assert bf["claude"] == "—" and bf["ax-4.0"].endswith("%")
+    rows = {r["tokenizer"]: r for r in json.loads(files["results.json"].read_text("utf-8"))
+            ["measure"] if r["domain"] == "all"}
+    assert rows["claude"]["ko_byte_fallback_rate"] is None
+    assert rows["claude"]["counted_date"] == today
+
+
+def test_backoff_without_retry_after_waits_and_doubles(server, api_on):
+    """No Retry-After: exponential backoff from 0.5 s (0.5 then 1.0 s before the third try)."""
+    import time
+
+    server("naver", fail_first=[503, 502])
+    counter = VendorCounter("naver", "HCX-007")
+    start = time.monotonic()
+    assert counter.count(["한국어 문장"]) == [len("한국어 문장")]
+    assert time.monotonic() - start >= 1.4
+    assert counter.stats.retries == 2
+
+
+def test_concurrency_is_bounded(server, api_on, monkeypatch):
+    """TOKCOST_API_CONCURRENCY=2: never more than two calls in flight, and two are used."""
+    import time
+
+    monkeypatch.setenv("TOKCOST_API_CONCURRENCY", "2")
+    h = server("anthropic")
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+    orig = h.do_POST
+
+    def slow(self):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.05)
+        try:
+            orig(self)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    h.do_POST = slow
+    texts = [f"문장 {i}" for i in range(12)]
+    assert VendorCounter("anthropic", "claude-sonnet-4-5").count(texts) == [len(t) for t in texts]
+    assert state["max"] == 2
+    assert len(h.calls) == 13  # the framing probe and twelve texts
+
+
+def test_counted_date_is_the_day_the_vendor_counted_not_today(server, api_on):
+    """A re-run from the cache keeps the day the count was made, in measure, cost and budget."""
+    from tokcost.tokenizers import _load_cached
+    from tokcost.tokenizers.api_backend import CountCache
+
+    h = server("anthropic")
+    texts = ["안녕하세요 반갑습니다", "Nice to meet you"]
+    tok = load_tokenizer("claude")
+    tok.count(texts)
+    import datetime
+
+    assert tok.counted_date == datetime.date.today().isoformat()
+    cache = CountCache("anthropic", "claude-sonnet-4-5")
+    doc = json.loads(cache.path.read_text("utf-8"))
+    doc["counts"] = {k: [n, "2026-11-30"] for k, (n, _) in doc["counts"].items()}
+    cache.path.write_text(json.dumps(doc), "utf-8")
+    _load_cached.cache_clear()
+    calls = len(h.calls)
+    again = load_tokenizer("claude")
+    assert again.count(texts) == [len(t) for t in texts]
+    assert len(h.calls) == calls  # from the cache
+    assert again.counted_date == "2026-11-30"
+    again.count(["새 문장"])  # counted today: the rows now span two days
+    assert again.counted_date == f"2026-11-30..{datetime.date.today().isoformat()}"
+
+    from tokcost.costing import CostOptions, Workload, cost_rows
+
+    _load_cached.cache_clear()
+    [row] = cost_rows(Workload("t", ko_texts=texts[:1], en_texts=texts[1:]),
+                      ["claude-sonnet-4-5"], CostOptions())
+    assert row["counted_date"] == "2026-11-30"
+
+
+def test_measure_and_budget_rows_carry_the_counted_date(server, api_on):
+    from tokcost import api
+    from tokcost.measurement import run_measure
+
+    server("google")
+    [row] = run_measure(["samples/news"], ["gemini"]).rows
+    assert row["tokenizer_match"] == "vendor-api"
+    import datetime
+
+    assert row["counted_date"] == datetime.date.today().isoformat()
+    budget = api.budget(1000, models=["gemini-2.5-flash"], corpus="samples/news")
+    [b] = [r for r in budget if r["model"] == "gemini-2.5-flash"]
+    assert b["tokenizer_match"] == "vendor-api" and b["monthly_cost"] is not None
+    assert b["counted_date"] == row["counted_date"]
+
+
+def test_worker_processes_sharing_a_cache_keep_each_others_counts(server, api_on):
+    """Two counters (as two worker processes would be) save their own texts: the file holds
+    both, so the next run makes no call."""
+    h = server("naver")
+    a = VendorCounter("naver", "HCX-007")
+    b = VendorCounter("naver", "HCX-007")  # loaded before a saved anything
+    a.count(["첫째 문장"])
+    b.count(["둘째 문장"])
+    calls = len(h.calls)
+    c = VendorCounter("naver", "HCX-007")
+    assert c.plan(["첫째 문장", "둘째 문장"])["calls"] == 0
+    assert c.count(["첫째 문장", "둘째 문장"]) == [5, 5]
+    assert len(h.calls) == calls
+
+
+def test_progress_bar_on_a_terminal_advances_per_call(server, api_on, monkeypatch):
+    import sys
+
+    from tokcost.tokenizers import api_backend
+
+    assert api_backend._progress_bar("x", 50) is None  # not a terminal (pytest captures)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert api_backend._progress_bar("x", 9) is None  # a few calls: no bar
+    seen: list[tuple[str, int]] = []
+
+    class Bar:
+        def __init__(self, label, total):
+            seen.append((label, total))
+            self.done = 0
+
+        def advance(self, k):
+            self.done += k
+
+        def close(self):
+            seen.append(("closed", self.done))
+
+    monkeypatch.setattr(api_backend, "_Bar", Bar)
+    server("anthropic")
+    texts = [f"문장 {i}" for i in range(15)]
+    load_tokenizer("claude").count(texts)
+    assert seen == [("claude via anthropic API", 16), ("closed", 15)]
+
+
+def test_default_tokenizers_leave_out_vendors_without_a_key(server, api_on, monkeypatch, capsys):
+    """`tokcost --api-count report` with only ANTHROPIC_API_KEY: Claude is counted through the
+    API; HyperCLOVA X is left out (named, with the variable to set) rather than failing the
+    run; Gemini falls back to its labelled Gemma 3 proxy. Named explicitly, a keyless vendor is
+    still the one-line error naming the variable."""
+    from tokcost.counting import available_tokenizer_ids, load_many
+    from tokcost.errors import TokcostError
+
+    for env in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "CLOVASTUDIO_API_KEY",
+                "NCP_CLOVASTUDIO_API_KEY"):
+        monkeypatch.delenv(env, raising=False)
+    from tokcost import counting
+    from tokcost.tokenizers import resolver
+
+    monkeypatch.setattr(counting, "_LEFT_OUT_NOTED", set())  # warned once per process
+    monkeypatch.setattr(resolver, "_WARNED", set())
+    server("anthropic")
+    ids = available_tokenizer_ids()
+    assert "claude" in ids and "claude-5" in ids and "hcx-api" not in ids and "gemini" in ids
+    err = capsys.readouterr().err
+    assert "hcx-api (CLOVASTUDIO_API_KEY or NCP_CLOVASTUDIO_API_KEY not set)" in err
+    assert "gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set" in err
+    toks = {t.id: t for t in load_many(["claude", "gemini"])}
+    assert toks["claude"].resolution.tokenizer_match == "vendor-api"
+    assert toks["gemini"].resolution.tokenizer_match == "proxy"
+    assert toks["gemini"].resolution.proxy_of == "gemma-3"
+    assert toks["gemini"].count(["안녕하세요"]) == load_tokenizer("gemma-3").count(["안녕하세요"])
+    with pytest.raises(TokcostError, match="CLOVASTUDIO_API_KEY"):
+        load_tokenizer("hcx-api").count(["안녕"])
+
+
+def test_readme_two_commands_give_the_full_comparison(server, mirror, tmp_path, monkeypatch):
+    """The README's promise, end to end on a machine with no mirror: `tokcost tokenizers pull
+    --korean` against a local hub serving the real EXAONE 4.0 and A.X 4.0 files, then
+    `tokcost --api-count report` against the three vendors' imitation servers. The report holds
+    Korean-trained, English-centric and API-counted rows side by side, Claude and HyperCLOVA X
+    models are costed, and a second report makes no API call."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_pull import AX_ALT, Hub, _start, ax_bytes
+
+    hub = Hub()
+    hub_server = _start(hub)
+    try:
+        empty = tmp_path / "no-mirror"
+        empty.mkdir()
+        monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(empty))
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+        hub.serve(AX_ALT, ax_bytes(mirror))
+        hub.serve("/LGAI-EXAONE/EXAONE-4.0-1.2B/resolve/main/tokenizer.json",
+                  (mirror / "LGAI-EXAONE" / "EXAONE-4.0-1.2B" / "tokenizer.json").read_bytes())
+        vendors = {v: server(v) for v in ("anthropic", "google", "naver")}
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True,
+                                  text=True, timeout=600, cwd=tmp_path, check=False,
+                                  env={**os.environ, "PYTHONUTF8": "1"})
+
+        pulled = run("tokenizers", "pull", "--korean")
+        assert pulled.returncode == 1, pulled.stderr  # the rest of the catalog answers 404 here
+        assert "2 of 18 tokenizers on this machine (2 verified)" in pulled.stderr
+        rep = run("--api-count", "report")
+        assert rep.returncode == 0, rep.stderr
+        doc = json.loads((tmp_path / "tokcost-report" / "results.json").read_text("utf-8"))
+        main = {r["tokenizer"]: r for r in doc["measure"] if r["domain"] == "all"}
+        assert {"exaone-4.0", "ax-4.0"} <= {t for t, r in main.items() if r["korean_trained"]
+                                            and r["tokenizer_match"] == "exact"}
+        assert "o200k_base" in main and main["o200k_base"]["identity"] == "verified"
+        assert {"claude", "claude-5", "gemini", "hcx-api"} <= {
+            t for t, r in main.items() if r["tokenizer_match"] == "vendor-api"}
+        costed = {r["model"] for r in doc["cost"] if r["cost"] is not None
+                  and r["tokenizer_match"] == "vendor-api"}
+        assert any(m.startswith("claude") for m in costed)
+        assert any(m.lower().startswith("hcx") for m in costed)
+        md = (tmp_path / "tokcost-report" / "report.md").read_text("utf-8")
+        assert "| Korean-trained |" in md and "| English-centric |" in md
+        assert "| API-counted |" in md
+        calls = {v: len(h.calls) for v, h in vendors.items()}
+        assert all(calls.values())
+        again = run("--api-count", "report", "--force")
+        assert again.returncode == 0, again.stderr
+        assert {v: len(h.calls) for v, h in vendors.items()} == calls  # all from the cache
+    finally:
+        hub_server.shutdown()
+        hub_server.server_close()

@@ -220,8 +220,6 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         row["exactness"] = tok.resolution.entry.exactness
         row["proxy_of"] = tok.resolution.proxy_of
         row.update(count_labels(model.match, tok))
-        if tok.backend == "vendor-api":
-            row["counted_date"] = getattr(tok, "counted_date", None)
         n = max(1, workload.n_requests)
         if tok.id not in counted:
             per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
@@ -229,6 +227,8 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             counted[tok.id] = (sum(tok.count(workload.ko_texts)),
                                sum(tok.count(workload.en_texts)) if workload.en_texts else None,
                                per)
+        if tok.backend == "vendor-api":  # after counting: the day(s) the vendor made the counts
+            row["counted_date"] = getattr(tok, "counted_date", None)
         ko_total, en_total, per_request = counted[tok.id]
         ko_in = ko_total / n
         en_in = en_total / n if en_total is not None else None
@@ -343,6 +343,8 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
         row.update(input_tokens=round(ko_in), output_tokens=round(ko_out),
                    ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi,
                    exactness=tok.resolution.entry.exactness, **count_labels(m.match, tok))
+        if st.get("counted_date"):  # vendor-api: the day(s) the vendor counted the corpus
+            row["counted_date"] = st["counted_date"]
         row.update(context_fit(m.effective_input_limit, st))
         if price is None:
             row["status"] = "unpriced"

@@ -11,10 +11,31 @@ from tokcost.tokenizers import Tokenizer, load_tokenizer
 from tokcost.tokenizers.catalog import load_catalog
 from tokcost.tokenizers.resolver import is_available
 
+_LEFT_OUT_NOTED: set[str] = set()
+
 
 def available_tokenizer_ids() -> list[str]:
-    """Catalog ids whose files are on this machine (proxy entries included, labelled)."""
-    return [e.id for e in load_catalog().values() if e.countable and is_available(e)]
+    """Catalog ids whose files are on this machine (proxy entries included, labelled); with
+    ``--api-count``, the API-counted entries whose vendor's key is set (the others are named on
+    stderr once, with the variable to set, instead of failing the whole run)."""
+    from tokcost.tokenizers.switches import api_key_envs, api_key_set
+
+    ids: list[str] = []
+    left_out: list[str] = []
+    for e in load_catalog().values():
+        if not (e.countable and is_available(e)):
+            continue
+        if e.backend == "api" and e.api and not api_key_set(e.api):
+            left_out.append(f"{e.id} ({api_key_envs(e.api)} not set)")
+            continue
+        ids.append(e.id)
+    note = ", ".join(x for x in left_out if x not in _LEFT_OUT_NOTED)
+    if note:
+        import sys
+
+        _LEFT_OUT_NOTED.update(left_out)
+        sys.stderr.write(f"warning: not counted through a vendor API: {note}\n")
+    return ids
 
 
 def load_many(

@@ -330,6 +330,8 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
         "ratio_ci_high": None,
         "ratio_ci_note": None,  # why there is no interval (too few pairs), when there is none
     }
+    if tok.backend == "vendor-api":  # the day(s) the vendor counted (a cached count keeps its day)
+        row["counted_date"] = getattr(tok, "counted_date", None)
     if not mono and et:
         row["ratio"] = kt / et
         ci = bootstrap.ratio_ci_hist(cells, resamples=settings.resamples, seed=settings.seed,
@@ -365,6 +367,10 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
             f"{side}_byte_fallback_rate": per(hist.partial[i], total),
             f"{side}_unk_rate": per(hist.unk[i], total),
         })
+    if tok.backend == "vendor-api":  # counts without tokens: nothing to say about fallback / UNK
+        for side in ("ko", "en"):
+            if f"{side}_byte_fallback_rate" in row:
+                row[f"{side}_byte_fallback_rate"] = row[f"{side}_unk_rate"] = None
     row["signature"] = sig
     row["signature_string"] = signature_string(sig)
     return row

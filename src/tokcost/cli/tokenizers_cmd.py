@@ -166,8 +166,7 @@ def _progress(i: int, n: int, entry, got) -> None:
     from tokcost.errors import one_line
 
     if got.pulled is not None:
-        p = got.pulled
-        line = f"[{i}/{n}] {entry.id}: {p.status} {p.path} (sha256 {p.sha256[:16]}…)"
+        line = f"[{i}/{n}] {entry.id}: {got.pulled.summary()}"
     else:
         line = f"[{i}/{n}] {entry.id}: FAILED {got.error}"
     typer.echo(one_line(line), err=True)
@@ -199,7 +198,9 @@ def pull(
     Reads HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE like huggingface_hub, TOKCOST_DOWNLOAD_TIMEOUT
     (a total deadline per tokenizer, seconds) and TOKCOST_DOWNLOAD_MAX_MB. Progress goes to
     stderr, one line per tokenizer; with several, a failure (a gated repository names its licence
-    page) does not stop the others, and the exit code is 1 when any failed.
+    page) does not stop the others, and the exit code is 1 when any failed. Every file is
+    verified as `tokcost tokenizers verify` does; one that fails the identity the catalog records
+    is kept as unverified and the exit code is 1.
     """
     from tokcost.errors import TokcostError
     from tokcost.tokenizers.catalog import parse_spec
@@ -219,18 +220,33 @@ def pull(
         entry = entries[0]
         got = do_pull(entry, to, force=force)
         name = entry.id if got.tokenizer == entry.id else f"{entry.id} (proxy: {got.tokenizer})"
-        print(f"{name}: {got.status} {got.path} (sha256 {got.sha256[:16]}…)")
+        print(f"{name}: {got.summary()}")
+        if got.failed_identity:
+            _identity_failed([got])
         return
     outcomes = pull_many(entries, to, force=force, progress=_progress)
-    ok = [o for o in outcomes if o.pulled is not None]
-    for o in ok:
-        assert o.pulled is not None
-        print(f"{o.entry.id}: {o.pulled.status} {o.pulled.path} (sha256 {o.pulled.sha256[:16]}…)")
-    failed = len(outcomes) - len(ok)
-    typer.echo(f"{len(ok)} of {len(outcomes)} tokenizers on this machine"
-               + (f", {failed} failed (see above)" if failed else ""), err=True)
+    pulled = [o.pulled for o in outcomes if o.pulled is not None]
+    for o in outcomes:
+        if o.pulled is not None:
+            print(f"{o.entry.id}: {o.pulled.summary()}")
+    failed = len(outcomes) - len(pulled)
+    verified = sum(1 for p in pulled if p.verified)
+    typer.echo(f"{len(pulled)} of {len(outcomes)} tokenizers on this machine ({verified} "
+               "verified)" + (f", {failed} failed (see above)" if failed else ""), err=True)
+    bad = [p for p in pulled if p.failed_identity]
+    if bad:
+        _identity_failed(bad)
     if failed:
         raise typer.Exit(1)
+
+
+def _identity_failed(bad: list) -> None:
+    """Exit 1: a pulled file has none of the identities the catalog records for it."""
+    names = ", ".join(p.tokenizer for p in bad)
+    typer.echo(f"tokcost: {names}: the file fails the identity the catalog records (kept, but "
+               "counted as unverified / presumed, never exact); re-pull with --force, or report "
+               "it if upstream changed", err=True)
+    raise typer.Exit(1)
 
 
 SCHEMA_VERIFY = "tokcost/tokenizers-verify/1"

@@ -88,11 +88,44 @@ NOWRAP = {"ci", "range", "range_krw", "range_usd", "date", "usd", "krw", "en", "
           "monthly", "monthly_krw", "monthly_usd", "en_krw", "en_usd", "premium", "ratio"}
 
 
+#: The three kinds of tokenizer the report sets side by side, in this order.
+KINDS = ("korean", "english", "api")
+
+
+def kind(r: dict[str, Any]) -> str:
+    """``api`` (counted through a vendor's token-count endpoint), else ``korean`` (a
+    Korean-trained vocabulary) or ``english`` (English-centric)."""
+    if r.get("tokenizer_match") == "vendor-api":
+        return "api"
+    return "korean" if r.get("korean_trained") else "english"
+
+
+def by_kind(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Korean-trained, then English-centric, then API-counted; by ratio within each."""
+    return sorted(rows, key=lambda r: (KINDS.index(kind(r)), r["ratio"] is None,
+                                       r["ratio"] or 0))
+
+
+def how_counted(r: dict[str, Any], w: Words) -> str:
+    """What counted this row and whether its tokenizer is proven: ``tokenizers 0.23 · verified
+    (sha256)``; ``anthropic token-count API (claude-sonnet-4-5), counted 2026-12-04``."""
+    counter = (r.get("signature") or {}).get("counter") or "—"
+    if kind(r) == "api":
+        return w.t("c_api", counter=counter, date=r.get("counted_date") or "?")
+    ident = "verified" if r.get("identity") == "verified" else "unverified"
+    out = f"{counter} · {w.t('c_' + ident)}"
+    if r.get("identity_method"):
+        out += f" ({r['identity_method']})"
+    if r.get("tokenizer_match") in ("presumed", "proxy"):
+        out += f" · {w.t('l_' + r['tokenizer_match'])}"
+    return out
+
+
 def _measure_cols(w: Words) -> list[Column]:
     return [
         ("tokenizer", w.t("h_tokenizer"), lambda r: r["tokenizer"]
          + (f" (proxy of {r['proxy_of']})" if r.get("proxy_of") else "")),
-        ("trained", w.t("h_trained"), lambda r: w.t("yes") if r["korean_trained"] else w.t("no")),
+        ("trained", w.t("h_kind"), lambda r: w.t("g_" + kind(r))),
         ("ratio", w.t("h_ratio"), lambda r: ratio(r["ratio"])),
         ("ci", w.t("h_ci"), lambda r: f"{ratio(r['ratio_ci_low'])}–{ratio(r['ratio_ci_high'])}"),
         ("ko_tokens", w.t("h_ko_tokens"), lambda r: num(r["ko_tokens"])),
@@ -100,7 +133,9 @@ def _measure_cols(w: Words) -> list[Column]:
         ("ko_cpt", w.t("h_ko_cpt"), lambda r: num(r["ko_chars_per_token"])),
         ("ko_fert", w.t("h_ko_fert"), lambda r: num(r["ko_fertility"])),
         ("en_fert", w.t("h_en_fert"), lambda r: num(r["en_fertility"])),
-        ("bf", w.t("h_bf"), lambda r: f"{r['ko_byte_fallback_rate'] * 100:.1f} %"),
+        ("bf", w.t("h_bf"), lambda r: "—" if r.get("ko_byte_fallback_rate") is None
+         or kind(r) == "api" else f"{r['ko_byte_fallback_rate'] * 100:.1f} %"),
+        ("how", w.t("h_how"), lambda r: how_counted(r, w)),
     ]
 
 
@@ -422,7 +457,7 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
     e = html.escape
     st = doc["settings"]
     n = st["requests_per_batch"]
-    main = sorted(_main_rows(doc), key=lambda r: (r["ratio"] is None, r["ratio"] or 0))
+    main = by_kind(_main_rows(doc))
     other = [r for r in doc["measure"] if r["domain"] == "all" and r not in main]
     cost = cost_view(doc)
     summary = "".join(f"<li>{e(s)}</li>" for s in summary_sentences(doc, w))
@@ -513,7 +548,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
     w = Words(doc.get("lang", "en"))
     st = doc["settings"]
     n = st["requests_per_batch"]
-    main = sorted(_main_rows(doc), key=lambda r: (r["ratio"] is None, r["ratio"] or 0))
+    main = by_kind(_main_rows(doc))
     corpus = st["budget"].get("corpus") or "samples"
     domains, drows = _domain_cols(doc)
     def domain_col(d: str) -> Column:

@@ -51,6 +51,7 @@ class MeasureRow(Record):
     identity: Literal["verified", "unverified"] = "unverified"
     identity_method: str | None = None  # which recorded identity matched (sha256, blob, llama.cpp)
     tokenizer_match: Literal["exact", "presumed", "proxy", "vendor-api", "none"] | None = None
+    counted_date: str | None = None  # vendor-api: day(s) counted, YYYY-MM-DD[..YYYY-MM-DD]
     corpus: str
     domain: str
     monolingual: bool

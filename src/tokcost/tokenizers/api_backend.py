@@ -20,15 +20,17 @@ real counts labelled ``tokenizer_match: vendor-api`` and the date counted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -79,16 +81,21 @@ class CountCache:
         self.lock = threading.Lock()
         self.counts: dict[str, int] = {}
         self.dates: dict[str, str] = {}
-        self._dirty = False
+        self._new: set[str] = set()  # keys counted by this process, not yet saved
+        self.vendor, self.model = vendor, model
+        self._load_into(self.counts, self.dates)
+
+    def _load_into(self, counts: dict[str, int], dates: dict[str, str]) -> None:
+        """Add the counts saved on disk (another run's, or another worker process's)."""
         try:
             doc = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             doc = {}
-        if isinstance(doc, dict) and doc.get("schema") == CACHE_SCHEMA and doc.get("model") == model:
+        if isinstance(doc, dict) and doc.get("schema") == CACHE_SCHEMA and doc.get("model") == self.model:
             for k, v in (doc.get("counts") or {}).items():
-                if isinstance(v, list) and len(v) == 2 and isinstance(v[0], int):
-                    self.counts[k], self.dates[k] = v[0], str(v[1])
-        self.vendor, self.model = vendor, model
+                if (isinstance(k, str) and isinstance(v, list) and len(v) == 2
+                        and isinstance(v[0], int) and not isinstance(v[0], bool) and v[0] >= 0):
+                    counts[k], dates[k] = v[0], str(v[1])
 
     def get(self, key: str) -> int | None:
         return self.counts.get(key)
@@ -97,21 +104,58 @@ class CountCache:
         with self.lock:
             self.counts[key] = n
             self.dates[key] = date.today().isoformat()
-            self._dirty = True
+            self._new.add(key)
 
     def save(self) -> None:
+        """Write this process's new counts, merged with what is on disk now: worker processes
+        counting one corpus each save their share, and none drops another's (a file lock where
+        the platform has one; the write itself is atomic)."""
         from tokcost.paths import atomic_write_bytes
 
         with self.lock:
-            if not self._dirty:
+            if not self._new:
                 return
-            doc = {"schema": CACHE_SCHEMA, "vendor": self.vendor, "model": self.model,
-                   "counts": {k: [n, self.dates[k]] for k, n in self.counts.items()}}
             try:
-                atomic_write_bytes(self.path, json.dumps(doc).encode())
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with _file_lock(self.path.with_name(self.path.name + ".lock")):
+                    counts: dict[str, int] = {}
+                    dates: dict[str, str] = {}
+                    self._load_into(counts, dates)
+                    for k in self._new:
+                        counts[k], dates[k] = self.counts[k], self.dates[k]
+                    doc = {"schema": CACHE_SCHEMA, "vendor": self.vendor, "model": self.model,
+                           "counts": {k: [n, dates[k]] for k, n in counts.items()}}
+                    atomic_write_bytes(self.path, json.dumps(doc).encode())
             except OSError:
                 return  # a read-only cache is not an error: the counts are still right
-            self._dirty = False
+            for k, n in counts.items():  # what the other workers counted meanwhile, too
+                self.counts.setdefault(k, n)
+                self.dates.setdefault(k, dates[k])
+            self._new.clear()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` (POSIX ``flock``; elsewhere none)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the atomic write still keeps the file whole
+        yield
+        return
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def date_span(dates: Iterable[str]) -> str | None:
+    """``2026-12-04``, or ``2026-11-30..2026-12-04`` when counts were made on several days."""
+    days = sorted(set(dates))
+    if not days:
+        return None
+    return days[0] if len(days) == 1 else f"{days[0]}..{days[-1]}"
 
 
 @dataclass
@@ -132,6 +176,7 @@ class VendorCounter:
         self.base = os.environ.get(self.mod.BASE_ENV) or self.mod.DEFAULT_BASE
         self.cache = CountCache(vendor, model)
         self.stats = CallStats()
+        self.dates_used: set[str] = set()  # the days the counts this counter returned were made
         self.concurrency = int(_positive(CONCURRENCY_ENV, 4))
         self.max_wait = _positive(MAX_WAIT_ENV, 120.0)
         self.timeout = _positive(TIMEOUT_ENV, 30.0)
@@ -175,7 +220,7 @@ class VendorCounter:
                     raise ApiError(f"{self.vendor} rejected the API key (HTTP {code})",
                                    hint=f"check {' or '.join(self.mod.KEY_ENVS)}") from None
                 if code != 429 and code < 500:
-                    detail = _error_detail(exc)
+                    detail = _error_detail(exc).replace(key, "<key>")  # an echoed key stays hidden
                     raise ApiError(f"{self.vendor} token count failed for model {self.model} "
                                    f"(HTTP {code}{': ' + detail if detail else ''})") from None
                 retry_after = _retry_after(exc.headers.get("Retry-After"))
@@ -241,9 +286,14 @@ class VendorCounter:
                 self.cache.save()
         out = []
         for t in texts:
-            n = self.cache.get(text_key(t)) if t else 0
+            if not t:
+                out.append(0)
+                continue
+            k = text_key(t)
+            n = self.cache.get(k)
             assert n is not None
             out.append(n)
+            self.dates_used.add(self.cache.dates[k])
         return out
 
 
@@ -283,7 +333,18 @@ class ApiTokenizer(Tokenizer):
         entry = resolution.entry
         self.vendor = VendorCounter(entry.api or "", _api_model(entry))
         self.counter = f"{self.vendor.vendor} token-count API ({self.vendor.model})"
-        self.counted_date = date.today().isoformat()
+
+    @property
+    def counted_date(self) -> str | None:
+        """The day the vendor made the counts this tokenizer returned (from the cache: a re-run
+        keeps the original day), ``FIRST..LAST`` when they span days. When this process counted
+        nothing (a worker process did), the days recorded in the model's cache."""
+        if self.vendor.dates_used:
+            return date_span(self.vendor.dates_used)
+        counts: dict[str, int] = {}
+        dates: dict[str, str] = {}
+        self.vendor.cache._load_into(counts, dates)
+        return date_span(d for k, d in dates.items() if not k.startswith("framing:"))
 
     @property
     def vocab_size(self) -> int:

@@ -38,6 +38,7 @@ _ALLOWED = {
     "llamacpp",
     "llamacpp_hash",
     "llamacpp_bos",
+    "ko_check_hash",
     # vendor token-count endpoints (tokcost.tokenizers.api_backend)
     "api",
     "api_model",
@@ -83,6 +84,7 @@ class CatalogEntry:
     llamacpp: str | None = None  # llama.cpp's name for the pre-tokenizer (tokenizer.ggml.pre)
     llamacpp_hash: str | None = None  # its chkhsh (get_vocab_base_pre)
     llamacpp_bos: str | None = None  # the BOS token the reference HF tokenizer prepends
+    ko_check_hash: str | None = None  # tokcost's Korean check hash of the genuine file (identity.py)
     api: str | None = None  # anthropic | google | naver: a vendor token-count endpoint
     api_model: str | None = None  # the model the endpoint counts with by default
     adhoc: bool = field(default=False, compare=False)
@@ -126,6 +128,7 @@ def _entry_from_dict(raw: dict, where: str) -> CatalogEntry:
         if key in data:
             data[key] = tuple([data[key]] if isinstance(data[key], str) else data[key])
     for key, value in [("sha256", data.get("sha256")), ("llamacpp_hash", data.get("llamacpp_hash")),
+                       ("ko_check_hash", data.get("ko_check_hash")),
                        *(("sha256_alt", v) for v in data.get("sha256_alt", ()))]:
         if value is not None and not _is_hex(value, 64):
             raise TokcostError(f"{key}: not a 64-digit hex sha256: {value!r}", path=where)

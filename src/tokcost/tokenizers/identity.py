@@ -14,6 +14,9 @@ Three kinds of recorded identity, each checked when the catalog records it:
   pre-tokenizer on a text built to tell them apart (whitespace runs, digit groups, emoji, CJK,
   Khmer, Cyrillic, quotes and contractions).
 
+A llama.cpp match also needs the recorded ``vocab_size`` and, where recorded, ``ko_check_hash``:
+the same hash of tokcost's Korean check text (:data:`KO_CHKTXT`), since llama.cpp's holds no Korean.
+
 A file is ``verified`` when one recorded identity matches, otherwise ``unverified`` (a modified,
 tampered or unknown copy). A file named without a catalog id is matched against every catalog
 entry's recorded byte identities.
@@ -44,6 +47,25 @@ CHKTXT = (
 )
 CHKTXT_SHA256 = "a36179c1e2b1cfcfbfad1dc779addad2ffc778201e4cf0d538bddeafa2c526da"  # of CHKTXT's UTF-8
 
+# tokcost's Korean check text. llama.cpp's holds no Korean, so a copy whose Korean merges or
+# vocabulary were altered (counting a Korean sentence as 68 tokens instead of 12) still
+# reproduces its hash. Encoded the same way (``sha256(str(ids))``, BOS as for llama.cpp), this
+# text's hash is recorded as ``ko_check_hash`` for the entries whose genuine file tokcost has
+# seen, and required on top of a llama.cpp match. Everyday and formal prose, numbers with units
+# and dates, honorifics, Hanja, English and code mixed in, jamo, rare syllables, spacing.
+KO_CHKTXT = (
+    "대한민국의 인공지능 산업은 빠르게 성장하고 있습니다. 2025년 7월 15일 매출 1,234,567원을 "
+    "기록했고, 전년 대비 12.5% 늘었습니다. 안녕하세요? 저는 서울에서 왔어요. 오늘 날씨가 "
+    "참 좋네요! 회의는 오후 3시 30분에 시작합니다. 고객님께서 주문하신 상품은 내일 "
+    "도착할 예정입니다. 국회(國會)는 법률안을 심의·의결한다. 한국어 토크나이저의 효율을 "
+    "측정합니다: GPT-4o, Claude, EXAONE, A.X, HyperCLOVA X. `def 함수(): return \"결과\"` "
+    "ㅋㅋㅋ ㅠㅠ ㄱㄴㄷ 똠얌꿍 뷁 쀏 햏 읊조리다 닭갈비 삶은 달걀 넋두리 값어치 "
+    "서울특별시 강남구 테헤란로 123, 02-1234-5678, user@example.co.kr "
+    "«인용» “따옴표” ‘작은따옴표’ … ~ ※ ① ② ③ 가나다라마바사아자차카타파하 "
+    "띄어쓰기를하지않은문장도토큰수가달라집니다  두 칸  띄운\t탭과\n줄바꿈."
+)
+KO_CHKTXT_SHA256 = "2ededfffb704842188413839e6a181d41f3883d8f27b3ee6580677e20c59c3e6"  # of KO_CHKTXT's UTF-8
+
 VERIFIED = "verified"
 UNVERIFIED = "unverified"
 
@@ -52,7 +74,7 @@ UNVERIFIED = "unverified"
 class Check:
     """One identity check: what was expected, what the file gave, and whether they agree."""
 
-    kind: str  # sha256 | git-blob | llama.cpp | vocab-size
+    kind: str  # sha256 | git-blob | llama.cpp | vocab-size | ko-check
     expected: str
     actual: str | None
     passed: bool
@@ -113,12 +135,13 @@ def _hash_ids(ids: list[int]) -> str:
     return hashlib.sha256(str(ids).encode()).hexdigest()
 
 
-def llamacpp_hash(path: Path, bos: str | None = None) -> str:
+def llamacpp_hash(path: Path, bos: str | None = None, text: str = CHKTXT) -> str:
     """llama.cpp's pre-tokenizer check hash of a ``tokenizer.json``, read with ``tokenizers``.
 
     ``bos``: the BOS token the reference Hugging Face tokenizer prepends (``llamacpp_bos`` in the
     catalog). Copies whose post-processor does not add it themselves get it prepended, so that the
-    ids are those ``AutoTokenizer.encode`` gives on the reference repository."""
+    ids are those ``AutoTokenizer.encode`` gives on the reference repository. ``text``:
+    :data:`KO_CHKTXT` gives tokcost's Korean check hash the same way."""
     from tokenizers import Tokenizer as _HF
 
     try:
@@ -126,7 +149,7 @@ def llamacpp_hash(path: Path, bos: str | None = None) -> str:
     except Exception as exc:  # the tokenizers library raises bare Exceptions on bad JSON
         raise TokcostError(f"not a readable tokenizer.json ({str(exc).splitlines()[0][:120]})",
                            path=str(path)) from None
-    ids = list(tok.encode(CHKTXT, add_special_tokens=True).ids)
+    ids = list(tok.encode(text, add_special_tokens=True).ids)
     if bos is not None:
         bos_id = tok.token_to_id(bos)
         if bos_id is not None and (not ids or ids[0] != bos_id):
@@ -134,15 +157,22 @@ def llamacpp_hash(path: Path, bos: str | None = None) -> str:
     return _hash_ids(ids)
 
 
-def _cached_llamacpp_hash(path: Path, digest: str, bos: str | None) -> str:
-    """``llamacpp_hash`` remembered by file sha256 (loading a 30 MB tokenizer.json takes a second)."""
+def ko_check_hash(path: Path, bos: str | None = None) -> str:
+    """tokcost's Korean check hash: :func:`llamacpp_hash` of :data:`KO_CHKTXT`."""
+    return llamacpp_hash(path, bos, KO_CHKTXT)
+
+
+def _cached_llamacpp_hash(path: Path, digest: str, bos: str | None, korean: bool = False) -> str:
+    """``llamacpp_hash`` (``korean``: ``ko_check_hash``) remembered by file sha256 (loading a
+    30 MB tokenizer.json takes a second)."""
     from tokcost.paths import derived_path, read_checked, write_checked
 
-    memo = derived_path("llamacpp-hash", f"{digest}-{bos or 'nobos'}.txt")
+    kind = "ko-check-hash" if korean else "llamacpp-hash"
+    memo = derived_path(kind, f"{digest}-{bos or 'nobos'}.txt")
     raw = read_checked(memo)
     if raw is not None and len(raw) == 64:
         return raw.decode("ascii")
-    value = llamacpp_hash(path, bos)
+    value = ko_check_hash(path, bos) if korean else llamacpp_hash(path, bos)
     write_checked(memo, value.encode("ascii"))
     return value
 
@@ -201,6 +231,18 @@ def check_file(path: Path, entry: Any, *, digest: str | None = None,
         checks.append(Check("vocab-size", str(entry.vocab_size), str(size), ok))
         if not ok:
             method = None
+    if method == "llama.cpp" and getattr(entry, "ko_check_hash", None) and hf_file:
+        # ... nor do Korean merges: where tokcost recorded its Korean check, it must match too
+        try:
+            ko = _cached_llamacpp_hash(path, sha, entry.llamacpp_bos, korean=True)
+        except TokcostError as err:
+            checks.append(Check("ko-check", entry.ko_check_hash, None, False, err.message))
+            method = None
+        else:
+            ok = ko == entry.ko_check_hash
+            checks.append(Check("ko-check", entry.ko_check_hash, ko, ok, "tokcost's Korean check"))
+            if not ok:
+                method = None
     if not checks:
         reason = f"the catalog records no identity for {entry.id}"
     elif method:

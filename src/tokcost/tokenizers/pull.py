@@ -17,6 +17,7 @@ module was imported), so nothing is fetched while it is set.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import http.client
 import json
@@ -109,6 +110,50 @@ class Pulled:
     path: Path
     sha256: str
     status: str  # downloaded | present
+    identity: str = "unverified"  # verified | unverified (``tokcost tokenizers verify`` on the file)
+    identity_method: str | None = None  # sha256 | git-blob | llama.cpp
+    identity_reason: str = ""
+    recorded: bool = False  # the catalog records an identity for this tokenizer
+
+    @property
+    def verified(self) -> bool:
+        return self.identity == "verified"
+
+    @property
+    def failed_identity(self) -> bool:
+        """The catalog records an identity and this file has none of it (modified or tampered)."""
+        return self.recorded and not self.verified
+
+    def summary(self) -> str:
+        """``downloaded PATH (sha256 …; verified by git-blob)`` — the status line's tail."""
+        if self.verified:
+            ident = f"verified by {self.identity_method}"
+        elif self.recorded:
+            ident = f"UNVERIFIED: {self.identity_reason}"
+        else:
+            ident = f"unverified: {self.identity_reason}"
+        return f"{self.status} {self.path} (sha256 {self.sha256[:16]}…; {ident})"
+
+
+def _verified(entry: CatalogEntry, got: Pulled) -> Pulled:
+    """``got`` with its identity proven (or not) as ``tokcost tokenizers verify`` does: byte
+    identities first, llama.cpp's check-text hash when they do not settle it."""
+    from tokcost.tokenizers.identity import UNVERIFIED, check_file, identify
+
+    target = entry
+    if entry.adhoc:  # hf:ORG/REPO: whatever catalog entry records this file's sha256
+        found = identify(got.path, got.sha256)
+        if found is None:
+            return dataclasses.replace(got, identity=UNVERIFIED, identity_reason="no catalog "
+                                       "entry records this file's sha256")
+        target = found
+    try:
+        res = check_file(got.path, target, digest=got.sha256, llamacpp=False)
+    except TokcostError as err:
+        return dataclasses.replace(got, identity=UNVERIFIED, recorded=target.has_identity,
+                                   identity_reason=err.message)
+    return dataclasses.replace(got, identity=res.identity, identity_method=res.method,
+                               identity_reason=res.reason, recorded=target.has_identity)
 
 
 @dataclass(frozen=True)
@@ -413,6 +458,11 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
     catalog knows none and ``force`` is false; a copy that differs is replaced only with
     ``force``. Repos are tried in catalog order (``repo``, then ``alt_repos``), past 404s and
     401/403s, until one serves the file.
+
+    The file's identity is then verified as ``tokcost tokenizers verify`` does (a sha256 pin is
+    enforced while downloading; a git blob id or llama.cpp check hash is checked after): the
+    result says ``verified`` or ``unverified``, and :attr:`Pulled.failed_identity` is true for a
+    file that has none of the identities the catalog records (kept, but never labelled exact).
     """
     if entry.backend == "proxy":
         assert entry.proxy
@@ -430,7 +480,7 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
             continue
         digest = sha256_file(t.dest)
         if digest == entry.sha256 or (not entry.sha256 and not force):
-            return Pulled(entry.id, t.dest, digest, "present")
+            return _verified(entry, Pulled(entry.id, t.dest, digest, "present"))
         if entry.sha256:
             differing.append(t.dest)
     if differing and not force:
@@ -461,7 +511,7 @@ def pull(entry: CatalogEntry, to: Path | None = None, *, force: bool = False) ->
         except _Denied as err:
             denied.append((t, err.code))
             continue
-        return Pulled(entry.id, t.dest, digest, "downloaded")
+        return _verified(entry, Pulled(entry.id, t.dest, digest, "downloaded"))
     if denied:
         from tokcost.tokenizers.hub import login_token_in_use
 

@@ -207,10 +207,19 @@ def resolve(entry: CatalogEntry, user_path: Path | None = None, *,
     """The first usable copy of the entry's tokenizer file; raises if none is on this machine.
     With ``check_identity`` the file's identity is checked against the catalog (``with_identity``)."""
     if entry.api:
-        from tokcost.tokenizers.switches import api_counting_enabled
+        from tokcost.tokenizers.switches import api_counting_enabled, api_key_envs, api_key_set
 
         if api_counting_enabled():  # --api-count: the vendor's endpoint counts (even a proxy entry)
-            return api_resolution(entry)
+            if entry.backend != "proxy" or api_key_set(entry.api):
+                return api_resolution(entry)
+            # a proxy entry without its vendor's key: counted with its (labelled) proxy
+            if ("no-key", entry.id) not in _WARNED:
+                _WARNED.add(("no-key", entry.id))
+                import sys
+
+                sys.stderr.write(f"warning: {entry.id}: {api_key_envs(entry.api)} is not set, so "
+                                 f"it is counted with its proxy {entry.proxy}, not through the "
+                                 "vendor's API\n")
     if entry.backend == "proxy":
         assert entry.proxy is not None
         target = resolve(load_catalog()[entry.proxy], user_path, check_identity=check_identity)

@@ -1,6 +1,6 @@
 """Process-wide switches of tokenizer resolution, set by root CLI flags or the environment
-(so that worker processes inherit them): ``--api-count`` and ``--strict``. No imports: every
-tokenizer module may read them."""
+(so that worker processes inherit them): ``--api-count`` and ``--strict``. No imports at module
+level: every tokenizer module may read them."""
 
 from __future__ import annotations
 
@@ -30,3 +30,19 @@ def api_model(entry: Any) -> str:
     """The vendor model an API-counted catalog entry counts with."""
     models = getattr(entry, "models", ())
     return getattr(entry, "api_model", None) or (models[0] if models else str(entry.id))
+
+
+def api_key_set(vendor: str | None) -> bool:
+    """Whether one of the vendor's API key variables is set (the key itself is not read)."""
+    if not vendor:
+        return False
+    from tokcost.vendors import vendor_module
+
+    return any(os.environ.get(v) for v in vendor_module(vendor).KEY_ENVS)
+
+
+def api_key_envs(vendor: str) -> str:
+    """``ANTHROPIC_API_KEY`` / ``GEMINI_API_KEY or GOOGLE_API_KEY``: what to set."""
+    from tokcost.vendors import vendor_module
+
+    return " or ".join(vendor_module(vendor).KEY_ENVS)
