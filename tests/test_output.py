@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -65,3 +68,47 @@ def test_emit_refuses_to_overwrite_without_force(tmp_path, capsys):
 def test_unknown_format_is_an_error():
     with pytest.raises(ValueError, match="unknown format"):
         render(_out(), "yaml")
+
+
+# ---------------------------------------------------------------- every command goes through emit
+def _cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True, text=True,
+                          cwd=cwd, env=os.environ, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_cost_and_pricing_list_write_the_same_kind_of_file(mirror, tmp_path):
+    """-o only chooses where: the format decides what (both used to differ: Markdown vs box)."""
+    _cli("cost", "-m", "deepseek-v4-flash", "--as-of", "2026-12-01", "-o", str(tmp_path / "c"))
+    _cli("pricing", "list", "--provider", "deepseek", "--as-of", "2026-12-01", "-o",
+         str(tmp_path / "p"))
+    for name in ("c", "p"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "┏" in text and "|---|" not in text, name
+    cost = (tmp_path / "c").read_text(encoding="utf-8")
+    # every label of the row reaches the table: match, variant, date (composed), identity,
+    # confidence (appended)
+    for word in ("presumed", "off-peak", "2026-09-10", "verified", "medium"):
+        assert word in cost, word
+    md = _cli("cost", "-m", "deepseek-v4-flash", "--as-of", "2026-12-01", "-f", "markdown").stdout
+    assert "|---|" in md and "medium" in md and "presumed" in md
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "table"])
+def test_count_has_every_format_with_its_labels(mirror, fmt):
+    text = _cli("count", "안녕하세요 세계", "-t", "o200k_base", "-t", "gemini", "-f", fmt).stdout
+    assert "gemma-3" in text and "proxy" in text and "verified" in text, text
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [r["tokenizer_match"] for r in rows] == ["exact", "proxy"]
+        assert rows[1]["tokenizer"] == "gemini" and rows[1]["proxy_of"] == "gemma-3"
+    if fmt == "markdown":
+        assert text.splitlines()[1].startswith("|---|")
+
+
+def test_tokenizers_show_json_has_the_envelope(mirror):
+    doc = json.loads(_cli("tokenizers", "show", "o200k_base", "-f", "json").stdout)
+    assert doc["schema"] == "tokcost/tokenizers-show/1" and doc["tokcost_version"]
+    assert doc["id"] == "o200k_base" and doc["rows"] == doc["resolution"] and doc["rows"]
+    assert doc["identity"] == "verified"

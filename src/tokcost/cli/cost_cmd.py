@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tokcost.cli.common import Fmt, ForceOpt, OutOpt, print_table, write_output
+from tokcost.cli.common import Fmt, ForceOpt, OutOpt
 from tokcost.cli.pricing_cmd import (
     AsOfOpt,
     Currency,
@@ -64,16 +64,11 @@ def _opts(currency: Currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly,
 
 
 def _emit(rows, cols, schema, fmt: Fmt, output, force, title):
-    from tokcost.render import rich_table, to_csv, to_json, to_markdown
+    from tokcost.output import Output, emit
 
-    if fmt is Fmt.json:
-        write_output(to_json(schema, rows), output, force)
-    elif fmt is Fmt.csv:
-        write_output(to_csv(rows), output, force)
-    elif fmt is Fmt.markdown or output is not None:
-        write_output(to_markdown(rows, cols), output, force)
-    else:
-        print_table(rich_table(rows, cols, title=title))
+    # The composed columns of _labelled show these labels; every other label is appended.
+    shown = frozenset({"tokenizer_match", "price_variant", "price_date", "price_age_days"})
+    emit(Output(schema, rows, cols, title=title, shown_in=shown), fmt.value, output, force)
 
 
 def _compact(n: int | None) -> str:

@@ -13,6 +13,8 @@ app = typer.Typer(help="The tokenizer catalog: what tokcost knows, what is on th
                   "and fetching the rest.", no_args_is_help=True)
 
 SCHEMA_LIST = "tokcost/tokenizers-list/1"
+# One entry: the document carries the entry's fields, the rows are its resolution steps.
+SCHEMA_SHOW = "tokcost/tokenizers-show/1"
 
 
 def _row(entry, *, check: bool = True) -> dict:
@@ -90,9 +92,8 @@ def show(
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
 ) -> None:
     """One entry: metadata, every place its files are looked for, and which one is used."""
-    import json
-
     from tokcost.errors import TokcostError
+    from tokcost.render import to_json
     from tokcost.tokenizers import split_spec
     from tokcost.tokenizers.catalog import load_catalog, parse_spec
     from tokcost.tokenizers.resolver import candidates, pull_hint, resolve
@@ -124,7 +125,11 @@ def show(
                     for c in cands],
     )
     if fmt is ListFmt.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        # The versioned envelope; ``resolution`` (the same list as ``rows``) stays for readers
+        # of the output from before the envelope.
+        write_output(to_json(SCHEMA_SHOW, info["resolution"],
+                             **{k: v for k, v in info.items() if k not in ("schema", "rows")}),
+                     None, False)
         return
     from rich.console import Console
 
