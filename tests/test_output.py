@@ -112,3 +112,17 @@ def test_tokenizers_show_json_has_the_envelope(mirror):
     assert doc["schema"] == "tokcost/tokenizers-show/1" and doc["tokcost_version"]
     assert doc["id"] == "o200k_base" and doc["rows"] == doc["resolution"] and doc["rows"]
     assert doc["identity"] == "verified"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
+def test_diagnostics_rows_carry_the_proxy_label_in_every_format(mirror, fmt):
+    text = _cli("normalization", "한국어", "-t", "gemini", "-f", fmt).stdout
+    if fmt == "csv":
+        (row,) = csv.DictReader(io.StringIO(text))
+        assert (row["tokenizer"], row["proxy_of"], row["tokenizer_match"]) == (
+            "gemini", "gemma-3", "proxy")
+    elif fmt == "json":
+        (row,) = json.loads(text)["rows"]
+        assert row["proxy_of"] == "gemma-3" and row["tokenizer_match"] == "proxy"
+    else:
+        assert "gemini (proxy: gemma-3)" in text and "| proxy |" in text
