@@ -66,7 +66,7 @@ def _select_models(tables, models: Sequence[str] | None):
     return tables.default_models()
 
 
-def _tokenizer_for(model: Any, cache: dict[str, Any]) -> tuple[Tokenizer | None, str]:
+def tokenizer_for(model: Any, cache: dict[str, Any]) -> tuple[Tokenizer | None, str]:
     """The loaded tokenizer for a model, or a reason it cannot be counted offline."""
     from tokcost.tokenizers import load_tokenizer
     from tokcost.tokenizers.catalog import load_catalog
@@ -201,7 +201,7 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     rows = []
     for model in _select_models(tables, models):
         price = model.price_for(opts.as_of, opts.variant)
-        tok, reason = _tokenizer_for(model, toks)
+        tok, reason = tokenizer_for(model, toks)
         row: dict[str, Any] = {
             "model": model.id, "provider": model.provider, "name": model.name,
             "tokenizer": model.tokenizer, "kind": model.kind, "currency": opts.currency,
@@ -284,7 +284,7 @@ def budget_tokenizers(models: Sequence[str] | None, opts: CostOptions) -> list[A
     toks: dict[str, Any] = {}
     needed: dict[str, Any] = {}
     for m in _select_models(opts.price_tables(), models):
-        tok, _ = _tokenizer_for(m, toks)
+        tok, _ = tokenizer_for(m, toks)
         if tok is not None:
             needed[tok.id] = tok
     return list(needed.values())
@@ -316,7 +316,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     rows = []
     for m in chosen:
         price = m.price_for(opts.as_of, opts.variant)
-        tok, reason = _tokenizer_for(m, toks)
+        tok, reason = tokenizer_for(m, toks)
         peak = m.price_for(opts.as_of, "peak") if opts.variant is None and price is not None \
             and price.variant == "off-peak" else None
         lab = labels(m, price, fx, opts) if peak is None else labels(
