@@ -235,3 +235,26 @@ def test_private_reach_finder_finds_one(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "SRC", tmp_path)
     assert _private_reaches() == ["tokcost.a: from tokcost.b import _hidden",
                                   "tokcost.a:4: tok._partial = …"]
+
+
+def test_cost_and_budget_rows_are_validated_where_they_leave_costing(mirror, monkeypatch):
+    """A label outside its vocabulary fails in costing, not in a renderer downstream."""
+    from datetime import date
+
+    import pydantic
+
+    import tokcost
+    from tokcost import costing
+
+    rows = tokcost.cost(["gpt-5-mini"], text="환불 규정", en_text="Refund policy",
+                        as_of=date(2026, 12, 1))
+    assert rows[0]["price_confidence"] == "high"
+    real = costing.labels
+
+    def wrong(*a, **k):
+        return {**real(*a, **k), "price_confidence": "guessed"}
+
+    monkeypatch.setattr(costing, "labels", wrong)
+    with pytest.raises(pydantic.ValidationError, match="price_confidence"):
+        tokcost.cost(["gpt-5-mini"], text="환불 규정", en_text="Refund policy",
+                     as_of=date(2026, 12, 1))

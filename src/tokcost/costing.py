@@ -265,7 +265,9 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         if row["en_cost"] is not None and row["en_cost"]:
             row["premium_pct"] = (row["cost"] / row["en_cost"] - 1) * 100
         rows.append(row)
-    return sorted(rows, key=lambda r: (r["cost"] is None, r["cost"] or 0))
+    from tokcost.schema.pricing import CostRecord, checked_rows
+
+    return checked_rows(CostRecord, sorted(rows, key=lambda r: (r["cost"] is None, r["cost"] or 0)))
 
 
 # ------------------------------------------------------------------------------- budget
@@ -367,4 +369,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
             if row["monthly_cost_en"]:
                 row["premium_pct"] = (row["monthly_cost"] / row["monthly_cost_en"] - 1) * 100
         rows.append(row)
-    return sorted(rows, key=lambda r: (r["monthly_cost"] is None, r["monthly_cost"] or 0))
+    from tokcost.schema.pricing import BudgetRecord, checked_rows
+
+    return checked_rows(BudgetRecord, sorted(rows, key=lambda r: (r["monthly_cost"] is None,
+                                                                  r["monthly_cost"] or 0)))

@@ -8,10 +8,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from tokcost.schema.measure import MeasureDocument, MeasureRow
+from tokcost.schema.pricing import BudgetRecord, CostRecord
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    return {"measure-row": MeasureRow, "measure": MeasureDocument}
+    return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
+            "budget-row": BudgetRecord}
 
 
 SCHEMAS = tuple(_models())
