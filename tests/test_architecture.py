@@ -258,3 +258,34 @@ def test_cost_and_budget_rows_are_validated_where_they_leave_costing(mirror, mon
     with pytest.raises(pydantic.ValidationError, match="price_confidence"):
         tokcost.cost(["gpt-5-mini"], text="환불 규정", en_text="Refund policy",
                      as_of=date(2026, 12, 1))
+
+
+# ---------------------------------------------------------------- typed input records
+@pytest.mark.parametrize("line, expected", [
+    ('{"ko": [{"role": "usr", "content": "x"}]}',
+     "r.jsonl:2: ko message 1 role: 'usr' is not allowed (use one of 'system', 'user'"),
+    ('{"ko": [{"role": "user", "content": 3}]}',
+     "r.jsonl:2: ko message 1 content: Input should be a valid string (give it as a JSON string)"),
+    ('{"ko": [{"role": "user"}]}', "r.jsonl:2: ko message 1 content: missing (add it)"),
+    ('{"ko": []}', "r.jsonl:2: ko: List should have at least 1 item"),
+    ('{"ko": ["hi"]}', "r.jsonl:2: ko message 1: not a JSON object (each message is a JSON object"),
+    ("5", "r.jsonl:2: not a JSON object (each request is a JSON object)"),
+    ('{"title": "x"}', "r.jsonl:2: a request needs 'ko' (and 'en') message lists, or 'messages'"),
+    ('{"ko": [{"role": "user", "content": "a"}], "en": [{"role": "system", "content": "a"}]}',
+     "r.jsonl:2: ko and en messages differ in roles or number"),
+])
+def test_chat_requests_are_read_through_their_typed_record(tmp_path, monkeypatch, line, expected):
+    """pydantic validates the request file; its error is tokcost's one line: file:line: what (fix)."""
+    from tokcost.corpora.requests import load_requests
+    from tokcost.errors import CorpusError
+
+    monkeypatch.chdir(tmp_path)
+    good = '{"id": 7, "ko": [{"role": "user", "content": "안녕"}], "en": [{"role": "user", "content": "hi"}]}'
+    Path("r.jsonl").write_text(good + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_requests(Path("r.jsonl"))
+    assert str(err.value).startswith(expected), str(err.value)
+    assert "\n" not in str(err.value) and "ChatRequestRecord" not in str(err.value)
+    Path("r.jsonl").write_text(good + "\n", encoding="utf-8")
+    (req,) = load_requests(Path("r.jsonl"))
+    assert (req.id, req.texts("ko"), req.texts("en")) == ("7", ["안녕"], ["hi"])
