@@ -81,8 +81,9 @@ def hand_validation(pkg: Path) -> tuple[int, int, int, dict[str, int]]:
     return lines, isinst, raises, per
 
 
-def string_key_reads(pkg: Path) -> tuple[int, int]:
-    total = consumers = 0
+def string_key_reads(pkg: Path) -> tuple[int, int, int, int]:
+    """(all reads, ``x["k"]`` subscripts, ``x.get("k")`` calls, reads in row consumers)."""
+    total = subs = gets = consumers = 0
     for p in sorted(pkg.rglob("*.py")):
         rel = p.relative_to(pkg).as_posix()
         if rel.startswith("schema/"):
@@ -92,13 +93,15 @@ def string_key_reads(pkg: Path) -> tuple[int, int]:
             if (isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load)
                     and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)):
                 n_here += 1
+                subs += 1
             elif (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                   and n.func.attr == "get" and n.args and isinstance(n.args[0], ast.Constant)
                   and isinstance(n.args[0].value, str)):
                 n_here += 1
+                gets += 1
         total += n_here
         consumers += n_here if _is_consumer(rel) else 0
-    return total, consumers
+    return total, subs, gets, consumers
 
 
 def dict_str_any(pkg: Path) -> int:
@@ -184,13 +187,13 @@ def main(argv: list[str]) -> int:
     root = Path(argv[0]) if argv else Path(__file__).resolve().parents[1]
     pkg = root / "src" / "tokcost"
     lines, isinst, raises, per = hand_validation(pkg)
-    total, consumers = string_key_reads(pkg)
+    total, subs, gets, consumers = string_key_reads(pkg)
     print(f"root: {root}")
     print(f"hand validation: {lines} lines in validator functions "
           f"({', '.join(f'{k} {v}' for k, v in per.items())}); "
           f"{isinst} isinstance calls, {raises} raise statements in those modules")
-    print(f"string-key reads: {total} in src/tokcost (schema/ excluded), {consumers} in "
-          "row consumers")
+    print(f"string-key reads: {total} in src/tokcost (schema/ excluded; {subs} x[\"k\"], "
+          f"{gets} x.get(\"k\")), {consumers} in row consumers")
     print(f"dict[str, Any]: {dict_str_any(pkg)}")
     for label, only in (("any import", False), ("module-level imports", True)):
         cyc = cycles(import_graph(pkg, only))

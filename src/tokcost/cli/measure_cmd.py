@@ -25,10 +25,8 @@ from tokcost.cli.common import (
     TokOpt,
     TrustOpt,
     parse_workers,
-    print_table,
     quiet_progress,
     read_options,
-    write_output,
 )
 
 EngineOpt = Annotated[
@@ -208,7 +206,7 @@ def register(app: typer.Typer) -> None:
         import os
 
         from tokcost.errors import TokcostError
-        from tokcost.render import rich_table, to_json, to_markdown
+        from tokcost.output import Output, emit
         from tokcost.reproduce import run_checks
 
         root = flores or (Path(os.environ["TOKCOST_FLORES_DIR"])
@@ -222,11 +220,8 @@ def register(app: typer.Typer) -> None:
                 ("published_ko", "published ko"), ("tokcost_ko", "tokcost ko"),
                 ("published_en", "published en"), ("tokcost_en", "tokcost en"),
                 ("match", "match"), ("source", "source")]
-        if fmt is Fmt.json:
-            write_output(to_json("tokcost/validate/1", rows), None, False)
-        elif fmt is Fmt.markdown:
-            write_output(to_markdown(rows, cols), None, False)
-        else:
-            print_table(rich_table(rows, cols, title="Published figures vs tokcost"))
+        emit(Output("tokcost/validate/1", rows, cols,
+                    title="Published figures vs tokcost" if fmt is Fmt.table else None),
+             fmt.value)  # csv was printed as a table before
         if not all(r["match"] for r in rows):
             raise typer.Exit(1)
