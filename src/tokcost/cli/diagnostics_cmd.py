@@ -219,10 +219,9 @@ def register(app: typer.Typer) -> None:
         if body is not None:
             cols += [("text_single_token_share", "1-tok text"),
                      ("text_mean_tokens_per_syllable", "tok/syl text")]
-        meta = {"corpus": label or None, "domain": domain}
         _emit(fmt.value, SCHEMA_COVERAGE, rows, cols, output, force, toks=toks,
               title="Hangul syllables encoded as one token (11,172 precomposed; 2,350 KS X 1001)"
-              if fmt is Fmt.table else None, **meta)
+              if fmt is Fmt.table else None, corpus=label or None, domain=domain)
 
     @app.command()
     def normalization(
