@@ -126,3 +126,20 @@ def test_diagnostics_rows_carry_the_proxy_label_in_every_format(mirror, fmt):
         assert row["proxy_of"] == "gemma-3" and row["tokenizer_match"] == "proxy"
     else:
         assert "gemini (proxy: gemma-3)" in text and "| proxy |" in text
+
+
+def test_library_cost_is_the_cli_cost(mirror):
+    """tokcost.cost() and `tokcost cost` price the same workload: the default answer length
+    (DEFAULT_OUTPUT_TOKENS; the library priced no answer at all) and the requests one by one."""
+    from datetime import date
+
+    import tokcost
+    from tokcost.costing import DEFAULT_OUTPUT_TOKENS
+
+    (lib,) = tokcost.cost(["gpt-5-mini"], as_of=date(2026, 12, 1))
+    (cli,) = json.loads(_cli("cost", "-m", "gpt-5-mini", "--as-of", "2026-12-01", "-f",
+                             "json").stdout)["rows"]
+    assert lib["en_output_tokens"] == DEFAULT_OUTPUT_TOKENS
+    for key in ("input_tokens", "output_tokens", "en_input_tokens", "en_output_tokens"):
+        assert lib[key] == cli[key], key
+    assert lib["cost"] == pytest.approx(cli["cost"], rel=1e-12)

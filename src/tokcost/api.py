@@ -67,17 +67,16 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
     multi-turn requests). Unpriced or uncountable models come back with a ``status``, never $0."""
     from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
-    from tokcost.costing import Workload, cost_rows
+    from tokcost.costing import DEFAULT_OUTPUT_TOKENS, Workload, cost_rows
 
     opts = _options(options, currency=currency, as_of=as_of)
+    if opts.output_tokens is None and opts.output_ratio is None:  # as `tokcost cost` does
+        opts = _options(opts, output_tokens=DEFAULT_OUTPUT_TOKENS)
     if text is not None:
         wl = Workload("text", [text], [en_text] if en_text else None)
     else:
         path = Path(requests) if requests is not None else requests_file()
-        reqs = load_requests(path)
-        wl = Workload(str(path), [t for r in reqs for t in r.texts("ko")],
-                      [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs))
+        wl = Workload.from_requests(load_requests(path), str(path))
     return cost_rows(wl, models, opts)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tokcost.errors import TokcostError
 
 if TYPE_CHECKING:
+    from tokcost.corpora.requests import ChatRequest
     from tokcost.tokenizers.base import Tokenizer
 
 SCHEMA_COST = "tokcost/cost/1"
@@ -25,6 +26,9 @@ DEFAULT_MAX_FX_AGE_DAYS = 30  # an exchange rate older than this is flagged stal
 # DeepSeek's peak windows (01-04 and 06-10 UTC = 10-13 and 15-19 KST) cover most of a Korean
 # working day; 0.5 assumes half of the traffic falls in them (docs/pricing.md, --peak-share).
 DEFAULT_PEAK_SHARE = 0.5
+# Answer length in English tokens when neither --output-tokens nor --output-ratio is given (the
+# Korean answer is this scaled by the measured premium): CLI, library, report and check alike.
+DEFAULT_OUTPUT_TOKENS = 500
 
 
 @dataclass
@@ -37,6 +41,15 @@ class Workload:
     n_requests: int = 1  # the texts are spread over this many requests (averaged)
     # one (ko texts, en texts) per request: tiered prices are then chosen per request, summed
     requests: list[tuple[list[str], list[str] | None]] | None = None
+
+    @classmethod
+    def from_requests(cls, reqs: Sequence[ChatRequest], label: str) -> Workload:
+        """Chat requests as a workload: their texts averaged over the requests, and each request
+        on its own (tiered prices are chosen per request); English only when every request has it."""
+        both = all(r.en for r in reqs)
+        return cls(label, [t for r in reqs for t in r.texts("ko")],
+                   [t for r in reqs for t in r.texts("en")] if both else None, len(reqs),
+                   requests=[(r.texts("ko"), r.texts("en") if r.en else None) for r in reqs])
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""One way out: every command hands its rows to :func:`emit`, which writes them as a terminal
-table, JSON, CSV or Markdown (the report uses the same :func:`table_cells` for its HTML tables).
+"""One way out: every table command hands its rows to :func:`emit`, which writes them as a
+terminal table, JSON, CSV or Markdown (:func:`table_cells` gives the same headings and cells to a
+renderer that builds its own tables, such as HTML; the report does not use it yet).
 
 Labels are fields of the rows (how a count was made, how a price is known), so no format can drop
 them: JSON and CSV carry every field, and the table and Markdown views append any label field the

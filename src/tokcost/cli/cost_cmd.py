@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
         from tokcost.cli.validate_opts import check_all
         from tokcost.corpora import open_corpus, requests_file
         from tokcost.corpora.requests import load_requests
-        from tokcost.costing import SCHEMA_COST, Workload, cost_rows
+        from tokcost.costing import DEFAULT_OUTPUT_TOKENS, SCHEMA_COST, Workload, cost_rows
         from tokcost.errors import TokcostError
 
         check_all({"--output-tokens": (output_tokens, "whole0"),
@@ -141,18 +141,13 @@ def register(app: typer.Typer) -> None:
             wl = Workload(corpus, [p.ko for p in pairs],
                           [p.en for p in pairs if p.en is not None] or None, len(pairs))
         else:
-            reqs = load_requests(request or requests_file())
-            wl = Workload(str(request or "requests"),
-                          [t for r in reqs for t in r.texts("ko")],
-                          [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs)
-                          else None, len(reqs),
-                          requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en else None)
-                                    for r in reqs])
+            wl = Workload.from_requests(load_requests(request or requests_file()),
+                                        str(request or "requests"))
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share, output_tokens=output_tokens,
                      output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)
         if opts.output_tokens is None and opts.output_ratio is None:
-            opts.output_tokens = 500
+            opts.output_tokens = DEFAULT_OUTPUT_TOKENS
         rows = cost_rows(wl, model, opts)
         for r in rows:
             r["cost_fmt"] = money(r["cost"], r["currency"]) or r["status"]
