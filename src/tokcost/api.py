@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
     from tokcost.corpora import Corpus, ReadOptions
@@ -36,9 +36,21 @@ def count(text: str, tokenizers: Sequence[str] | None = None, *,
     return _count(text, tokenizers, add_special_tokens=add_special_tokens)
 
 
+@overload
+def measure(corpora: Sequence[str | Corpus] | None = None,
+            tokenizers: Sequence[str | Tokenizer] | None = None, *,
+            dataframe: Literal[False] = False, **kwargs: Any) -> list[dict[str, Any]]: ...
+
+
+@overload
+def measure(corpora: Sequence[str | Corpus] | None = None,
+            tokenizers: Sequence[str | Tokenizer] | None = None, *,
+            dataframe: Literal[True], **kwargs: Any) -> Any: ...
+
+
 def measure(corpora: Sequence[str | Corpus] | None = None,
             tokenizers: Sequence[str | Tokenizer] | None = None, *, dataframe: bool = False,
-            **kwargs: Any) -> Any:
+            **kwargs: Any) -> list[dict[str, Any]] | Any:
     """Korean/English ratios with bootstrap intervals, tokens per sentence, compression and
     byte fallback: the rows of ``tokcost measure -f json`` (a pandas DataFrame with
     ``dataframe=True``, which needs ``pip install "tokcost[pandas]"``). ``kwargs`` go to
