@@ -183,3 +183,109 @@ def test_public_api_is_listed_typed_and_lazy():
     assert set(eval(out[1])) == set(listed) - {"__version__"}  # dir() shows the API, nothing else
     assert out[2] == "False False False"  # `import tokcost` stays light
     assert eval(out[3]) == ["add_special_tokens", "return", "text", "tokenizers"]  # typed, not Any
+
+
+# ---------------------------------------------------------------- no module reaches into another's privates
+def _private_reaches() -> list[str]:
+    """``from tokcost.x import _name`` in another module, and ``obj._name = …`` where ``obj`` is
+    not ``self``/``cls`` (allowed only inside a class that sets ``self._name`` itself: a method
+    may set up a copy of its own instance)."""
+    bad = []
+    for mod, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        own: dict[int, set[str]] = {}  # id(function node) -> private attrs its class sets on self
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            attrs = {a.attr for a in ast.walk(cls) if isinstance(a, ast.Attribute)
+                     and isinstance(a.value, ast.Name) and a.value.id == "self"}
+            for fn in ast.walk(cls):
+                if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                    own[id(fn)] = attrs
+        enclosing: dict[int, int] = {}  # id(node) -> id(innermost function around it)
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                for n in ast.walk(fn):
+                    if n is not fn:
+                        enclosing[id(n)] = id(fn)  # inner functions are walked later: overwrite
+        for n in ast.walk(tree):
+            if (isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("tokcost")
+                    and n.module != mod):
+                bad += [f"{mod}: from {n.module} import {a.name}" for a in n.names
+                        if a.name.startswith("_") and not a.name.startswith("__")]
+            targets = (n.targets if isinstance(n, ast.Assign) else
+                       [n.target] if isinstance(n, ast.AugAssign | ast.AnnAssign) else [])
+            allowed = own.get(enclosing.get(id(n), 0), set())
+            for t in targets:
+                if (isinstance(t, ast.Attribute) and t.attr.startswith("_")
+                        and not t.attr.startswith("__")
+                        and not (isinstance(t.value, ast.Name) and t.value.id in ("self", "cls"))
+                        and t.attr not in allowed):
+                    bad.append(f"{mod}:{n.lineno}: {ast.unparse(t)} = …")
+    return sorted(set(bad))
+
+
+def test_no_module_touches_another_modules_private_state():
+    assert _private_reaches() == []
+
+
+def test_private_reach_finder_finds_one(tmp_path, monkeypatch):
+    pkg = tmp_path / "tokcost"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("from tokcost.b import _hidden\n\ndef f(tok):\n    tok._partial = 1\n")
+    (pkg / "b.py").write_text("_hidden = 1\n")
+    monkeypatch.setattr(sys.modules[__name__], "SRC", tmp_path)
+    assert _private_reaches() == ["tokcost.a: from tokcost.b import _hidden",
+                                  "tokcost.a:4: tok._partial = …"]
+
+
+def test_cost_and_budget_rows_are_validated_where_they_leave_costing(mirror, monkeypatch):
+    """A label outside its vocabulary fails in costing, not in a renderer downstream."""
+    from datetime import date
+
+    import pydantic
+
+    import tokcost
+    from tokcost import costing
+
+    rows = tokcost.cost(["gpt-5-mini"], text="환불 규정", en_text="Refund policy",
+                        as_of=date(2026, 12, 1))
+    assert rows[0]["price_confidence"] == "high"
+    real = costing.labels
+
+    def wrong(*a, **k):
+        return {**real(*a, **k), "price_confidence": "guessed"}
+
+    monkeypatch.setattr(costing, "labels", wrong)
+    with pytest.raises(pydantic.ValidationError, match="price_confidence"):
+        tokcost.cost(["gpt-5-mini"], text="환불 규정", en_text="Refund policy",
+                     as_of=date(2026, 12, 1))
+
+
+# ---------------------------------------------------------------- typed input records
+@pytest.mark.parametrize("line, expected", [
+    ('{"ko": [{"role": "usr", "content": "x"}]}',
+     "r.jsonl:2: ko message 1 role: 'usr' is not allowed (use one of 'system', 'user'"),
+    ('{"ko": [{"role": "user", "content": 3}]}',
+     "r.jsonl:2: ko message 1 content: Input should be a valid string (give it as a JSON string)"),
+    ('{"ko": [{"role": "user"}]}', "r.jsonl:2: ko message 1 content: missing (add it)"),
+    ('{"ko": []}', "r.jsonl:2: ko: List should have at least 1 item"),
+    ('{"ko": ["hi"]}', "r.jsonl:2: ko message 1: not a JSON object (each message is a JSON object"),
+    ("5", "r.jsonl:2: not a JSON object (each request is a JSON object)"),
+    ('{"title": "x"}', "r.jsonl:2: a request needs 'ko' (and 'en') message lists, or 'messages'"),
+    ('{"ko": [{"role": "user", "content": "a"}], "en": [{"role": "system", "content": "a"}]}',
+     "r.jsonl:2: ko and en messages differ in roles or number"),
+])
+def test_chat_requests_are_read_through_their_typed_record(tmp_path, monkeypatch, line, expected):
+    """pydantic validates the request file; its error is tokcost's one line: file:line: what (fix)."""
+    from tokcost.corpora.requests import load_requests
+    from tokcost.errors import CorpusError
+
+    monkeypatch.chdir(tmp_path)
+    good = '{"id": 7, "ko": [{"role": "user", "content": "안녕"}], "en": [{"role": "user", "content": "hi"}]}'
+    Path("r.jsonl").write_text(good + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_requests(Path("r.jsonl"))
+    assert str(err.value).startswith(expected), str(err.value)
+    assert "\n" not in str(err.value) and "ChatRequestRecord" not in str(err.value)
+    Path("r.jsonl").write_text(good + "\n", encoding="utf-8")
+    (req,) = load_requests(Path("r.jsonl"))
+    assert (req.id, req.texts("ko"), req.texts("en")) == ("7", ["안녕"], ["hi"])

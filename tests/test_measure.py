@@ -16,9 +16,30 @@ runner = CliRunner()
 
 
 def test_premium_by_hand():
-    assert ratio.premium([3, 5, 2], [2, 2, 1]) == 2.0
-    assert ratio.per_sentence_ratios([3, 4], [1, 0]) == [3.0]
-    assert ratio.summary([1.0, 2.0, 3.0, 4.0])["median"] == 2.5
+    from collections import Counter
+
+    assert ratio.premium(3 + 5 + 2, 2 + 2 + 1) == 2.0
+    assert ratio.premium(7, 0) is None
+    assert ratio.sentence_ratios({(3, 1): 2, (4, 0): 5, (6, 4): 1}) == Counter({3.0: 2, 1.5: 1})
+    s = ratio.summary(Counter({1.0: 1, 2.0: 1, 3.0: 1, 4.0: 1}))
+    assert (s["mean"], s["median"], s["p10"], s["p90"]) == pytest.approx((2.5, 2.5, 1.3, 3.7))
+    assert ratio.summary(Counter())["median"] is None
+
+
+def test_multiset_quantiles_equal_numpy_on_the_list():
+    """One quantile implementation: on {value: count} it gives numpy's linear quantile of the
+    list the multiset stands for."""
+    import random
+    from collections import Counter
+
+    import numpy as np
+
+    rng = random.Random(3)
+    for _ in range(200):
+        values = [rng.choice([0.5, 1.0, 1.25, 2.0, 3.0, 7.5]) for _ in range(rng.randint(1, 40))]
+        s = ratio.summary(Counter(values))
+        for name, q in ratio.QUANTILES:
+            assert s[name] == pytest.approx(float(np.quantile(values, q)), rel=1e-12, abs=1e-12)
 
 
 def test_ci_contains_estimate_and_narrows():

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -65,3 +68,78 @@ def test_emit_refuses_to_overwrite_without_force(tmp_path, capsys):
 def test_unknown_format_is_an_error():
     with pytest.raises(ValueError, match="unknown format"):
         render(_out(), "yaml")
+
+
+# ---------------------------------------------------------------- every command goes through emit
+def _cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "tokcost", *args], capture_output=True, text=True,
+                          cwd=cwd, env=os.environ, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_cost_and_pricing_list_write_the_same_kind_of_file(mirror, tmp_path):
+    """-o only chooses where: the format decides what (both used to differ: Markdown vs box)."""
+    _cli("cost", "-m", "deepseek-v4-flash", "--as-of", "2026-12-01", "-o", str(tmp_path / "c"))
+    _cli("pricing", "list", "--provider", "deepseek", "--as-of", "2026-12-01", "-o",
+         str(tmp_path / "p"))
+    for name in ("c", "p"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "┏" in text and "|---|" not in text, name
+    cost = (tmp_path / "c").read_text(encoding="utf-8")
+    # every label of the row reaches the table: match, variant, date (composed), identity,
+    # confidence (appended)
+    for word in ("presumed", "off-peak", "2026-09-10", "verified", "medium"):
+        assert word in cost, word
+    md = _cli("cost", "-m", "deepseek-v4-flash", "--as-of", "2026-12-01", "-f", "markdown").stdout
+    assert "|---|" in md and "medium" in md and "presumed" in md
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "table"])
+def test_count_has_every_format_with_its_labels(mirror, fmt):
+    text = _cli("count", "안녕하세요 세계", "-t", "o200k_base", "-t", "gemini", "-f", fmt).stdout
+    assert "gemma-3" in text and "proxy" in text and "verified" in text, text
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [r["tokenizer_match"] for r in rows] == ["exact", "proxy"]
+        assert rows[1]["tokenizer"] == "gemini" and rows[1]["proxy_of"] == "gemma-3"
+    if fmt == "markdown":
+        assert text.splitlines()[1].startswith("|---|")
+
+
+def test_tokenizers_show_json_has_the_envelope(mirror):
+    doc = json.loads(_cli("tokenizers", "show", "o200k_base", "-f", "json").stdout)
+    assert doc["schema"] == "tokcost/tokenizers-show/1" and doc["tokcost_version"]
+    assert doc["id"] == "o200k_base" and doc["rows"] == doc["resolution"] and doc["rows"]
+    assert doc["identity"] == "verified"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
+def test_diagnostics_rows_carry_the_proxy_label_in_every_format(mirror, fmt):
+    text = _cli("normalization", "한국어", "-t", "gemini", "-f", fmt).stdout
+    if fmt == "csv":
+        (row,) = csv.DictReader(io.StringIO(text))
+        assert (row["tokenizer"], row["proxy_of"], row["tokenizer_match"]) == (
+            "gemini", "gemma-3", "proxy")
+    elif fmt == "json":
+        (row,) = json.loads(text)["rows"]
+        assert row["proxy_of"] == "gemma-3" and row["tokenizer_match"] == "proxy"
+    else:
+        assert "gemini (proxy: gemma-3)" in text and "| proxy |" in text
+
+
+def test_library_cost_is_the_cli_cost(mirror):
+    """tokcost.cost() and `tokcost cost` price the same workload: the default answer length
+    (DEFAULT_OUTPUT_TOKENS; the library priced no answer at all) and the requests one by one."""
+    from datetime import date
+
+    import tokcost
+    from tokcost.costing import DEFAULT_OUTPUT_TOKENS
+
+    (lib,) = tokcost.cost(["gpt-5-mini"], as_of=date(2026, 12, 1))
+    (cli,) = json.loads(_cli("cost", "-m", "gpt-5-mini", "--as-of", "2026-12-01", "-f",
+                             "json").stdout)["rows"]
+    assert lib["en_output_tokens"] == DEFAULT_OUTPUT_TOKENS
+    for key in ("input_tokens", "output_tokens", "en_input_tokens", "en_output_tokens"):
+        assert lib[key] == cli[key], key
+    assert lib["cost"] == pytest.approx(cli["cost"], rel=1e-12)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
     from tokcost.corpora import Corpus, ReadOptions
@@ -36,9 +36,21 @@ def count(text: str, tokenizers: Sequence[str] | None = None, *,
     return _count(text, tokenizers, add_special_tokens=add_special_tokens)
 
 
+@overload
+def measure(corpora: Sequence[str | Corpus] | None = None,
+            tokenizers: Sequence[str | Tokenizer] | None = None, *,
+            dataframe: Literal[False] = False, **kwargs: Any) -> list[dict[str, Any]]: ...
+
+
+@overload
+def measure(corpora: Sequence[str | Corpus] | None = None,
+            tokenizers: Sequence[str | Tokenizer] | None = None, *,
+            dataframe: Literal[True], **kwargs: Any) -> Any: ...
+
+
 def measure(corpora: Sequence[str | Corpus] | None = None,
             tokenizers: Sequence[str | Tokenizer] | None = None, *, dataframe: bool = False,
-            **kwargs: Any) -> Any:
+            **kwargs: Any) -> list[dict[str, Any]] | Any:
     """Korean/English ratios with bootstrap intervals, tokens per sentence, compression and
     byte fallback: the rows of ``tokcost measure -f json`` (a pandas DataFrame with
     ``dataframe=True``, which needs ``pip install "tokcost[pandas]"``). ``kwargs`` go to
@@ -67,17 +79,16 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
     multi-turn requests). Unpriced or uncountable models come back with a ``status``, never $0."""
     from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
-    from tokcost.costing import Workload, cost_rows
+    from tokcost.costing import DEFAULT_OUTPUT_TOKENS, Workload, cost_rows
 
     opts = _options(options, currency=currency, as_of=as_of)
+    if opts.output_tokens is None and opts.output_ratio is None:  # as `tokcost cost` does
+        opts = _options(opts, output_tokens=DEFAULT_OUTPUT_TOKENS)
     if text is not None:
         wl = Workload("text", [text], [en_text] if en_text else None)
     else:
         path = Path(requests) if requests is not None else requests_file()
-        reqs = load_requests(path)
-        wl = Workload(str(path), [t for r in reqs for t in r.texts("ko")],
-                      [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs))
+        wl = Workload.from_requests(load_requests(path), str(path))
     return cost_rows(wl, models, opts)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tokcost.errors import TokcostError
 
 if TYPE_CHECKING:
+    from tokcost.corpora.requests import ChatRequest
     from tokcost.tokenizers.base import Tokenizer
 
 SCHEMA_COST = "tokcost/cost/1"
@@ -25,6 +26,9 @@ DEFAULT_MAX_FX_AGE_DAYS = 30  # an exchange rate older than this is flagged stal
 # DeepSeek's peak windows (01-04 and 06-10 UTC = 10-13 and 15-19 KST) cover most of a Korean
 # working day; 0.5 assumes half of the traffic falls in them (docs/pricing.md, --peak-share).
 DEFAULT_PEAK_SHARE = 0.5
+# Answer length in English tokens when neither --output-tokens nor --output-ratio is given (the
+# Korean answer is this scaled by the measured premium): CLI, library, report and check alike.
+DEFAULT_OUTPUT_TOKENS = 500
 
 
 @dataclass
@@ -37,6 +41,15 @@ class Workload:
     n_requests: int = 1  # the texts are spread over this many requests (averaged)
     # one (ko texts, en texts) per request: tiered prices are then chosen per request, summed
     requests: list[tuple[list[str], list[str] | None]] | None = None
+
+    @classmethod
+    def from_requests(cls, reqs: Sequence[ChatRequest], label: str) -> Workload:
+        """Chat requests as a workload: their texts averaged over the requests, and each request
+        on its own (tiered prices are chosen per request); English only when every request has it."""
+        both = all(r.en for r in reqs)
+        return cls(label, [t for r in reqs for t in r.texts("ko")],
+                   [t for r in reqs for t in r.texts("en")] if both else None, len(reqs),
+                   requests=[(r.texts("ko"), r.texts("en") if r.en else None) for r in reqs])
 
 
 @dataclass
@@ -66,7 +79,7 @@ def _select_models(tables, models: Sequence[str] | None):
     return tables.default_models()
 
 
-def _tokenizer_for(model: Any, cache: dict[str, Any]) -> tuple[Tokenizer | None, str]:
+def tokenizer_for(model: Any, cache: dict[str, Any]) -> tuple[Tokenizer | None, str]:
     """The loaded tokenizer for a model, or a reason it cannot be counted offline."""
     from tokcost.tokenizers import load_tokenizer
     from tokcost.tokenizers.catalog import load_catalog
@@ -201,7 +214,7 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     rows = []
     for model in _select_models(tables, models):
         price = model.price_for(opts.as_of, opts.variant)
-        tok, reason = _tokenizer_for(model, toks)
+        tok, reason = tokenizer_for(model, toks)
         row: dict[str, Any] = {
             "model": model.id, "provider": model.provider, "name": model.name,
             "tokenizer": model.tokenizer, "kind": model.kind, "currency": opts.currency,
@@ -265,7 +278,9 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         if row["en_cost"] is not None and row["en_cost"]:
             row["premium_pct"] = (row["cost"] / row["en_cost"] - 1) * 100
         rows.append(row)
-    return sorted(rows, key=lambda r: (r["cost"] is None, r["cost"] or 0))
+    from tokcost.schema.pricing import CostRecord, checked_rows
+
+    return checked_rows(CostRecord, sorted(rows, key=lambda r: (r["cost"] is None, r["cost"] or 0)))
 
 
 # ------------------------------------------------------------------------------- budget
@@ -284,7 +299,7 @@ def budget_tokenizers(models: Sequence[str] | None, opts: CostOptions) -> list[A
     toks: dict[str, Any] = {}
     needed: dict[str, Any] = {}
     for m in _select_models(opts.price_tables(), models):
-        tok, _ = _tokenizer_for(m, toks)
+        tok, _ = tokenizer_for(m, toks)
         if tok is not None:
             needed[tok.id] = tok
     return list(needed.values())
@@ -316,7 +331,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     rows = []
     for m in chosen:
         price = m.price_for(opts.as_of, opts.variant)
-        tok, reason = _tokenizer_for(m, toks)
+        tok, reason = tokenizer_for(m, toks)
         peak = m.price_for(opts.as_of, "peak") if opts.variant is None and price is not None \
             and price.variant == "off-peak" else None
         lab = labels(m, price, fx, opts) if peak is None else labels(
@@ -369,4 +384,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
             if row["monthly_cost_en"]:
                 row["premium_pct"] = (row["monthly_cost"] / row["monthly_cost_en"] - 1) * 100
         rows.append(row)
-    return sorted(rows, key=lambda r: (r["monthly_cost"] is None, r["monthly_cost"] or 0))
+    from tokcost.schema.pricing import BudgetRecord, checked_rows
+
+    return checked_rows(BudgetRecord, sorted(rows, key=lambda r: (r["monthly_cost"] is None,
+                                                                  r["monthly_cost"] or 0)))

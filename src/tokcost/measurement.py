@@ -27,9 +27,8 @@ from tokcost.engines.local import (
     text_facts,
 )
 from tokcost.errors import TokcostError
-from tokcost.metrics import bootstrap
+from tokcost.metrics import bootstrap, ratio
 from tokcost.metrics.compression import per
-from tokcost.metrics.ratio import quantile_position
 from tokcost.tokenizers import Tokenizer, file_key
 
 if TYPE_CHECKING:
@@ -262,38 +261,6 @@ def _add_chunk(hists: dict[str, _Hist], doms: list[str] | None, ko: TextCounts,
         h.unk[0] += ko.unk[j]
 
 
-def _quantile(values: Sequence[tuple[float, int]], n: int, q: float) -> float | None:
-    """``ratio.quantile`` (numpy's linear method) of the multiset given as sorted (value, count)."""
-    if n == 0:
-        return None
-    lo, hi, frac = quantile_position(n, q)
-    v_lo = v_hi = None
-    seen = 0
-    for v, c in values:
-        seen += c
-        if v_lo is None and lo < seen:
-            v_lo = v
-        if hi < seen:
-            v_hi = v
-            break
-    assert v_lo is not None and v_hi is not None
-    return v_lo + (v_hi - v_lo) * frac
-
-
-def _summary(counts: Counter, qs: Sequence[tuple[str, float]]) -> dict[str, float | None]:
-    """Mean and quantiles of a multiset {value: count}; same numbers as ``ratio.summary``."""
-    values = sorted(counts.items())
-    n = sum(c for _, c in values)
-    out: dict[str, float | None] = {"mean": sum(v * c for v, c in values) / n if n else None}
-    for name, q in qs:
-        out[name] = _quantile(values, n, q)
-    return out
-
-
-_TOKEN_QS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
-_RATIO_QS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
-
-
 def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
          facts: Sequence[int], counter: str | None = None) -> dict[str, Any]:
     mono = corpus.monolingual
@@ -333,18 +300,14 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
     if tok.backend == "vendor-api":  # the day(s) the vendor counted (a cached count keeps its day)
         row["counted_date"] = getattr(tok, "counted_date", None)
     if not mono and et:
-        row["ratio"] = kt / et
+        row["ratio"] = ratio.premium(kt, et)
         ci = bootstrap.ratio_ci_hist(cells, resamples=settings.resamples, seed=settings.seed,
                                      confidence=settings.confidence)
         if ci:
             row["ratio_ci_low"], row["ratio_ci_high"] = ci
         else:
             row["ratio_ci_note"] = bootstrap.ci_note(n)
-        ratios: Counter = Counter()
-        for (k, e), c in cells.items():
-            if e:
-                ratios[k / e] += c
-        rs = _summary(ratios, _RATIO_QS)
+        rs = ratio.summary(ratio.sentence_ratios(cells))
         row.update({f"ratio_sentence_{k}": rs[k] for k in ("mean", "median", "p10", "p90")})
     for i, (side, marg, total, chars, nbytes, nwords) in enumerate((
         ("ko", ko_marg, kt, ko_chars, ko_bytes, ko_words),
@@ -352,7 +315,7 @@ def _row(tok: Any, corpus: Corpus, settings: Settings, hist: _Hist, domain: str,
     )):
         if side == "en" and mono:
             continue
-        s = _summary(marg, _TOKEN_QS)
+        s = ratio.summary(marg)
         row.update({
             f"{side}_tokens_per_sentence_mean": s["mean"],
             f"{side}_tokens_per_sentence_median": s["median"],

@@ -1,5 +1,6 @@
-"""One way out: every command hands its rows to :func:`emit`, which writes them as a terminal
-table, JSON, CSV or Markdown (the report uses the same :func:`table_cells` for its HTML tables).
+"""One way out: every table command hands its rows to :func:`emit`, which writes them as a
+terminal table, JSON, CSV or Markdown (:func:`table_cells` gives the same headings and cells to a
+renderer that builds its own tables, such as HTML; the report does not use it yet).
 
 Labels are fields of the rows (how a count was made, how a price is known), so no format can drop
 them: JSON and CSV carry every field, and the table and Markdown views append any label field the
@@ -43,15 +44,28 @@ class Output:
     warnings: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)  # e.g. signatures, printed below tables
     csv_columns: Sequence[str] | None = None  # default: every field of the rows
+    # Label fields the table/Markdown columns already show inside a composed column (e.g.
+    # "tokenizer (match)"), so they are not appended a second time.
+    shown_in: frozenset[str] = frozenset()
 
 
 def shown_columns(out: Output) -> list[tuple[str, str]]:
     """The table/Markdown columns: the command's, then every label field the rows carry."""
     cols = list(out.columns) or [(k, k) for k in (out.rows[0] if out.rows else {})]
-    have = {k for k, _ in cols}
+    have = {k for k, _ in cols} | out.shown_in
     for key, title in LABEL_FIELDS:
         if key not in have and any(r.get(key) not in (None, "", False) for r in out.rows):
             cols.append((key, title))
+    return cols
+
+
+def csv_columns(out: Output) -> list[str]:
+    """The CSV columns: the command's choice (default: every field), then every label field the
+    rows carry that the choice leaves out."""
+    cols = list(out.csv_columns or _all_keys(out.rows))
+    for key, _ in LABEL_FIELDS:
+        if key not in cols and any(key in r for r in out.rows):
+            cols.append(key)
     return cols
 
 
@@ -72,7 +86,7 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
         meta.setdefault("warnings", out.warnings)
         return r.to_json(out.schema, out.rows, **meta)
     if fmt == "csv":
-        return r.to_csv(out.rows, out.csv_columns or _all_keys(out.rows))
+        return r.to_csv(out.rows, csv_columns(out))
     if fmt == "markdown":
         head = f"**{out.title}**\n\n" if out.title else ""
         text = head + r.to_markdown(out.rows, shown_columns(out))
@@ -84,9 +98,13 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
 
         from rich.console import Console
 
-        width = None if terminal and sys.stdout.isatty() else 200  # piped: never squeeze
+        table = r.rich_table(out.rows, shown_columns(out), title=out.title)
+        width = None
+        if not (terminal and sys.stdout.isatty()):  # piped or a file: the table's natural width,
+            probe = Console(width=100_000, soft_wrap=True, file=io.StringIO())  # never squeezed
+            width = max(40, probe.measure(table).maximum)
         con = Console(record=not terminal, width=width, file=None if terminal else io.StringIO())
-        con.print(r.rich_table(out.rows, shown_columns(out), title=out.title))
+        con.print(table)
         for line in out.footer:
             con.print(line, highlight=False, markup=False)
         return "" if terminal else con.export_text()
@@ -101,8 +119,10 @@ def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False)
     else:
         write_text(render(out, fmt), output, force)
     if fmt != "json":
+        from tokcost.errors import one_line  # redacted, one printable line (as cli.common.warn)
+
         for w in out.warnings:
-            sys.stderr.write(f"warning: {w}\n")
+            sys.stderr.write(f"warning: {one_line(w)}\n")
 
 
 def write_text(text: str, output: Path | None, force: bool) -> None:

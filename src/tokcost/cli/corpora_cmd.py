@@ -14,9 +14,7 @@ from tokcost.cli.common import (
     ListFmt,
     Normalize,
     SplitOpt,
-    print_table,
     read_options,
-    write_output,
 )
 
 app = typer.Typer(help="Korean–English corpora: the shipped samples and your own files.",
@@ -28,7 +26,7 @@ def list_(fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.tabl
     """Shipped corpora with pair counts per domain."""
     from tokcost.corpora import open_corpus, requests_file
     from tokcost.corpora.requests import load_requests
-    from tokcost.render import rich_table, to_json
+    from tokcost.output import Output, emit
 
     counts: dict[str, int] = {}
     for pair in open_corpus("samples"):
@@ -40,10 +38,8 @@ def list_(fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.tabl
     reqs = load_requests(requests_file())
     rows.append({"name": "requests", "corpus": "requests", "domain": "chat-requests",
                  "pairs": len(reqs)})
-    if fmt is ListFmt.json:
-        write_output(to_json("tokcost/corpora-list/1", rows), None, False)
-        return
-    print_table(rich_table(rows, [("name", "name"), ("domain", "domain"), ("pairs", "pairs")]))
+    emit(Output("tokcost/corpora-list/1", rows,
+                [("name", "name"), ("domain", "domain"), ("pairs", "pairs")]), fmt.value)
 
 
 @app.command()
@@ -89,16 +85,14 @@ def show(
     from itertools import islice
 
     from tokcost.corpora import open_corpus
-    from tokcost.render import rich_table, to_json
+    from tokcost.output import Output, emit
 
     corpus = open_corpus(name, read_options(normalize=normalize, domain=domain))
     rows = [{"id": p.id, "domain": p.domain, "ko": p.ko, "en": p.en}
             for p in islice(corpus, limit)]
-    if fmt is ListFmt.json:
-        write_output(to_json("tokcost/corpora-show/1", rows, corpus=corpus.name), None, False)
-        return
-    print_table(rich_table(rows, [("id", "id"), ("domain", "domain"), ("ko", "Korean"),
-                                  ("en", "English")]))
+    emit(Output("tokcost/corpora-show/1", rows, [("id", "id"), ("domain", "domain"),
+                                                 ("ko", "Korean"), ("en", "English")],
+                meta={"corpus": corpus.name}), fmt.value)
 
 
 def register(root: typer.Typer) -> None:

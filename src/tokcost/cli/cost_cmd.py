@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tokcost.cli.common import Fmt, ForceOpt, OutOpt, print_table, write_output
+from tokcost.cli.common import Fmt, ForceOpt, OutOpt
 from tokcost.cli.pricing_cmd import (
     AsOfOpt,
     Currency,
@@ -64,16 +64,11 @@ def _opts(currency: Currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly,
 
 
 def _emit(rows, cols, schema, fmt: Fmt, output, force, title):
-    from tokcost.render import rich_table, to_csv, to_json, to_markdown
+    from tokcost.output import Output, emit
 
-    if fmt is Fmt.json:
-        write_output(to_json(schema, rows), output, force)
-    elif fmt is Fmt.csv:
-        write_output(to_csv(rows), output, force)
-    elif fmt is Fmt.markdown or output is not None:
-        write_output(to_markdown(rows, cols), output, force)
-    else:
-        print_table(rich_table(rows, cols, title=title))
+    # The composed columns of _labelled show these labels; every other label is appended.
+    shown = frozenset({"tokenizer_match", "price_variant", "price_date", "price_age_days"})
+    emit(Output(schema, rows, cols, title=title, shown_in=shown), fmt.value, output, force)
 
 
 def _compact(n: int | None) -> str:
@@ -128,7 +123,7 @@ def register(app: typer.Typer) -> None:
         from tokcost.cli.validate_opts import check_all
         from tokcost.corpora import open_corpus, requests_file
         from tokcost.corpora.requests import load_requests
-        from tokcost.costing import SCHEMA_COST, Workload, cost_rows
+        from tokcost.costing import DEFAULT_OUTPUT_TOKENS, SCHEMA_COST, Workload, cost_rows
         from tokcost.errors import TokcostError
 
         check_all({"--output-tokens": (output_tokens, "whole0"),
@@ -146,18 +141,13 @@ def register(app: typer.Typer) -> None:
             wl = Workload(corpus, [p.ko for p in pairs],
                           [p.en for p in pairs if p.en is not None] or None, len(pairs))
         else:
-            reqs = load_requests(request or requests_file())
-            wl = Workload(str(request or "requests"),
-                          [t for r in reqs for t in r.texts("ko")],
-                          [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs)
-                          else None, len(reqs),
-                          requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en else None)
-                                    for r in reqs])
+            wl = Workload.from_requests(load_requests(request or requests_file()),
+                                        str(request or "requests"))
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share, output_tokens=output_tokens,
                      output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)
         if opts.output_tokens is None and opts.output_ratio is None:
-            opts.output_tokens = 500
+            opts.output_tokens = DEFAULT_OUTPUT_TOKENS
         rows = cost_rows(wl, model, opts)
         for r in rows:
             r["cost_fmt"] = money(r["cost"], r["currency"]) or r["status"]

@@ -11,12 +11,12 @@ import typer
 
 from tokcost.cli.common import (
     DownloadOpt,
-    ListFmt,
+    Fmt,
+    ForceOpt,
+    OutOpt,
     SpecialOpt,
     TokOpt,
     TrustOpt,
-    print_table,
-    write_output,
 )
 from tokcost.cli.measure_cmd import ClusterOpt, EngineOpt
 
@@ -106,7 +106,9 @@ def register(app: typer.Typer) -> None:
                          "glob matches ('logs/**/*.txt'). Repeatable."),
         ] = None,
         tokenizer: TokOpt = None,
-        fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
+        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+        output: OutOpt = None,
+        force: ForceOpt = False,
         total: Annotated[bool, typer.Option(
             "--total", help="One row per tokenizer: the sum over all inputs.")] = False,
         add_special_tokens: SpecialOpt = False,
@@ -123,7 +125,7 @@ def register(app: typer.Typer) -> None:
         from tokcost.engines import check_engine
         from tokcost.engines.local import count_chunks
         from tokcost.errors import TokcostError
-        from tokcost.render import rich_table, to_json
+        from tokcost.output import Output, emit
 
         check_engine(engine)
         sources = _sources(text, files or [])
@@ -151,15 +153,12 @@ def register(app: typer.Typer) -> None:
                 rows.append(CountRow(tok.id, label, n, nchars, nbytes,
                                      res.entry.exactness if not res.entry.adhoc else "exact",
                                      res.proxy_of, res.sha256, res.labels()).as_dict())
-        if fmt is ListFmt.json:
-            write_output(to_json(SCHEMA, rows), None, False)
-            return
-        for r in rows:
-            if r["proxy_of"]:
-                r["tokenizer"] = f"{r['tokenizer']} (proxy: {r['proxy_of']})"
         cols = [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
                 ("bytes", "bytes"), ("chars_per_token", "chars/token"),
                 ("bytes_per_token", "bytes/token"), ("identity", "identity")]
         if len(labels) > 1:
             cols.insert(1, ("input", "input"))
-        print_table(rich_table(rows, cols))
+        if fmt in (Fmt.table, Fmt.markdown):  # JSON and CSV keep the fields as they are
+            rows = [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {r['proxy_of']})"}
+                    if r["proxy_of"] else r for r in rows]
+        emit(Output(SCHEMA, rows, cols), fmt.value, output, force)

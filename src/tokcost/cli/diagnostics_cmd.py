@@ -70,24 +70,27 @@ def _one_text(text: str | None, file: Path | None) -> tuple[str, str]:
     return "stdin", sys.stdin.read()
 
 
+def _with_labels(rows: list[dict[str, Any]], toks: list[Any]) -> list[dict[str, Any]]:
+    """Rows with the labels of the tokenizer that counted them (``proxy_of``,
+    ``tokenizer_match``, ``identity``, ``identity_method``) as fields, so every format has them."""
+    labels = {t.id: {"proxy_of": t.resolution.proxy_of, **t.resolution.labels()} for t in toks}
+    return [{**r, **labels.get(r.get("tokenizer"), {})} for r in rows]
+
+
 def _emit(
     fmt: str, schema: str, rows: list[dict[str, Any]], cols: list[tuple[str, str]],
     output: Path | None, force: bool, title: str | None = None, toks: list[Any] | None = None,
-    **meta: Any,
-) -> bool:
-    """Write json/csv/markdown; returns False when the caller renders a table itself."""
-    from tokcost.render import to_csv, to_json, to_markdown
+    footer: list[str] | None = None, csv_all: bool = False, **meta: Any,
+) -> None:
+    """Every format through the one renderer; tables and Markdown name proxies in the tokenizer
+    column (``gemini (proxy: gemma-3)``), JSON and CSV keep ``tokenizer`` and ``proxy_of``."""
+    from tokcost.output import Output, emit
 
-    if fmt == "json":
-        write_output(to_json(schema, rows, **meta), output, force)
-    elif fmt == "csv":
-        write_output(to_csv(rows, [k for k, _ in cols]), output, force)
-    elif fmt == "markdown":
-        head = f"**{title}**\n\n" if title else ""
-        write_output(head + to_markdown(_labelled(rows, toks or []), cols), output, force)
-    else:
-        return False
-    return True
+    rows = _with_labels(rows, toks or [])
+    shown = _labelled(rows, toks or []) if fmt in ("table", "markdown") else rows
+    emit(Output(schema, shown, cols, title=title, meta=meta, footer=footer or [],
+                csv_columns=None if csv_all else [*(k for k, _ in cols), "proxy_of"]), fmt, output,
+         force)
 
 
 def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
@@ -157,7 +160,8 @@ def register(app: typer.Typer) -> None:
         toks = _load(tokenizer, download, trust_remote_code)
         results = inspect_text(body, toks)
         if fmt is ListFmt.json:
-            write_output(to_json(SCHEMA_INSPECT, [r.as_dict() for r in results], input=label),
+            write_output(to_json(SCHEMA_INSPECT, _with_labels([r.as_dict() for r in results], toks),
+                                 input=label),
                          output, force)
             return
         use_plain = plain or output is not None or not sys.stdout.isatty()
@@ -203,7 +207,6 @@ def register(app: typer.Typer) -> None:
         syllables that encode as one token, and mean tokens per syllable."""
         from tokcost.diagnostics.coverage import hangul_coverage
         from tokcost.diagnostics.sources import read_corpus_text
-        from tokcost.render import rich_table
 
         if domain is not None and corpus is None:
             corpus = "samples"
@@ -216,11 +219,9 @@ def register(app: typer.Typer) -> None:
         if body is not None:
             cols += [("text_single_token_share", "1-tok text"),
                      ("text_mean_tokens_per_syllable", "tok/syl text")]
-        meta = {"corpus": label or None, "domain": domain}
-        if _emit(fmt.value, SCHEMA_COVERAGE, rows, cols, output, force, toks=toks, **meta):
-            return
-        _show([rich_table(_labelled(rows, toks), cols, title="Hangul syllables encoded as one "
-                          "token (11,172 precomposed; 2,350 KS X 1001)")], output, force)
+        _emit(fmt.value, SCHEMA_COVERAGE, rows, cols, output, force, toks=toks,
+              title="Hangul syllables encoded as one token (11,172 precomposed; 2,350 KS X 1001)"
+              if fmt is Fmt.table else None, corpus=label or None, domain=domain)
 
     @app.command()
     def normalization(
@@ -236,7 +237,6 @@ def register(app: typer.Typer) -> None:
         """Normalisation audit: tokens for the same text as NFC, NFD (jamo) and NFKC per
         tokenizer, and the inflation NFD/NFC."""
         from tokcost.diagnostics.normalization import normalization_audit
-        from tokcost.render import rich_table
 
         label, body = _one_text(text, file)
         toks = _load(tokenizer, download, trust_remote_code)
@@ -244,13 +244,10 @@ def register(app: typer.Typer) -> None:
         cols = [("tokenizer", "tokenizer"), ("tokens_input", "as given"), ("tokens_nfc", "NFC"),
                 ("tokens_nfd", "NFD"), ("tokens_nfkc", "NFKC"), ("nfd_over_nfc", "NFD/NFC"),
                 ("nfkc_over_nfc", "NFKC/NFC")]
-        if _emit(fmt.value, SCHEMA_NORMALIZATION, rows, cols, output, force, toks=toks,
-                 input=label):
-            return
         form = rows[0]["input_form"] if rows else "?"
-        _show([rich_table(_labelled(rows, toks), cols,
-                          title=f"Tokens by Unicode normal form (input is {form})")],
-              output, force)
+        _emit(fmt.value, SCHEMA_NORMALIZATION, rows, cols, output, force, toks=toks,
+              title=f"Tokens by Unicode normal form (input is {form})" if fmt is Fmt.table
+              else None, input=label)
 
     @app.command()
     def breakdown(
@@ -266,7 +263,6 @@ def register(app: typer.Typer) -> None:
         """Script breakdown: tokens spent on Hangul, Latin letters, digits, punctuation,
         whitespace, other characters and code (backtick spans and ``` blocks)."""
         from tokcost.diagnostics.breakdown import CLASSES, script_breakdown
-        from tokcost.render import rich_table
 
         label, body = _one_text(text, file)
         toks = _load(tokenizer, download, trust_remote_code)
@@ -274,13 +270,11 @@ def register(app: typer.Typer) -> None:
         rows = [b.as_dict() for b in results]
         cols = [("tokenizer", "tokenizer"), ("total", "total"), *((c, c) for c in CLASSES)]
         chars = results[0].chars if results else {}
-        if _emit(fmt.value, SCHEMA_BREAKDOWN, rows, cols, output, force, toks=toks,
-                 input=label, chars=chars):
-            return
         char_row = "characters: " + ", ".join(f"{c} {n:,}" for c, n in chars.items())
-        _show([rich_table(_labelled(rows, toks), cols, title="Tokens per character class"),
-               char_row],
-              output, force)
+        table = fmt is Fmt.table
+        _emit(fmt.value, SCHEMA_BREAKDOWN, rows, cols, output, force, toks=toks,
+              title="Tokens per character class" if table else None,
+              footer=[char_row] if table else None, input=label, chars=chars)
 
     @app.command()
     def explain(
@@ -344,7 +338,7 @@ def register(app: typer.Typer) -> None:
                 if against else None)
         doc = run_explain(texts, toks, base, top=top, by=by.value)
         if fmt is ListFmt.json:
-            write_output(to_json(SCHEMA_EXPLAIN, doc["tokenizers"], input=label,
+            write_output(to_json(SCHEMA_EXPLAIN, _with_labels(doc["tokenizers"], toks), input=label,
                                  comparisons=doc["comparisons"]), output, force)
             return
         summary_cols = [("tokenizer", "tokenizer"), ("total_tokens", "tokens"),
@@ -397,7 +391,6 @@ def register(app: typer.Typer) -> None:
         from tokcost.diagnostics.fertility import fertility_rows
         from tokcost.diagnostics.sources import read_corpus
         from tokcost.errors import TokcostError
-        from tokcost.render import rich_table
 
         if not no_morphemes:
             try:
@@ -420,27 +413,15 @@ def register(app: typer.Typer) -> None:
         meta = {"corpus": src.label, "domain": src.domain, "units": len(src),
                 "ko_words": first.get("ko_words"), "en_words": first.get("en_words"),
                 "morphemes": first.get("morphemes"), "morph_analyser": first.get("morph_analyser")}
-        if fmt.value == "csv":
-            cols_csv = [(k, k) for k in first] if first else cols
-            write_output(_csv(rows, cols_csv), output, force)
-            return
         where = src.label + (f" (domain {src.domain})" if src.domain else "")
         title = f"Fertility on {where}"
-        if _emit(fmt.value, SCHEMA_FERTILITY, rows, cols, output, force, title=title, toks=toks,
-                 **meta):
-            return
         facts = ("PCW: proportion of continued words, split into ≥ 2 tokens on their own. "
                  f"{len(src):,} units, {first.get('ko_words') or 0:,} Korean eojeol"
                  + (f", {first['en_words']:,} English words" if first.get("en_words") else "")
                  + (f", {first['morphemes']:,} morphemes by {first['morph_analyser']}"
                     if first.get("morphemes") else ""))
-        _show([rich_table(_labelled(rows, toks), cols, title=title), facts], output, force)
-
-
-def _csv(rows: list[dict[str, Any]], cols: list[tuple[str, str]]) -> str:
-    from tokcost.render import to_csv
-
-    return to_csv(rows, [k for k, _ in cols])
+        _emit(fmt.value, SCHEMA_FERTILITY, rows, cols, output, force, title=title, toks=toks,
+              footer=[facts] if fmt is Fmt.table else None, csv_all=True, **meta)
 
 
 def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:

@@ -25,11 +25,8 @@ from tokcost.cli.common import (
     TokOpt,
     TrustOpt,
     parse_workers,
-    print_table,
     quiet_progress,
     read_options,
-    warn,
-    write_output,
 )
 
 EngineOpt = Annotated[
@@ -95,19 +92,19 @@ def progress_factory():
 def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnings: list[str],
             domain_rows: bool, engine: str = "local") -> None:
     from tokcost.measurement import SCHEMA
-    from tokcost.render import rich_table, to_csv, to_json, to_markdown
+    from tokcost.output import Output, emit
 
     if fmt is Fmt.json:
-        write_output(to_json(SCHEMA, rows, warnings=warnings, engine=engine), output, force)
+        emit(Output(SCHEMA, rows, meta={"warnings": warnings, "engine": engine},
+                    warnings=warnings), "json", output, force)
         return
     if fmt is Fmt.csv:
         flat = [{k: v for k, v in r.items() if k != "signature"} for r in rows]
-        write_output(to_csv(flat), output, force)
+        emit(Output(SCHEMA, flat, warnings=warnings), "csv", output, force)
         return
     shown = sorted(rows, key=lambda r: (r["domain"] != "all" and domain_rows,
                                         r["ratio"] if r["ratio"] is not None else 1e9))
     for r in shown:
-        r = r
         if r["ratio"] is not None and r["ratio_ci_low"] is not None:
             r["ratio_ci"] = (f"{r['ratio']:.3f} [{r['ratio_ci_low']:.3f}–{r['ratio_ci_high']:.3f}]")
         elif r["ratio"] is not None:
@@ -121,18 +118,10 @@ def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnin
         if r["domain"] not in ("all", None):
             r["corpus"] = f"{r['corpus']}/{r['domain']}"
     sigs = sorted({r["signature_string"] for r in rows})
-    if fmt is Fmt.markdown:
-        text = to_markdown(shown, TABLE_COLUMNS)
-        text += "\n" + "\n".join(f"`{s}`  " for s in sigs) + "\n"
-        write_output(text, output, force)
-        return
-    if output is not None:
-        write_output(to_markdown(shown, TABLE_COLUMNS), output, force)
-        return
-    print_table(rich_table(shown, TABLE_COLUMNS,
-                           title="Korean/English token ratio (lower is cheaper for Korean)"))
-    for w in warnings:
-        warn(w)
+    emit(Output(SCHEMA, shown, TABLE_COLUMNS, warnings=warnings,
+                title=None if fmt is Fmt.markdown
+                else "Korean/English token ratio (lower is cheaper for Korean)",
+                footer=sigs if fmt is Fmt.markdown else []), fmt.value, output, force)
 
 
 def register(app: typer.Typer) -> None:
@@ -217,7 +206,7 @@ def register(app: typer.Typer) -> None:
         import os
 
         from tokcost.errors import TokcostError
-        from tokcost.render import rich_table, to_json, to_markdown
+        from tokcost.output import Output, emit
         from tokcost.reproduce import run_checks
 
         root = flores or (Path(os.environ["TOKCOST_FLORES_DIR"])
@@ -231,11 +220,8 @@ def register(app: typer.Typer) -> None:
                 ("published_ko", "published ko"), ("tokcost_ko", "tokcost ko"),
                 ("published_en", "published en"), ("tokcost_en", "tokcost en"),
                 ("match", "match"), ("source", "source")]
-        if fmt is Fmt.json:
-            write_output(to_json("tokcost/validate/1", rows), None, False)
-        elif fmt is Fmt.markdown:
-            write_output(to_markdown(rows, cols), None, False)
-        else:
-            print_table(rich_table(rows, cols, title="Published figures vs tokcost"))
+        emit(Output("tokcost/validate/1", rows, cols,
+                    title="Published figures vs tokcost" if fmt is Fmt.table else None),
+             fmt.value)  # csv was printed as a table before
         if not all(r["match"] for r in rows):
             raise typer.Exit(1)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tokcost.cli.common import Fmt, ForceOpt, ListFmt, OutOpt, print_table, write_output
+from tokcost.cli.common import Fmt, ForceOpt, ListFmt, OutOpt, write_output
 
 if TYPE_CHECKING:
     from tokcost.pricing import FxRate, Model, PriceRow, PriceTables
@@ -188,34 +188,14 @@ def _pretty(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _emit(fmt: Fmt, schema: str, rows: list[dict[str, Any]], cols: list[tuple[str, str]],
           output: Path | None, force: bool, title: str, **meta: Any) -> None:
-    from tokcost.render import rich_table, to_csv, to_json, to_markdown
+    from tokcost.output import Output, emit
 
-    if fmt is Fmt.json:
-        write_output(to_json(schema, rows, **meta), output, force)
-    elif fmt is Fmt.csv:
-        write_output(to_csv(rows, _LIST_COLS if schema == SCHEMA_LIST else None), output, force)
-    elif fmt is Fmt.markdown:
-        write_output(f"{title}\n\n" + to_markdown(_pretty(rows) if schema == SCHEMA_LIST
-                                                  else rows, cols), output, force)
-    else:
-        table = rich_table(_pretty(rows) if schema == SCHEMA_LIST else rows, cols, title=title)
-        if output is None:
-            import sys
-
-            if sys.stdout.isatty():
-                print_table(table)
-            else:  # piped: do not squeeze the table into 80 columns
-                from rich.console import Console
-
-                Console(width=200).print(table)
-        else:
-            import io
-
-            from rich.console import Console
-
-            con = Console(record=True, width=200, file=io.StringIO())
-            con.print(table)
-            write_output(con.export_text(), output, force)
+    listing = schema == SCHEMA_LIST
+    shown = _pretty(rows) if listing and fmt in (Fmt.table, Fmt.markdown) else rows
+    # The listing's "variant" and "conf." columns show these labels; others are appended.
+    covered = frozenset({"price_variant", "price_confidence"} if listing else ())
+    emit(Output(schema, shown, cols, title=title, meta=meta, shown_in=covered,
+                csv_columns=_LIST_COLS if listing else None), fmt.value, output, force)
 
 
 def _check_provider(tables: PriceTables, provider: str | None, include_extra: bool) -> None:

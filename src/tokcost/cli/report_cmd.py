@@ -114,10 +114,10 @@ def register(app: typer.Typer) -> None:
         check_out_dir(out, force)  # before the long work
 
         if pull:
-            from tokcost.cli.tokenizers_cmd import _progress
+            from tokcost.cli.tokenizers_cmd import pull_progress
             from tokcost.tokenizers.pull import korean_entries, pull_many
 
-            pull_many(korean_entries(), progress=_progress)
+            pull_many(korean_entries(), progress=pull_progress)
         tables = tables_from_options(pricing, extra_prices, gpu_hourly, throughput,
                                      prompt_throughput)
         opts = ReportOptions(corpora=corpus, tokenizers=tokenizer, models=model, requests=request,

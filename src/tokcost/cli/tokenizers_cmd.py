@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
-from tokcost.cli.common import ListFmt, print_table, write_output
+from tokcost.cli.common import ListFmt, write_output
 
 app = typer.Typer(help="The tokenizer catalog: what tokcost knows, what is on this machine, "
                   "and fetching the rest.", no_args_is_help=True)
 
 SCHEMA_LIST = "tokcost/tokenizers-list/1"
+# One entry: the document carries the entry's fields, the rows are its resolution steps.
+SCHEMA_SHOW = "tokcost/tokenizers-show/1"
 
 
 def _row(entry, *, check: bool = True) -> dict:
@@ -55,21 +57,18 @@ def list_(
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
 ) -> None:
     """Every catalog entry, available or not, and where it resolves from."""
-    from tokcost.render import rich_table, to_json
+    from tokcost.output import Output, emit
     from tokcost.tokenizers.catalog import load_catalog
 
     rows = [_row(e) for e in load_catalog().values()]
     if available:
         rows = [r for r in rows if r["available"]]
-    if fmt is ListFmt.json:
-        write_output(to_json(SCHEMA_LIST, rows), None, False)
-        return
-    for r in rows:
-        r["where"] = r["source"] or ("proxy → " + r["proxy"] if r["proxy"] else "missing")
-        r["kr"] = "KR" if r["korean_trained"] else ""
-    print_table(rich_table(rows, [("id", "id"), ("name", "name"), ("kr", "KR"),
-                                  ("backend", "backend"), ("exactness", "exact"),
-                                  ("available", "available"), ("where", "source")]))
+    if fmt is ListFmt.table:
+        rows = [{**r, "where": r["source"] or ("proxy → " + r["proxy"] if r["proxy"] else "missing"),
+                 "kr": "KR" if r["korean_trained"] else ""} for r in rows]
+    emit(Output(SCHEMA_LIST, rows, [("id", "id"), ("name", "name"), ("kr", "KR"),
+                                    ("backend", "backend"), ("exactness", "exact"),
+                                    ("available", "available"), ("where", "source")]), fmt.value)
 
 
 def _matches(path: Path, expected: str | None) -> bool | None:
@@ -90,9 +89,8 @@ def show(
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
 ) -> None:
     """One entry: metadata, every place its files are looked for, and which one is used."""
-    import json
-
     from tokcost.errors import TokcostError
+    from tokcost.render import to_json
     from tokcost.tokenizers import split_spec
     from tokcost.tokenizers.catalog import load_catalog, parse_spec
     from tokcost.tokenizers.resolver import candidates, pull_hint, resolve
@@ -124,7 +122,11 @@ def show(
                     for c in cands],
     )
     if fmt is ListFmt.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
+        # The versioned envelope; ``resolution`` (the same list as ``rows``) stays for readers
+        # of the output from before the envelope.
+        write_output(to_json(SCHEMA_SHOW, info["resolution"],
+                             **{k: v for k, v in info.items() if k not in ("schema", "rows")}),
+                     None, False)
         return
     from rich.console import Console
 
@@ -161,7 +163,7 @@ def show(
             con.print(f"  [yellow]not on this machine[/]: run `{pull_hint(target)}`")
 
 
-def _progress(i: int, n: int, entry, got) -> None:
+def pull_progress(i: int, n: int, entry, got) -> None:
     """One line per tokenizer on stderr as it finishes: ``[3/17] ax-4.0: downloaded …``."""
     from tokcost.errors import one_line
 
@@ -224,7 +226,7 @@ def pull(
         if got.failed_identity:
             _identity_failed([got])
         return
-    outcomes = pull_many(entries, to, force=force, progress=_progress)
+    outcomes = pull_many(entries, to, force=force, progress=pull_progress)
     pulled = [o.pulled for o in outcomes if o.pulled is not None]
     for o in outcomes:
         if o.pulled is not None:
@@ -264,7 +266,7 @@ def verify(
     """Prove a tokenizer file's identity: sha256, git blob id and llama.cpp's pre-tokenizer check.
 
     Exit 1 when a file is unverified (it matches no identity the catalog records)."""
-    from tokcost.render import rich_table, to_json
+    from tokcost.output import Output, emit
     from tokcost.tokenizers.catalog import load_catalog
     from tokcost.tokenizers.resolver import is_available
     from tokcost.tokenizers.verify import verify as do_verify
@@ -275,14 +277,12 @@ def verify(
         results = [do_verify(e) for e in load_catalog().values()
                    if e.backend not in ("api", "proxy") and is_available(e)]
     rows = [r.as_dict() for r in results]
-    if fmt is ListFmt.json:
-        write_output(to_json(SCHEMA_VERIFY, rows), None, False)
-    else:
-        for r in rows:
-            r["checked"] = ", ".join(f"{c['kind']} {'ok' if c['passed'] else 'FAIL'}"
-                                     for c in r["checks"]) or "-"
-        print_table(rich_table(rows, [("tokenizer", "tokenizer"), ("identity", "identity"),
-                                      ("checked", "checks"), ("reason", "why"), ("path", "file")]))
+    if fmt is ListFmt.table:
+        rows = [{**r, "checked": ", ".join(f"{c['kind']} {'ok' if c['passed'] else 'FAIL'}"
+                                           for c in r["checks"]) or "-"} for r in rows]
+    emit(Output(SCHEMA_VERIFY, rows, [("tokenizer", "tokenizer"), ("identity", "identity"),
+                                      ("checked", "checks"), ("reason", "why"), ("path", "file")]),
+         fmt.value)
     if any(not r.ok for r in results):
         raise typer.Exit(1)
 
@@ -305,9 +305,10 @@ def api_plan(
 
     from tokcost.corpora import open_corpus
     from tokcost.errors import TokcostError
-    from tokcost.render import rich_table, to_json
-    from tokcost.tokenizers.api_backend import VendorCounter, _api_model
+    from tokcost.output import Output, emit
+    from tokcost.tokenizers.api_backend import VendorCounter
     from tokcost.tokenizers.catalog import parse_spec
+    from tokcost.tokenizers.switches import api_model
 
     texts: list[str] = []
     for spec in corpora or ["samples"]:
@@ -321,14 +322,12 @@ def api_plan(
         if not entry.api:
             raise TokcostError(f"{entry.id} is not counted through a vendor API",
                                hint="API-counted: claude, claude-5, gemini, hcx-api or api:VENDOR/MODEL")
-        counter = VendorCounter(entry.api, _api_model(entry))
+        counter = VendorCounter(entry.api, api_model(entry))
         plan = counter.plan(texts)
         has_key = any(os.environ.get(v) for v in counter.mod.KEY_ENVS)
         rows.append({"tokenizer": entry.id, "vendor": entry.api, "model": counter.model, **plan,
                      "key_set": has_key, "key_env": " or ".join(counter.mod.KEY_ENVS)})
-    if fmt is ListFmt.json:
-        write_output(to_json(SCHEMA_API_PLAN, rows), None, False)
-        return
-    print_table(rich_table(rows, [("tokenizer", "tokenizer"), ("model", "model"), ("texts", "texts"),
-                                  ("distinct", "distinct"), ("cached", "cached"),
-                                  ("calls", "calls needed"), ("key_set", "key set")]))
+    emit(Output(SCHEMA_API_PLAN, rows, [("tokenizer", "tokenizer"), ("model", "model"),
+                                        ("texts", "texts"), ("distinct", "distinct"),
+                                        ("cached", "cached"), ("calls", "calls needed"),
+                                        ("key_set", "key set")]), fmt.value)

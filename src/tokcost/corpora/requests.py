@@ -14,8 +14,6 @@ from pathlib import Path
 
 from tokcost.errors import CorpusError
 
-ROLES = ("system", "user", "assistant", "developer", "tool")
-
 
 @dataclass(frozen=True)
 class Message:
@@ -35,35 +33,28 @@ class ChatRequest:
         return [m.content for m in msgs or ()]
 
 
-def _messages(raw: object, where: str, line: int) -> tuple[Message, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise CorpusError("expected a non-empty list of messages", path=where, line=line)
-    out = []
-    for i, m in enumerate(raw, 1):
-        if not isinstance(m, dict) or "content" not in m or "role" not in m:
-            raise CorpusError(f"message {i} needs 'role' and 'content'", path=where, line=line)
-        if m["role"] not in ROLES:
-            raise CorpusError(f"message {i}: unknown role {m['role']!r}", path=where, line=line,
-                              hint=f"use one of {', '.join(ROLES)}")
-        if not isinstance(m["content"], str):
-            raise CorpusError(f"message {i}: content must be text", path=where, line=line)
-        out.append(Message(m["role"], m["content"]))
-    return tuple(out)
+def _request(obj: object, where: str, line: int) -> ChatRequest:
+    """One request, validated by its typed record (:class:`tokcost.schema.inputs.ChatRequestRecord`);
+    a problem is one line naming the file, the line and the field."""
+    from pydantic import ValidationError
 
+    from tokcost.schema.inputs import ChatRequestRecord, explain
 
-def _request(obj: dict, where: str, line: int) -> ChatRequest:
-    if "messages" in obj:
-        return ChatRequest(str(obj.get("id", line)), str(obj.get("title", "")),
-                           _messages(obj["messages"], where, line), None)
-    if "ko" not in obj:
-        raise CorpusError("a request needs 'ko' (and 'en') message lists, or 'messages'",
-                          path=where, line=line)
-    ko = _messages(obj["ko"], where, line)
-    en = _messages(obj["en"], where, line) if "en" in obj else None
-    if en is not None and [m.role for m in ko] != [m.role for m in en]:
-        raise CorpusError("ko and en messages differ in roles or number", path=where, line=line,
-                          hint="the English must translate the Korean turn by turn")
-    return ChatRequest(str(obj.get("id", line)), str(obj.get("title", "")), ko, en)
+    try:
+        rec = ChatRequestRecord.model_validate(obj)
+    except ValidationError as err:
+        what, hint = explain(err)
+        raise CorpusError(what, path=where, line=line, hint=hint) from None
+    rid = str(rec.id if rec.id is not None else line)
+
+    def msgs(ms: list) -> tuple[Message, ...]:
+        return tuple(Message(m.role, m.content) for m in ms)
+
+    if rec.messages is not None:
+        return ChatRequest(rid, str(rec.title), msgs(rec.messages), None)
+    assert rec.ko is not None  # the record's validator
+    return ChatRequest(rid, str(rec.title), msgs(rec.ko),
+                       msgs(rec.en) if rec.en is not None else None)
 
 
 def load_requests(path: Path) -> list[ChatRequest]:

@@ -120,7 +120,7 @@ def _table(tok: Tokenizer):
             raw = bytes(tok.partial_table())
             _store_table(tok, raw)
         else:
-            tok._partial = bytearray(raw)  # what partial_table() would have computed
+            tok.adopt_partial_table(raw)  # what partial_table() would have computed
         table = np.frombuffer(raw, dtype=np.uint8)
         _TABLES[tok] = table
     return table

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tokcost.costing import DEFAULT_OUTPUT_TOKENS
+
 
 @dataclass
 class FreshSettings:
@@ -14,7 +16,7 @@ class FreshSettings:
     tokenizers: list[str] | None = None  # None: every tokenizer available offline
     models: list[str] | None = None  # None: every model in the price tables; []: none
     requests: str | None = None  # request file for the typical-request cost; None: shipped
-    output_tokens: int = 500
+    output_tokens: int = DEFAULT_OUTPUT_TOKENS
     budget: dict[str, Any] = field(default_factory=dict)  # requests_per_day, days, input/output_chars
     vat: bool = False
     as_of: Any = None  # a datetime.date for prices and FX (None = today); not recorded

@@ -56,7 +56,7 @@ def expand(globs: Sequence[str], base: Path) -> list[Path]:
 
 
 def _targets(budget: PromptBudget, download: bool) -> list[tuple[str, Any]]:
-    from tokcost.costing import _tokenizer_for
+    from tokcost.costing import tokenizer_for
     from tokcost.pricing import load_tables
     from tokcost.tokenizers import load_tokenizer
 
@@ -66,7 +66,7 @@ def _targets(budget: PromptBudget, download: bool) -> list[tuple[str, Any]]:
         tables = load_tables()
         for mid in budget.models:
             model = tables.model(mid)
-            tok, reason = _tokenizer_for(model, cache)
+            tok, reason = tokenizer_for(model, cache)
             if tok is None:
                 raise TokcostError(f"model {mid}: {reason}; its prompts cannot be counted",
                                    hint="count them with a tokenizer instead: -t TOKENIZER")

@@ -1,11 +1,7 @@
-"""Compression and fertility (Rust et al. 2021): characters, bytes and words per token."""
+"""Compression and fertility (Rust et al. 2021): characters, bytes and words per token (the
+engines count characters, bytes and whitespace-separated words: ``engines.local.text_facts``)."""
 
 from __future__ import annotations
-
-
-def words(text: str) -> int:
-    """Whitespace-separated words (eojeol for Korean)."""
-    return len(text.split())
 
 
 def per(numerator: int, denominator: int) -> float | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tokcost._version import __version__
+from tokcost.costing import DEFAULT_OUTPUT_TOKENS
 
 SCHEMA_REPORT = "tokcost/report/1"
 REQUESTS_PER_BATCH = 1000
@@ -30,7 +31,7 @@ class ReportOptions:
     tokenizers: Sequence[str] | None = None  # default: every tokenizer available offline
     models: Sequence[str] | None = None  # default: every model in the price tables
     requests: str | Path | None = None  # chat request file; default: the shipped requests
-    output_tokens: int = 500  # answer length in English tokens (the Korean one scaled)
+    output_tokens: int = DEFAULT_OUTPUT_TOKENS  # answer length in English tokens (Korean scaled)
     requests_per_day: float = 1000.0
     days: int = 30
     input_chars: int = 2000
@@ -189,11 +190,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
 
     with timings.stage("cost"):
         reqs = load_requests(Path(opts.requests) if opts.requests else requests_file())
-        wl = Workload(str(opts.requests or "requests"),
-                      [t for r in reqs for t in r.texts("ko")],
-                      [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs), requests=[(list(r.texts("ko")),
-                                            list(r.texts("en")) if r.en else None) for r in reqs])
+        wl = Workload.from_requests(reqs, str(opts.requests or "requests"))
         from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()

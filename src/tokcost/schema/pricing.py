@@ -104,3 +104,11 @@ class BudgetRecord(_MoneyRow):
     monthly_high: float | None = None
     monthly_cost_en: float | None = None
     peak_share: float | None = None
+
+
+def checked_rows(model: type[_MoneyRow], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` as they are, once each validates as ``model``: the boundary where cost and budget
+    rows leave :mod:`tokcost.costing` (a label outside its vocabulary or a wrong type raises)."""
+    for row in rows:
+        model.model_validate(row)
+    return rows

@@ -116,6 +116,13 @@ class Tokenizer(ABC):
             self._partial = table
         return self._partial
 
+    def adopt_partial_table(self, table: bytes) -> None:
+        """Use ``table`` as :meth:`partial_table` (one already computed for this same file, e.g.
+        kept on disk by the engine), instead of walking the vocabulary again."""
+        if len(table) != self.vocab_size:
+            raise ValueError(f"partial table of {len(table)} entries for {self.vocab_size} tokens")
+        self._partial = bytearray(table)
+
     def pieces(self, text: str) -> list[Piece]:
         ids = self.encode(text)
         table = self.partial_table()
