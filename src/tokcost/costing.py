@@ -325,7 +325,8 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
                    f"{1 - opts.peak_share:.0%} off-peak")
         row: dict[str, Any] = {
             "model": m.id, "provider": m.provider, "tokenizer": m.tokenizer,
-            "currency": opts.currency, "requests": n_req, "monthly_cost": None,
+            "currency": opts.currency, "listed_currency": price.currency if price else None,
+            "requests": n_req, "monthly_cost": None,
             "monthly_low": None, "monthly_high": None, "monthly_cost_en": None,
             "premium_pct": None, "input_tokens": None, "output_tokens": None,
             "deprecated": m.deprecated.isoformat() if m.deprecated else None,

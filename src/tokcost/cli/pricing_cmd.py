@@ -73,7 +73,8 @@ FxOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", metavar="DATE", help="Price date, YYYY-MM-DD (default: today)."),
+    typer.Option("--as-of", metavar="DATE", help="Prices and KRW/USD rate in force on this date, "
+                 "YYYY-MM-DD (default: today)."),
 ]
 CurrencyOpt = Annotated[
     Currency | None,
