@@ -282,3 +282,40 @@ def test_check_as_of_reaches_prices_and_fx(mirror):
     krw = [r for r in doc["cost"] if r["currency"] == "KRW"]
     assert krw and all(r["fx_rate"] == 1422.16 for r in krw)
     assert not any("FX" in w for w in doc["warnings"])  # 5 days old: not stale
+
+
+def test_effective_context_uses_the_input_limit_not_the_total_window(mirror):
+    """Finding 4: gpt-5's effective context is its 272k input limit, not the 400k total window
+    (the old figure was 47 % high); gpt-4o, without a separate input limit, keeps its window."""
+    from tokcost.measurement import run_measure
+
+    st = run_measure(["samples"], ["o200k_base"]).rows[0]
+    rows = {r["model"]: r for r in budget_rows(BudgetInput(1000), ["gpt-5", "gpt-4o"],
+                                               CostOptions(as_of=DEC),
+                                               measured={"o200k_base": st})}
+    g5 = rows["gpt-5"]
+    assert (g5["context_window"], g5["input_limit"], g5["effective_input_limit"]) == \
+        (400_000, 272_000, 272_000)
+    assert g5["context_chars_ko"] == round(272_000 * st["ko_chars_per_token"])
+    assert g5["context_words_en"] == round(272_000 / st["en_fertility"])
+    assert rows["gpt-4o"]["context_chars_ko"] == round(128_000 * st["ko_chars_per_token"])
+
+
+def test_budget_and_report_cli_as_of_picks_the_fx_of_that_date(mirror, tmp_path):
+    """Finding 6 through the commands: `budget` and `report` with --as-of 2026-01-05 convert at
+    1,422.16 (the rate dated 2025-12-31), not the default 1,440.60."""
+    args = ["budget", "--requests-per-day", "100", "-m", "gpt-4o", "--as-of", "2026-01-05",
+            "-f", "json"]
+    usd = json.loads(runner.invoke(app, args).stdout)["rows"][0]
+    krw_run = runner.invoke(app, [*args, "--currency", "KRW"])
+    assert krw_run.exit_code == 0, krw_run.output
+    krw = json.loads(krw_run.stdout)["rows"][0]
+    assert (krw["fx_rate"], krw["fx_date"], krw["fx_age_days"]) == (1422.16, "2025-12-31", 5)
+    assert krw["monthly_cost"] == pytest.approx(usd["monthly_cost"] * 1422.16)
+    out = tmp_path / "rep"
+    rep = runner.invoke(app, ["report", "--out", str(out), "-t", "o200k_base", "-m", "gpt-4o",
+                              "--as-of", "2026-01-05", "--no-diagnostics"])
+    assert rep.exit_code == 0, rep.output
+    doc = json.loads((out / "results.json").read_text("utf-8"))
+    assert doc["settings"]["fx_krw_per_usd"] == 1422.16
+    assert {r["fx_rate"] for r in doc["cost"] + doc["budget"]} == {1422.16}
