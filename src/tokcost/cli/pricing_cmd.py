@@ -355,6 +355,8 @@ def _show_text(m: Model, rows: list[dict[str, Any]], info: dict[str, Any], day: 
                      + (f" (input limit {m.input_limit:,})" if m.input_limit else ""))
     if m.override_reason:
         lines.append(f"  override    {m.override_reason}")
+    if m.citation:
+        lines.append(f"  citation    {m.citation}")
     if m.deprecated:
         lines.append(f"  deprecated  {m.deprecated}")
     cur_row = info["price_in_force"]
