@@ -309,11 +309,14 @@ def _cached() -> tuple[list[Any], date, str] | None:
         return None
     try:
         info = json.loads(meta.read_text(encoding="utf-8"))
-        from genai_prices.types import _providers_from_raw  # the updater's own parser
+        # genai-prices' updater's own parser (UpdatePrices.fetch calls it): its only way from
+        # data.json to providers. Private, so a genai-prices that renamed it means the bundled
+        # data is used instead of a crash.
+        from genai_prices.types import _providers_from_raw
 
         providers = _providers_from_raw(json.loads(data.read_bytes()))
         return providers, date.fromisoformat(info["fetched"]), str(data)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, ImportError, AttributeError):
         return None
 
 
