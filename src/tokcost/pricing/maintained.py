@@ -213,15 +213,16 @@ class GenaiPrices:
         notes = m.price_comments or ""
         rows: list[PriceRow] = []
         peak_from = dated[1][0] if windows and len(dated) > 1 else EPOCH
+        off_peak = "outside " + ", ".join(w for w, _ in windows)  # names the hours it covers
         for i, (start, pr) in enumerate(dated):
             end = dated[i + 1][0] if i + 1 < len(dated) else None
             if windows and (end is None or end > peak_from) and start >= peak_from:
                 rows.append(self._row(p, m, pr, start, end, "medium", "off-peak", True,
-                                      "outside the peak windows", notes))
+                                      off_peak, notes))
             elif windows and start < peak_from < (end or date.max):
                 rows.append(self._row(p, m, pr, start, peak_from, conf, notes=notes))
                 rows.append(self._row(p, m, pr, peak_from, end, "medium", "off-peak", True,
-                                      "outside the peak windows", notes))
+                                      off_peak, notes))
             else:
                 rows.append(self._row(p, m, pr, start, end, conf, notes=notes))
         if windows:
