@@ -208,6 +208,8 @@ def test_staleness_warnings_reach_rows_and_results(mirror):
     assert any("FX 1,440.60 KRW/USD dated 2026-01-26 is 309 days old" in w
                for w in by["gpt-4o"]["warnings"])
     assert any("HCX-007: price dated 2026-01-01" in w for w in by["HCX-007"]["warnings"])
+    assert by["HCX-007"]["price_stale"] and by["gpt-4o"]["fx_stale"]
+    assert not by["gpt-4o"]["price_stale"] and not by["HCX-007"]["fx_stale"]  # KRW-listed
     warns = _money_warnings(rows)
     assert len(warns) == len(set(warns)) and any("309 days" in w for w in warns)
     usd = _budget(BudgetInput(1000), ["gpt-4o"], CostOptions(as_of=DEC))[0]

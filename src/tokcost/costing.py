@@ -135,11 +135,13 @@ def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
     fxr = FxRecord(fx_rate=fx.krw_per_usd, fx_date=fx.date, fx_age_days=fx_age,
                    fx_source=fx.source)
     warnings: list[str] = []
-    if rec.price_age_days is not None and rec.price_age_days > opts.max_price_age_days:
+    price_stale = rec.price_age_days is not None and rec.price_age_days > opts.max_price_age_days
+    if price_stale:
         warnings.append(f"{model.id}: price dated {rec.price_date} is {rec.price_age_days} days "
                         f"old on {opts.as_of} (threshold {opts.max_price_age_days})")
     uses_fx = opts.currency != (price.currency if price else opts.currency)
-    if uses_fx and fx_age is not None and fx_age > opts.max_fx_age_days:
+    fx_stale = uses_fx and fx_age is not None and fx_age > opts.max_fx_age_days
+    if fx_stale:
         warnings.append(f"FX {fx.krw_per_usd:,.2f} KRW/USD dated {fx.date} is {fx_age} days old "
                         f"on {opts.as_of} (threshold {opts.max_fx_age_days})")
     if rec.retired:
@@ -149,6 +151,8 @@ def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
     out.update(fxr.model_dump(mode="json"))
     out["fx_krw_per_usd"] = fx.krw_per_usd
     out["effective_input_limit"] = rec.effective_input_limit
+    out["price_stale"] = price_stale  # older than --max-price-age (the threshold of this run)
+    out["fx_stale"] = fx_stale  # converted at a rate older than 30 days
     out["warnings"] = warnings
     return out
 

@@ -176,13 +176,11 @@ def _staleness(cost: Sequence[dict[str, Any]], budget: Sequence[dict[str, Any]],
     used = [r for r in [*cost, *budget]
             if r.get("cost", r.get("monthly_cost")) is not None]
     stale: dict[str, dict[str, Any]] = {}
-    for r in used:
-        age = r.get("price_age_days")
-        if age is not None and age > max_price_age_days and r["model"] not in stale:
+    for r in used:  # the flags tokcost.costing set with this run's thresholds
+        if r.get("price_stale") and r["model"] not in stale:
             stale[r["model"]] = {"model": r["model"], "price_date": r.get("price_date"),
-                                 "price_age_days": age}
-    fx = next((r for r in used if r.get("listed_currency") not in (None, r.get("currency"))
-               and (r.get("fx_age_days") or 0) > DEFAULT_MAX_FX_AGE_DAYS), None)
+                                 "price_age_days": r.get("price_age_days")}
+    fx = next((r for r in used if r.get("fx_stale")), None)
     return {"price_age_threshold_days": max_price_age_days,
             "stale_prices": sorted(stale.values(), key=lambda x: -x["price_age_days"]),
             "stale_fx": None if fx is None else {

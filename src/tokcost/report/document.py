@@ -74,7 +74,8 @@ def labels(r: dict[str, Any], w: Words) -> list[tuple[str, str]]:
     if r.get("retired"):
         out.append(("warn", w.t("l_retired")))
     age = r.get("price_age_days")
-    if isinstance(age, int) and age > STALE_DAYS:
+    stale = r.get("price_stale")  # the run's --max-price-age; older results files: STALE_DAYS
+    if isinstance(age, int) and (stale if isinstance(stale, bool) else age > STALE_DAYS):
         out.append(("warn", w.t("l_stale", d=age)))
     return out
 
