@@ -790,3 +790,32 @@ def test_input_limits_are_not_total_windows_and_drift_catches_an_overstated_one(
         t._default_tables.cache_clear()
     assert [(r.model, r.ours, r.theirs) for r in bad] == \
         [("gpt-6-sol", "1,050,000 tokens", "922,000 tokens")]
+
+
+def test_litellm_extras_get_the_family_rules_and_are_costed(mirror):
+    """Finding 3's second half: a model only LiteLLM lists (``--extra-prices litellm``) gets its
+    tokenizer from the family rules with a label, and is costed: not "tokenizer unknown"."""
+    _litellm_or_skip()
+    from tokcost.costing import CostOptions, Workload, cost_rows
+
+    tables = load_tables(extra="litellm")
+    m = tables.find_model("azure/gpt-4.1-nano-2025-04-14")
+    assert m is not None and m.kind == "extra"
+    assert (m.tokenizer, m.match) == ("o200k_base", "exact")
+    flash = tables.find_model("aihubmix/deepseek-v4-flash")
+    assert flash is not None and flash.kind == "extra"
+    assert (flash.tokenizer, flash.match) == ("deepseek-v3", "presumed")
+    [row] = cost_rows(Workload("t", ["안녕하세요"], None), ["aihubmix/deepseek-v4-flash"],
+                      CostOptions(as_of=tables.extra.seen, output_tokens=10, tables=tables))
+    assert row["cost"] is not None and row["cost"] > 0 and row["tokenizer_match"] == "presumed"
+
+
+def test_r1_distills_are_counted_with_their_base_models_tokenizer():
+    """DeepSeek-R1-Distill-Llama/-Qwen are fine-tuned Llama 3 / Qwen2.5 models: never labelled
+    exact DeepSeek V3 (an unrelated tokenizer)."""
+    tables = load_tables()
+    llama = tables.model("groq:deepseek-r1-distill-llama-70b")
+    qwen = tables.model("openrouter:deepseek-r1-distill-qwen-14b")
+    assert (llama.tokenizer, llama.match) == ("llama-3", "presumed")
+    assert (qwen.tokenizer, qwen.match) == ("qwen3", "presumed")
+    assert tables.model("deepseek-reasoner").tokenizer == "deepseek-v3"

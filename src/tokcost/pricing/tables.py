@@ -24,7 +24,6 @@ Rules:
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import itertools
 import math
 import re
@@ -1057,15 +1056,3 @@ def _staleness(m: Model, today: date, max_age_days: int) -> list[Issue]:
             f"re-check {newest.source} and add a dated row, or raise --max-age-days",
             newest.line))
     return out
-
-
-def guess_tokenizer(model_id: str) -> str | None:
-    """A catalog tokenizer whose ``models`` patterns match ``model_id`` (a guess), or None."""
-    from tokcost.tokenizers.catalog import load_catalog
-
-    tail = model_id.rsplit("/", 1)[-1]
-    for entry in load_catalog().values():
-        for pat in entry.models:
-            if fnmatch.fnmatchcase(model_id, pat) or fnmatch.fnmatchcase(tail, pat):
-                return entry.id
-    return None
