@@ -734,6 +734,11 @@ def test_update_fetches_into_the_cache_from_a_local_server(tmp_path):
         assert gp.origin != "bundled" and gp.data_date == date.today()
         row = gp.model("gpt-test-9").price_for(date.today())
         assert (row.input, row.output) == (1.5, 2.5) and "updated" in row.source
+        # a data file that is not the one the meta describes (an interrupted update, an edit):
+        # ignored, the bundled data is used
+        (cache_dir() / "pricing" / "genai-prices-data.json").write_bytes(payload + b" ")
+        load_genai_prices.cache_clear()
+        assert load_genai_prices().origin == "bundled"
     finally:
         server.shutdown()
         load_genai_prices.cache_clear()

@@ -26,6 +26,7 @@ day ``tokcost pricing update`` fetched it), so its age is a lower bound.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -315,7 +316,10 @@ def _cached() -> tuple[list[Any], date, str] | None:
         # data is used instead of a crash.
         from genai_prices.types import _providers_from_raw
 
-        providers = _providers_from_raw(json.loads(data.read_bytes()))
+        body = data.read_bytes()
+        if hashlib.sha256(body).hexdigest() != info["sha256"]:
+            return None  # not the pair `pricing update` wrote (interrupted between the two files)
+        providers = _providers_from_raw(json.loads(body))
         return providers, date.fromisoformat(info["fetched"]), str(data)
     except (OSError, ValueError, KeyError, TypeError, ImportError, AttributeError):
         return None
