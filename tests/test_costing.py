@@ -273,6 +273,21 @@ def test_cost_cli_request_file_prices_each_request_on_its_tier(mirror, tmp_path)
     [row] = json.loads(r.stdout)["rows"]
     assert row["tiers_used"] == [272_000]
     assert 1.0 < row["cost"] < 1.06
+    # the same through the Python API and with the two texts as a corpus (one request a pair)
+    from tokcost.api import cost
+
+    [api_row] = cost(["gpt-5.4"], requests=f, as_of=DEC,
+                     options=CostOptions(output_tokens=0))
+    assert api_row["tiers_used"] == [272_000]
+    assert api_row["cost"] == pytest.approx(row["cost"])
+    mono = tmp_path / "texts.txt"
+    mono.write_text("\n".join(x["ko"][0]["content"] for x in lines) + "\n", encoding="utf-8")
+    c = runner.invoke(app, ["cost", "--corpus", f"mono:{mono}", "-m", "gpt-5.4",
+                            "--output-tokens", "0", "--as-of", "2026-12-01", "-f", "json"])
+    assert c.exit_code == 0, c.output
+    [corpus_row] = json.loads(c.stdout)["rows"]
+    assert corpus_row["tiers_used"] == [272_000]
+    assert corpus_row["cost"] == pytest.approx(row["cost"])
 
 
 def test_check_as_of_reaches_prices_and_fx(mirror):

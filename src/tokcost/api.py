@@ -74,10 +74,7 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
         wl = Workload("text", [text], [en_text] if en_text else None)
     else:
         path = Path(requests) if requests is not None else requests_file()
-        reqs = load_requests(path)
-        wl = Workload(str(path), [t for r in reqs for t in r.texts("ko")],
-                      [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs))
+        wl = Workload.from_requests(str(path), load_requests(path))  # tiers per request
     return cost_rows(wl, models, opts)
 
 

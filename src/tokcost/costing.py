@@ -36,7 +36,23 @@ class Workload:
     en_texts: list[str] | None = None
     n_requests: int = 1  # the texts are spread over this many requests (averaged)
     # one (ko texts, en texts) per request: tiered prices are then chosen per request, summed
+    # (ko_texts must then be the requests' ko texts in order; their counts are reused)
     requests: list[tuple[list[str], list[str] | None]] | None = None
+
+    @classmethod
+    def from_requests(cls, label: str, reqs: Sequence[Any]) -> Workload:
+        """Chat requests (``tokcost.corpora.requests``), each priced on its own tier."""
+        return cls(label, [t for r in reqs for t in r.texts("ko")],
+                   [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
+                   len(reqs), requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en
+                                         else None) for r in reqs])
+
+    @classmethod
+    def from_pairs(cls, label: str, pairs: Sequence[Any]) -> Workload:
+        """Corpus pairs, one request each, each priced on its own tier."""
+        return cls(label, [p.ko for p in pairs],
+                   [p.en for p in pairs if p.en is not None] or None, len(pairs),
+                   requests=[([p.ko], [p.en] if p.en is not None else None) for p in pairs])
 
 
 @dataclass
@@ -228,11 +244,18 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             row["counted_date"] = getattr(tok, "counted_date", None)
         n = max(1, workload.n_requests)
         if tok.id not in counted:
-            per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
-                   for k, e in workload.requests] if workload.requests else None
-            counted[tok.id] = (sum(tok.count(workload.ko_texts)),
-                               sum(tok.count(workload.en_texts)) if workload.en_texts else None,
-                               per)
+            if workload.requests:  # each text counted once: the totals are the requests' sums
+                per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
+                       for k, e in workload.requests]
+                ko_sum = sum(k for k, _ in per)
+                en_sum = sum(e for _, e in per if e is not None) \
+                    if workload.en_texts and all(e is not None for _, e in per) else \
+                    (sum(tok.count(workload.en_texts)) if workload.en_texts else None)
+                counted[tok.id] = (ko_sum, en_sum, per)
+            else:
+                counted[tok.id] = (sum(tok.count(workload.ko_texts)),
+                                   sum(tok.count(workload.en_texts)) if workload.en_texts
+                                   else None, None)
         ko_total, en_total, per_request = counted[tok.id]
         ko_in = ko_total / n
         en_in = en_total / n if en_total is not None else None

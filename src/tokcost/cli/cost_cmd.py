@@ -142,17 +142,10 @@ def register(app: typer.Typer) -> None:
         if text is not None:
             wl = Workload("text", [text], [en_text] if en_text else None)
         elif corpus is not None:
-            pairs = list(open_corpus(corpus))
-            wl = Workload(corpus, [p.ko for p in pairs],
-                          [p.en for p in pairs if p.en is not None] or None, len(pairs))
+            wl = Workload.from_pairs(corpus, list(open_corpus(corpus)))
         else:
-            reqs = load_requests(request or requests_file())
-            wl = Workload(str(request or "requests"),
-                          [t for r in reqs for t in r.texts("ko")],
-                          [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs)
-                          else None, len(reqs),
-                          requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en else None)
-                                    for r in reqs])
+            wl = Workload.from_requests(str(request or "requests"),
+                                        load_requests(request or requests_file()))
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share, output_tokens=output_tokens,
                      output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)
