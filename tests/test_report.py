@@ -485,7 +485,8 @@ def test_stale_prices_and_fx_reach_summary_report_md_and_results_json(tmp_path: 
     results.json's warnings; --max-price-age sets the threshold."""
     out = tmp_path / "rep"
     proc = _run("report", "--out", str(out), "-t", "exaone-4.0", "-t", "o200k_base",
-                "-m", "LGAI-EXAONE/EXAONE-4.0.1-32B", "-m", "gpt-4o", "--as-of", "2026-12-01",
+                "-m", "LGAI-EXAONE/EXAONE-4.0.1-32B", "-m", "gpt-4o", "-m", "gpt-6-sol",
+                "--as-of", "2026-12-01",
                 "--max-price-age", "200", "--no-diagnostics",
                 env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
     assert proc.returncode == 0, proc.stderr
@@ -504,3 +505,18 @@ def test_stale_prices_and_fx_reach_summary_report_md_and_results_json(tmp_path: 
         text = (out / name).read_text("utf-8")
         assert "Stale prices: 1 model(s) costed here use a price older than 200 days" in text
         assert "1,440.60 KRW/USD dated 2026-01-26, 309 days old on 2026-12-01" in text
+    # a presumed tokenizer mapping is marked wherever its cost appears
+    for group in ("cost", "budget", "headline"):
+        rows = [r for r in doc[group] if r["model"] == "gpt-6-sol"]
+        assert rows and all(r["tokenizer_match"] == "presumed" for r in rows), group
+    md_rows = [x for x in (out / "report.md").read_text("utf-8").splitlines()
+               if x.startswith("| gpt-6-sol")]
+    assert len(md_rows) >= 3 and all("presumed tokenizer" in x for x in md_rows)
+    html_text = (out / "report.html").read_text("utf-8")
+    assert html_text.count('<span class="badge warn">presumed tokenizer</span>') >= 3
+    import csv
+
+    for csv_name in ("cost.csv", "budget.csv"):
+        with (out / csv_name).open(encoding="utf-8", newline="") as fh:
+            got = {r["tokenizer_match"] for r in csv.DictReader(fh) if r["model"] == "gpt-6-sol"}
+        assert got == {"presumed"}, csv_name
