@@ -30,7 +30,7 @@ ModelOpt = Annotated[
 ]
 MoneyCurrencyOpt = Annotated[Currency, typer.Option("--currency", help="Currency of the result.")]
 MaxAgeOpt = Annotated[
-    int, typer.Option("--max-price-age", metavar="DAYS", help="Flag prices older than this "
+    int, typer.Option("--max-price-age", metavar="DAYS", min=0, help="Flag prices older than this "
                       "(default 180 days; FX rates older than 30 days are always flagged).")
 ]
 
