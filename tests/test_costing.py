@@ -337,3 +337,38 @@ def test_budget_and_report_cli_as_of_picks_the_fx_of_that_date(mirror, tmp_path)
     doc = json.loads((out / "results.json").read_text("utf-8"))
     assert doc["settings"]["fx_krw_per_usd"] == 1422.16
     assert {r["fx_rate"] for r in doc["cost"] + doc["budget"]} == {1422.16}
+
+
+def test_readme_money_example_is_what_the_command_prints(mirror, monkeypatch):
+    """Finding 2's README figure (₩129,179 where the data said ₩184,562): the README's budget
+    command, run as written, prints the README's table and warnings (re-run it and paste the
+    output when prices, tokenizers or the layout change)."""
+    import re
+    import shlex
+    from datetime import date as real_date
+    from pathlib import Path
+
+    from tokcost.cli.app import app as cli
+    from tokcost.pricing import maintained
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    money = readme[readme.index("## Money"):]
+    m = re.search(r"```sh\n(tokcost budget .*?)\n```\n\n((?:\|.*\n)+)\n```text\n(.*?)```",
+                  money, re.S)
+    assert m, "the README's Money section lost its command, table or warnings"
+    argv = shlex.split(m.group(1).replace("\\\n", " "))[1:]
+
+    class Today(real_date):  # the data's date (newest start date not after "today") is pinned
+        @classmethod
+        def today(cls):
+            return real_date(2026, 12, 4)
+
+    monkeypatch.setattr(maintained, "date", Today)
+    maintained.load_genai_prices.cache_clear()
+    try:
+        r = runner.invoke(cli, argv, env={"COLUMNS": "400"})
+    finally:
+        maintained.load_genai_prices.cache_clear()
+    assert r.exit_code == 0, r.output
+    assert [x for x in r.stdout.splitlines() if x.strip()] == m.group(2).splitlines()
+    assert r.stderr.splitlines() == m.group(3).splitlines()
