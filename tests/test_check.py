@@ -313,3 +313,20 @@ def test_limits_are_inclusive_and_decreases_pass():
 def test_any_unknown_top_level_key_is_rejected(key):
     with pytest.raises(ConfigError, match=f"unknown key '{key}'"):
         parse_config(Path("tokcost.toml"), f'corpora = ["samples"]\n{key} = 1\n')
+
+
+def test_check_table_marks_presumed_tokenizers_on_cost_rows(mirror, tmp_path, monkeypatch):
+    """Issue #14: a presumed tokenizer mapping is visible wherever a cost appears, the CI gate's
+    table included (gpt-6-sol's o200k_base is presumed; gpt-4o's is the documented one)."""
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["budget", "--requests-per-day", "100", "-m", "gpt-6-sol",
+                            "-m", "gpt-4o", "--as-of", "2026-12-01", "-f", "json",
+                            "-o", "budget.json"])
+    assert r.exit_code == 0, r.output
+    rows = {x["model"]: x for x in json.loads(Path("budget.json").read_text("utf-8"))["rows"]}
+    assert rows["gpt-6-sol"]["tokenizer_match"] == "presumed"
+    assert rows["gpt-4o"]["tokenizer_match"] == "exact"
+    r = runner.invoke(app, ["check", "-b", "budget.json", "--results", "budget.json"])
+    assert r.exit_code == 0, r.output
+    assert "| monthly cost · gpt-6-sol (presumed tokenizer) · USD |" in r.stdout
+    assert "| monthly cost · gpt-4o · USD |" in r.stdout

@@ -164,7 +164,8 @@ def test_deepseek_off_peak_window_named_and_peak_share_blend(mirror):
     """Finding 2: V4 output is 0.60 / 1.98 off-peak (peak 2x); the window is named, budget blends."""
     [row] = cost_rows(Workload("t", ["안녕하세요"], None), ["deepseek-v4-flash"],
                       CostOptions(as_of=DEC, output_tokens=0))
-    assert row["price_variant"] == "off-peak" and row["price_window"]
+    assert row["price_variant"] == "off-peak"
+    assert row["price_window"] == "outside 01:00-04:00 UTC, 06:00-10:00 UTC"
     assert row["tokenizer_match"] == "presumed"
     [peak] = cost_rows(Workload("t", ["안녕하세요"], None), ["deepseek-v4-flash"],
                        CostOptions(as_of=DEC, output_tokens=0, variant="peak"))
@@ -207,6 +208,8 @@ def test_staleness_warnings_reach_rows_and_results(mirror):
     assert any("FX 1,440.60 KRW/USD dated 2026-01-26 is 309 days old" in w
                for w in by["gpt-4o"]["warnings"])
     assert any("HCX-007: price dated 2026-01-01" in w for w in by["HCX-007"]["warnings"])
+    assert by["HCX-007"]["price_stale"] and by["gpt-4o"]["fx_stale"]
+    assert not by["gpt-4o"]["price_stale"] and not by["HCX-007"]["fx_stale"]  # KRW-listed
     warns = _money_warnings(rows)
     assert len(warns) == len(set(warns)) and any("309 days" in w for w in warns)
     usd = _budget(BudgetInput(1000), ["gpt-4o"], CostOptions(as_of=DEC))[0]
@@ -270,6 +273,21 @@ def test_cost_cli_request_file_prices_each_request_on_its_tier(mirror, tmp_path)
     [row] = json.loads(r.stdout)["rows"]
     assert row["tiers_used"] == [272_000]
     assert 1.0 < row["cost"] < 1.06
+    # the same through the Python API and with the two texts as a corpus (one request a pair)
+    from tokcost.api import cost
+
+    [api_row] = cost(["gpt-5.4"], requests=f, as_of=DEC,
+                     options=CostOptions(output_tokens=0))
+    assert api_row["tiers_used"] == [272_000]
+    assert api_row["cost"] == pytest.approx(row["cost"])
+    mono = tmp_path / "texts.txt"
+    mono.write_text("\n".join(x["ko"][0]["content"] for x in lines) + "\n", encoding="utf-8")
+    c = runner.invoke(app, ["cost", "--corpus", f"mono:{mono}", "-m", "gpt-5.4",
+                            "--output-tokens", "0", "--as-of", "2026-12-01", "-f", "json"])
+    assert c.exit_code == 0, c.output
+    [corpus_row] = json.loads(c.stdout)["rows"]
+    assert corpus_row["tiers_used"] == [272_000]
+    assert corpus_row["cost"] == pytest.approx(row["cost"])
 
 
 def test_check_as_of_reaches_prices_and_fx(mirror):
@@ -282,3 +300,75 @@ def test_check_as_of_reaches_prices_and_fx(mirror):
     krw = [r for r in doc["cost"] if r["currency"] == "KRW"]
     assert krw and all(r["fx_rate"] == 1422.16 for r in krw)
     assert not any("FX" in w for w in doc["warnings"])  # 5 days old: not stale
+
+
+def test_effective_context_uses_the_input_limit_not_the_total_window(mirror):
+    """Finding 4: gpt-5's effective context is its 272k input limit, not the 400k total window
+    (the old figure was 47 % high); gpt-4o, without a separate input limit, keeps its window."""
+    from tokcost.measurement import run_measure
+
+    st = run_measure(["samples"], ["o200k_base"]).rows[0]
+    rows = {r["model"]: r for r in budget_rows(BudgetInput(1000), ["gpt-5", "gpt-4o"],
+                                               CostOptions(as_of=DEC),
+                                               measured={"o200k_base": st})}
+    g5 = rows["gpt-5"]
+    assert (g5["context_window"], g5["input_limit"], g5["effective_input_limit"]) == \
+        (400_000, 272_000, 272_000)
+    assert g5["context_chars_ko"] == round(272_000 * st["ko_chars_per_token"])
+    assert g5["context_words_en"] == round(272_000 / st["en_fertility"])
+    assert rows["gpt-4o"]["context_chars_ko"] == round(128_000 * st["ko_chars_per_token"])
+
+
+def test_budget_and_report_cli_as_of_picks_the_fx_of_that_date(mirror, tmp_path):
+    """Finding 6 through the commands: `budget` and `report` with --as-of 2026-01-05 convert at
+    1,422.16 (the rate dated 2025-12-31), not the default 1,440.60."""
+    args = ["budget", "--requests-per-day", "100", "-m", "gpt-4o", "--as-of", "2026-01-05",
+            "-f", "json"]
+    usd = json.loads(runner.invoke(app, args).stdout)["rows"][0]
+    krw_run = runner.invoke(app, [*args, "--currency", "KRW"])
+    assert krw_run.exit_code == 0, krw_run.output
+    krw = json.loads(krw_run.stdout)["rows"][0]
+    assert (krw["fx_rate"], krw["fx_date"], krw["fx_age_days"]) == (1422.16, "2025-12-31", 5)
+    assert krw["monthly_cost"] == pytest.approx(usd["monthly_cost"] * 1422.16)
+    out = tmp_path / "rep"
+    rep = runner.invoke(app, ["report", "--out", str(out), "-t", "o200k_base", "-m", "gpt-4o",
+                              "--as-of", "2026-01-05", "--no-diagnostics"])
+    assert rep.exit_code == 0, rep.output
+    doc = json.loads((out / "results.json").read_text("utf-8"))
+    assert doc["settings"]["fx_krw_per_usd"] == 1422.16
+    assert {r["fx_rate"] for r in doc["cost"] + doc["budget"]} == {1422.16}
+
+
+def test_readme_money_example_is_what_the_command_prints(mirror, monkeypatch):
+    """Finding 2's README figure (₩129,179 where the data said ₩184,562): the README's budget
+    command, run as written, prints the README's table and warnings (re-run it and paste the
+    output when prices, tokenizers or the layout change)."""
+    import re
+    import shlex
+    from datetime import date as real_date
+    from pathlib import Path
+
+    from tokcost.cli.app import app as cli
+    from tokcost.pricing import maintained
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    money = readme[readme.index("## Money"):]
+    m = re.search(r"```sh\n(tokcost budget .*?)\n```\n\n((?:\|.*\n)+)\n```text\n(.*?)```",
+                  money, re.S)
+    assert m, "the README's Money section lost its command, table or warnings"
+    argv = shlex.split(m.group(1).replace("\\\n", " "))[1:]
+
+    class Today(real_date):  # the data's date (newest start date not after "today") is pinned
+        @classmethod
+        def today(cls):
+            return real_date(2026, 12, 4)
+
+    monkeypatch.setattr(maintained, "date", Today)
+    maintained.load_genai_prices.cache_clear()
+    try:
+        r = runner.invoke(cli, argv, env={"COLUMNS": "400"})
+    finally:
+        maintained.load_genai_prices.cache_clear()
+    assert r.exit_code == 0, r.output
+    assert [x for x in r.stdout.splitlines() if x.strip()] == m.group(2).splitlines()
+    assert r.stderr.splitlines() == m.group(3).splitlines()

@@ -376,6 +376,12 @@ BAD = {
     "self-hosted missing throughput": (HEAD + MODEL + SELF.replace(
         "output_tokens_per_s = 1000\n", ""), "model acme-1: self_hosted: missing "
         "output_tokens_per_s"),
+    "override without citation": (
+        'schema = 1\nprovider = "openai"\n[[model]]\nid = "gpt-4o"\noverrides = "genai-prices"\n'
+        'override_reason = "input limit"\ninput_limit = 100000\n',
+        "model gpt-4o: missing citation"),
+    "citation without override": (HEAD + MODEL + 'citation = "https://x"\n' + _row(),
+                                  "model acme-1: citation without overrides or drift_reason"),
     "two default rates": ('schema = 1\n[[rate]]\ndate = 2026-01-01\nkrw_per_usd = 1400.0\n'
                           'source = "x"\nconfidence = "low"\ndefault = true\n'
                           '[[rate]]\ndate = 2026-02-01\nkrw_per_usd = 1410.0\nsource = "x"\n'
@@ -627,6 +633,7 @@ def test_shipped_hand_row_duplicating_genai_prices_is_an_error(tmp_path, monkeyp
 def test_override_with_reason_retired_alias_priced_as_v4_flash():
     m = load_tables().model("deepseek-chat")
     assert m.override_reason and "retired" in m.override_reason and m.retired(TODAY)
+    assert m.citation and "api-docs.deepseek.com" in m.citation
     flash = price_for("deepseek-v4-flash", date(2026, 12, 1))
     chat = m.price_for(date(2026, 12, 1))
     assert chat is not None and (chat.input, chat.output) == (flash.input, flash.output)
@@ -727,6 +734,93 @@ def test_update_fetches_into_the_cache_from_a_local_server(tmp_path):
         assert gp.origin != "bundled" and gp.data_date == date.today()
         row = gp.model("gpt-test-9").price_for(date.today())
         assert (row.input, row.output) == (1.5, 2.5) and "updated" in row.source
+        # a data file that is not the one the meta describes (an interrupted update, an edit):
+        # ignored, the bundled data is used
+        (cache_dir() / "pricing" / "genai-prices-data.json").write_bytes(payload + b" ")
+        load_genai_prices.cache_clear()
+        assert load_genai_prices().origin == "bundled"
     finally:
         server.shutdown()
         load_genai_prices.cache_clear()
+
+
+def test_every_shipped_override_has_a_reason_and_a_citation():
+    """The hand layer's overrides of genai-prices each say why and where from (issue #14)."""
+    over = [m for m in load_tables().hand_models() if m.override_reason]
+    assert len(over) >= 17  # 15 OpenAI input limits + the 2 retired DeepSeek aliases
+    for m in over:
+        assert m.citation and ("https://" in m.citation or "LiteLLM" in m.citation), m.id
+
+
+def test_input_limits_are_not_total_windows_and_drift_catches_an_overstated_one(
+        tmp_path, monkeypatch):
+    """Finding 4 beyond gpt-5: every GPT-5.x model whose genai-prices window is the total
+    (400k / 1.05M) has its input limit (272k / 922k); without the hand entry, `pricing drift`
+    flags the overstated limit against LiteLLM's max_input_tokens (exit 1)."""
+    from tokcost.pricing import tables as t
+    from tokcost.pricing.drift import drift
+    from tokcost.pricing.extra import locate_litellm_json
+
+    try:
+        locate_litellm_json()  # the JSON file only: litellm is never imported (no network)
+    except Exception:
+        pytest.skip("the litellm wheel is not installed")
+
+    tables = load_tables()
+    limits = {m: tables.model(m).effective_input_limit
+              for m in ("gpt-5.2", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-6-sol", "gpt-5.6-terra")}
+    assert limits == {"gpt-5.2": 272_000, "gpt-5.4-mini": 272_000, "gpt-5.4-nano": 272_000,
+                      "gpt-6-sol": 922_000, "gpt-5.6-terra": 922_000}
+    shipped = drift(tables, date(2026, 12, 1))
+    assert not [r for r in shipped if r.status == "differs"]
+    assert any(r.model == "gpt-6-sol" and r.against.endswith("(input limit)")
+               and r.status == "match" for r in shipped)
+    folder = tmp_path / "pricing"
+    folder.mkdir()
+    for f in (data_dir() / "pricing").glob("*.toml"):
+        text = f.read_text(encoding="utf-8")
+        if f.name == "openai.toml":  # drop the gpt-6-sol entry: its 1.05M total window is back
+            head, _, rest = text.partition('[[model]]\nid = "gpt-6-sol"\n')
+            text = head + rest.partition("\n\n")[2]
+        (folder / f.name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(t, "data_dir", lambda: tmp_path)
+    t._shipped_docs.cache_clear()
+    t._default_tables.cache_clear()
+    try:
+        doctored = load_tables()
+        assert doctored.model("gpt-6-sol").effective_input_limit == 1_050_000
+        bad = [r for r in drift(doctored, date(2026, 12, 1)) if r.status == "differs"]
+    finally:
+        t._shipped_docs.cache_clear()
+        t._default_tables.cache_clear()
+    assert [(r.model, r.ours, r.theirs) for r in bad] == \
+        [("gpt-6-sol", "1,050,000 tokens", "922,000 tokens")]
+
+
+def test_litellm_extras_get_the_family_rules_and_are_costed(mirror):
+    """Finding 3's second half: a model only LiteLLM lists (``--extra-prices litellm``) gets its
+    tokenizer from the family rules with a label, and is costed: not "tokenizer unknown"."""
+    _litellm_or_skip()
+    from tokcost.costing import CostOptions, Workload, cost_rows
+
+    tables = load_tables(extra="litellm")
+    m = tables.find_model("azure/gpt-4.1-nano-2025-04-14")
+    assert m is not None and m.kind == "extra"
+    assert (m.tokenizer, m.match) == ("o200k_base", "exact")
+    flash = tables.find_model("aihubmix/deepseek-v4-flash")
+    assert flash is not None and flash.kind == "extra"
+    assert (flash.tokenizer, flash.match) == ("deepseek-v3", "presumed")
+    [row] = cost_rows(Workload("t", ["안녕하세요"], None), ["aihubmix/deepseek-v4-flash"],
+                      CostOptions(as_of=tables.extra.seen, output_tokens=10, tables=tables))
+    assert row["cost"] is not None and row["cost"] > 0 and row["tokenizer_match"] == "presumed"
+
+
+def test_r1_distills_are_counted_with_their_base_models_tokenizer():
+    """DeepSeek-R1-Distill-Llama/-Qwen are fine-tuned Llama 3 / Qwen2.5 models: never labelled
+    exact DeepSeek V3 (an unrelated tokenizer)."""
+    tables = load_tables()
+    llama = tables.model("groq:deepseek-r1-distill-llama-70b")
+    qwen = tables.model("openrouter:deepseek-r1-distill-qwen-14b")
+    assert (llama.tokenizer, llama.match) == ("llama-3", "presumed")
+    assert (qwen.tokenizer, qwen.match) == ("qwen3", "presumed")
+    assert tables.model("deepseek-reasoner").tokenizer == "deepseek-v3"

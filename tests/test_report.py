@@ -476,3 +476,47 @@ def test_report_tokenizes_each_corpus_text_once_per_tokenizer(mirror: Path, monk
             assert counts[text] in allowed, (tid, text[:40], counts[text], n)
             checked += 1
     assert checked > 2000
+
+
+def test_stale_prices_and_fx_reach_summary_report_md_and_results_json(tmp_path: Path,
+                                                                      mirror: Path) -> None:
+    """Issue #14 finding 5: a stale price (FriendliAI EXAONE, dated 2026-01-01) and the stale FX
+    rate (2026-01-26) reach the summary (results.json and its sentences in report.md/html) and
+    results.json's warnings; --max-price-age sets the threshold."""
+    out = tmp_path / "rep"
+    proc = _run("report", "--out", str(out), "-t", "exaone-4.0", "-t", "o200k_base",
+                "-m", "LGAI-EXAONE/EXAONE-4.0.1-32B", "-m", "gpt-4o", "-m", "gpt-6-sol",
+                "--as-of", "2026-12-01",
+                "--max-price-age", "200", "--no-diagnostics",
+                env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "results.json").read_text("utf-8"))
+    s = doc["summary"]
+    assert s["price_age_threshold_days"] == 200
+    assert s["stale_prices"] == [{"model": "LGAI-EXAONE/EXAONE-4.0.1-32B",
+                                  "price_date": "2026-01-01", "price_age_days": 334}]
+    assert s["stale_fx"] == {"fx_rate": 1440.6, "fx_date": "2026-01-26", "fx_age_days": 309,
+                             "threshold_days": 30}
+    assert "LGAI-EXAONE/EXAONE-4.0.1-32B: price dated 2026-01-01 is 334 days old on 2026-12-01 " \
+           "(threshold 200)" in doc["warnings"]
+    assert any(w.startswith("FX 1,440.60 KRW/USD dated 2026-01-26 is 309 days old")
+               for w in doc["warnings"])
+    for name in ("report.md", "report.html"):
+        text = (out / name).read_text("utf-8")
+        assert "Stale prices: 1 model(s) costed here use a price older than 200 days" in text
+        assert "1,440.60 KRW/USD dated 2026-01-26, 309 days old on 2026-12-01" in text
+    # a presumed tokenizer mapping is marked wherever its cost appears
+    for group in ("cost", "budget", "headline"):
+        rows = [r for r in doc[group] if r["model"] == "gpt-6-sol"]
+        assert rows and all(r["tokenizer_match"] == "presumed" for r in rows), group
+    md_rows = [x for x in (out / "report.md").read_text("utf-8").splitlines()
+               if x.startswith("| gpt-6-sol")]
+    assert len(md_rows) >= 3 and all("presumed tokenizer" in x for x in md_rows)
+    html_text = (out / "report.html").read_text("utf-8")
+    assert html_text.count('<span class="badge warn">presumed tokenizer</span>') >= 3
+    import csv
+
+    for csv_name in ("cost.csv", "budget.csv"):
+        with (out / csv_name).open(encoding="utf-8", newline="") as fh:
+            got = {r["tokenizer_match"] for r in csv.DictReader(fh) if r["model"] == "gpt-6-sol"}
+        assert got == {"presumed"}, csv_name

@@ -88,7 +88,7 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
         wl = Workload("text", [text], [en_text] if en_text else None)
     else:
         path = Path(requests) if requests is not None else requests_file()
-        wl = Workload.from_requests(load_requests(path), str(path))
+        wl = Workload.from_requests(str(path), load_requests(path))  # tiers per request
     return cost_rows(wl, models, opts)
 
 

@@ -40,16 +40,23 @@ class Workload:
     en_texts: list[str] | None = None
     n_requests: int = 1  # the texts are spread over this many requests (averaged)
     # one (ko texts, en texts) per request: tiered prices are then chosen per request, summed
+    # (ko_texts must then be the requests' ko texts in order; their counts are reused)
     requests: list[tuple[list[str], list[str] | None]] | None = None
 
     @classmethod
-    def from_requests(cls, reqs: Sequence[ChatRequest], label: str) -> Workload:
-        """Chat requests as a workload: their texts averaged over the requests, and each request
-        on its own (tiered prices are chosen per request); English only when every request has it."""
-        both = all(r.en for r in reqs)
+    def from_requests(cls, label: str, reqs: Sequence[ChatRequest]) -> Workload:
+        """Chat requests (``tokcost.corpora.requests``), each priced on its own tier."""
         return cls(label, [t for r in reqs for t in r.texts("ko")],
-                   [t for r in reqs for t in r.texts("en")] if both else None, len(reqs),
-                   requests=[(r.texts("ko"), r.texts("en") if r.en else None) for r in reqs])
+                   [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
+                   len(reqs), requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en
+                                         else None) for r in reqs])
+
+    @classmethod
+    def from_pairs(cls, label: str, pairs: Sequence[Any]) -> Workload:
+        """Corpus pairs, one request each, each priced on its own tier."""
+        return cls(label, [p.ko for p in pairs],
+                   [p.en for p in pairs if p.en is not None] or None, len(pairs),
+                   requests=[([p.ko], [p.en] if p.en is not None else None) for p in pairs])
 
 
 @dataclass
@@ -148,11 +155,13 @@ def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
     fxr = FxRecord(fx_rate=fx.krw_per_usd, fx_date=fx.date, fx_age_days=fx_age,
                    fx_source=fx.source)
     warnings: list[str] = []
-    if rec.price_age_days is not None and rec.price_age_days > opts.max_price_age_days:
+    price_stale = rec.price_age_days is not None and rec.price_age_days > opts.max_price_age_days
+    if price_stale:
         warnings.append(f"{model.id}: price dated {rec.price_date} is {rec.price_age_days} days "
                         f"old on {opts.as_of} (threshold {opts.max_price_age_days})")
     uses_fx = opts.currency != (price.currency if price else opts.currency)
-    if uses_fx and fx_age is not None and fx_age > opts.max_fx_age_days:
+    fx_stale = uses_fx and fx_age is not None and fx_age > opts.max_fx_age_days
+    if fx_stale:
         warnings.append(f"FX {fx.krw_per_usd:,.2f} KRW/USD dated {fx.date} is {fx_age} days old "
                         f"on {opts.as_of} (threshold {opts.max_fx_age_days})")
     if rec.retired:
@@ -162,6 +171,8 @@ def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
     out.update(fxr.model_dump(mode="json"))
     out["fx_krw_per_usd"] = fx.krw_per_usd
     out["effective_input_limit"] = rec.effective_input_limit
+    out["price_stale"] = price_stale  # older than --max-price-age (the threshold of this run)
+    out["fx_stale"] = fx_stale  # converted at a rate older than 30 days
     out["warnings"] = warnings
     return out
 
@@ -235,11 +246,18 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         row.update(count_labels(model.match, tok))
         n = max(1, workload.n_requests)
         if tok.id not in counted:
-            per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
-                   for k, e in workload.requests] if workload.requests else None
-            counted[tok.id] = (sum(tok.count(workload.ko_texts)),
-                               sum(tok.count(workload.en_texts)) if workload.en_texts else None,
-                               per)
+            if workload.requests:  # each text counted once: the totals are the requests' sums
+                per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
+                       for k, e in workload.requests]
+                ko_sum = sum(k for k, _ in per)
+                en_sum = sum(e for _, e in per if e is not None) \
+                    if workload.en_texts and all(e is not None for _, e in per) else \
+                    (sum(tok.count(workload.en_texts)) if workload.en_texts else None)
+                counted[tok.id] = (ko_sum, en_sum, per)
+            else:
+                counted[tok.id] = (sum(tok.count(workload.ko_texts)),
+                                   sum(tok.count(workload.en_texts)) if workload.en_texts
+                                   else None, None)
         if tok.backend == "vendor-api":  # after counting: the day(s) the vendor made the counts
             row["counted_date"] = getattr(tok, "counted_date", None)
         ko_total, en_total, per_request = counted[tok.id]
@@ -340,7 +358,8 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
                    f"{1 - opts.peak_share:.0%} off-peak")
         row: dict[str, Any] = {
             "model": m.id, "provider": m.provider, "tokenizer": m.tokenizer,
-            "currency": opts.currency, "requests": n_req, "monthly_cost": None,
+            "currency": opts.currency, "listed_currency": price.currency if price else None,
+            "requests": n_req, "monthly_cost": None,
             "monthly_low": None, "monthly_high": None, "monthly_cost_en": None,
             "premium_pct": None, "input_tokens": None, "output_tokens": None,
             "deprecated": m.deprecated.isoformat() if m.deprecated else None,

@@ -30,7 +30,7 @@ ModelOpt = Annotated[
 ]
 MoneyCurrencyOpt = Annotated[Currency, typer.Option("--currency", help="Currency of the result.")]
 MaxAgeOpt = Annotated[
-    int, typer.Option("--max-price-age", metavar="DAYS", help="Flag prices older than this "
+    int, typer.Option("--max-price-age", metavar="DAYS", min=0, help="Flag prices older than this "
                       "(default 180 days; FX rates older than 30 days are always flagged).")
 ]
 
@@ -137,12 +137,10 @@ def register(app: typer.Typer) -> None:
         if text is not None:
             wl = Workload("text", [text], [en_text] if en_text else None)
         elif corpus is not None:
-            pairs = list(open_corpus(corpus))
-            wl = Workload(corpus, [p.ko for p in pairs],
-                          [p.en for p in pairs if p.en is not None] or None, len(pairs))
+            wl = Workload.from_pairs(corpus, list(open_corpus(corpus)))
         else:
-            wl = Workload.from_requests(load_requests(request or requests_file()),
-                                        str(request or "requests"))
+            wl = Workload.from_requests(str(request or "requests"),
+                                        load_requests(request or requests_file()))
         opts = _opts(currency, fx, as_of, vat, pricing, extra_prices, gpu_hourly, throughput,
                      prompt_throughput, cache_share=cache_share, output_tokens=output_tokens,
                      output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)

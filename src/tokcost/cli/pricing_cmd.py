@@ -73,7 +73,8 @@ FxOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", metavar="DATE", help="Price date, YYYY-MM-DD (default: today)."),
+    typer.Option("--as-of", metavar="DATE", help="Prices and KRW/USD rate in force on this date, "
+                 "YYYY-MM-DD (default: today)."),
 ]
 CurrencyOpt = Annotated[
     Currency | None,
@@ -138,7 +139,8 @@ def price_dict(model: Model, row: PriceRow | None, *, as_of: date,
         "notes": f"no price row in force on {as_of}",
         "tokenizer_match": model.match, "context_window": model.context_window,
         "input_limit": model.input_limit, "retired": model.retired(as_of),
-        "override_reason": model.override_reason, "price_source": None, "price_date": None,
+        "override_reason": model.override_reason, "citation": model.citation,
+        "price_source": None, "price_date": None,
         "price_age_days": None, "price_confidence": None, "price_variant": None,
         "price_window": None,
     }
@@ -334,6 +336,8 @@ def _show_text(m: Model, rows: list[dict[str, Any]], info: dict[str, Any], day: 
                      + (f" (input limit {m.input_limit:,})" if m.input_limit else ""))
     if m.override_reason:
         lines.append(f"  override    {m.override_reason}")
+    if m.citation:
+        lines.append(f"  citation    {m.citation}")
     if m.deprecated:
         lines.append(f"  deprecated  {m.deprecated}")
     cur_row = info["price_in_force"]

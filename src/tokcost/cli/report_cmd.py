@@ -9,7 +9,7 @@ import typer
 
 from tokcost.cli import common
 from tokcost.cli.common import CorpusOpt, ForceOpt, TokOpt, parse_workers, quiet_progress
-from tokcost.cli.cost_cmd import ModelOpt
+from tokcost.cli.cost_cmd import MaxAgeOpt, ModelOpt
 from tokcost.cli.pricing_cmd import (
     AsOfOpt,
     ExtraPricesOpt,
@@ -62,6 +62,7 @@ def register(app: typer.Typer) -> None:
         as_of: AsOfOpt = None,
         fx: FxOpt = None,
         vat: VatOpt = False,
+        max_price_age: MaxAgeOpt = 180,
         pricing: PricingFilesOpt = None,
         extra_prices: ExtraPricesOpt = None,
         gpu_hourly: GpuHourlyOpt = None,
@@ -125,6 +126,7 @@ def register(app: typer.Typer) -> None:
                              days=days, input_chars=input_chars, output_chars=output_chars,
                              shortlist=shortlist, workload_source=wsrc, lang=language,
                              as_of=parse_date(as_of), fx=fx, vat=vat, tables=tables,
+                             max_price_age_days=max_price_age,
                              workers=parse_workers(workers), use_cache=not no_cache,
                              diagnostics=not no_diagnostics)
         from contextlib import nullcontext

@@ -46,6 +46,9 @@ class Metric:
             where = corpus if domain in ("all", "") else f"{corpus}/{domain}"
             return f"ko/en ratio · {tok} · {where}"
         model, cur = self.key
+        match = self.facts.get("tokenizer_match")
+        if match in ("presumed", "proxy"):  # an inferred or stand-in tokenizer: said so
+            model = f"{model} ({match} tokenizer)"
         return f"{'cost/request' if self.kind == 'cost' else 'monthly cost'} · {model} · {cur}"
 
     def fields(self) -> dict[str, Any]:
@@ -150,8 +153,8 @@ def money_metrics(rows: list[dict[str, Any]], kind: str, source: str, section: s
         value = _num(r, value_key, source, where)
         raw_status = r.get("status")
         status = raw_status if isinstance(raw_status, str) else "ok"
-        facts = {k: r[k] for k in ("tokenizer", "price_date", "input_tokens", "output_tokens")
-                 if r.get(k) is not None}
+        facts = {k: r[k] for k in ("tokenizer", "price_date", "input_tokens", "output_tokens",
+                                   "tokenizer_match") if r.get(k) is not None}
         out.append(Metric(kind, key, value, status if value is None else "ok", facts))
     return out
 

@@ -9,7 +9,13 @@ Each comparison is one row: ``match``; ``explained`` (the hand entry overrides t
 source, or carries a ``drift_reason``, and says why); ``only-here`` (no other source lists the
 model: Naver, FriendliAI EXAONE, …); or ``differs`` — an unexplained difference, which makes the
 command exit 1. Compared: input, cached input and output in USD per 1M tokens (KRW rows are
-compared only when the other source is in KRW, i.e. never) and the input limit.
+compared only when the other source is in KRW, i.e. never).
+
+With LiteLLM installed, the input limit (the effective context) of every default model — the
+hand models and ``pricing/featured.toml`` — is also compared with LiteLLM's
+``max_input_tokens``: a limit more than 5 % above LiteLLM's would overstate what fits in a
+prompt and ``differs`` (GPT-5's 400,000-token total window taken as its input limit was issue
+#14's finding 4); a smaller one is ``explained`` (understated, never overstated).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from tokcost.pricing.records import Model, PriceRow
 from tokcost.pricing.tables import PriceTables
 
 REL_TOL = 0.005  # 0.5 %: rounding in the sources (e.g. 0.13 for 0.125)
+LIMIT_TOL = 0.05  # input limits: 1,000,000 vs 1,048,576 is the same "1M" window
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,16 @@ def _compare(m: Model, ours: PriceRow, other: Model | None, label: str,
                         "different currency")
     if _agree(ours, theirs):
         return DriftRow(m.provider, m.id, label, "match", _fmt(ours), _fmt(theirs))
-    reason = m.override_reason or m.drift_reason
+    reason = _reason(m, m.override_reason or m.drift_reason)
     return DriftRow(m.provider, m.id, label, "explained" if reason else "differs",
                     _fmt(ours), _fmt(theirs), reason or "")
+
+
+def _reason(m: Model, reason: str | None) -> str | None:
+    """A hand entry's explanation with its citation."""
+    if not reason:
+        return None
+    return f"{reason} [{m.citation}]" if m.citation else reason
 
 
 def drift(tables: PriceTables, as_of: date, *, litellm: bool = True) -> list[DriftRow]:
@@ -106,4 +120,28 @@ def drift(tables: PriceTables, as_of: date, *, litellm: bool = True) -> list[Dri
         if ll is not None:
             hit = ll.model(m.id) or ll.model(f"{m.provider}/{m.id}")
             out.append(_compare(m, ours, hit, ll.label, as_of, undated=True))
+    if ll is not None:
+        for m in tables.default_models():
+            if m.kind != "api" or not m.effective_input_limit:
+                continue
+            hit = ll.model(m.id) or ll.model(f"{m.provider}/{m.id}")
+            if hit is not None and hit.effective_input_limit:
+                out.append(_compare_limit(m, hit.effective_input_limit, ll.label))
     return out
+
+
+def _compare_limit(m: Model, theirs: int, label: str) -> DriftRow:
+    """Our effective input limit against another source's input limit."""
+    ours = m.effective_input_limit or 0
+    row = DriftRow(m.provider, m.id, f"{label} (input limit)", "match", f"{ours:,} tokens",
+                   f"{theirs:,} tokens")
+    if ours > theirs * (1 + LIMIT_TOL):
+        reason = _reason(m, m.drift_reason or (m.override_reason if m.input_limit else None))
+        return DriftRow(row.provider, row.model, row.against,
+                        "explained" if reason else "differs", row.ours, row.theirs,
+                        reason or "larger than the other source's input limit: the effective "
+                        "context would be overstated (set input_limit with a citation)")
+    if ours < theirs * (1 - LIMIT_TOL):
+        return DriftRow(row.provider, row.model, row.against, "explained", row.ours, row.theirs,
+                        "smaller than the other source's: understated, never overstated")
+    return row

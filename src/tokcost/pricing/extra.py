@@ -24,7 +24,6 @@ from typing import Any
 
 from tokcost.errors import TokcostError
 from tokcost.pricing.records import PER_TOKENS, Model, PriceRow, Tier
-from tokcost.pricing.tables import guess_tokenizer
 
 DISTRIBUTION = "litellm"
 JSON_PATH = "litellm/model_prices_and_context_window_backup.json"
@@ -96,7 +95,9 @@ class LiteLLMPrices:
         if isinstance(url, str) and url:
             notes.append(f"LiteLLM cites {url}.")
         provider = str(raw.get("litellm_provider") or "litellm")
-        tokenizer = guess_tokenizer(key)
+        from tokcost.tokenizers.families import family_for
+
+        fam = family_for(key)  # the same family rules as genai-prices' models, same labels
         row = PriceRow(
             provider=provider, model=key, effective=self.seen, currency="USD", input=inp,
             output=out, cached_input=_per_m(raw.get("cache_read_input_token_cost")) or None,
@@ -113,10 +114,9 @@ class LiteLLMPrices:
                 deprecated = None
         ctx = raw.get("max_input_tokens")
         return Model(
-            provider=provider, id=key, name=key, tokenizer=tokenizer,
-            tokenizer_confidence="low",
-            tokenizer_note=("guessed from the tokcost catalog's model patterns" if tokenizer
-                            else "unknown: not in the tokcost catalog"),
+            provider=provider, id=key, name=key, tokenizer=fam.tokenizer,
+            tokenizer_confidence="high" if fam.tokenizer_match == "exact" else "low",
+            tokenizer_note=fam.note, tokenizer_match=fam.tokenizer_match,
             context_window=ctx if isinstance(ctx, int) and not isinstance(ctx, bool) and ctx > 0
             else None,
             deprecated=deprecated, prices=(row,), kind="extra")

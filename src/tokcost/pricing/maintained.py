@@ -26,6 +26,7 @@ day ``tokcost pricing update`` fetched it), so its age is a lower bound.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -213,15 +214,16 @@ class GenaiPrices:
         notes = m.price_comments or ""
         rows: list[PriceRow] = []
         peak_from = dated[1][0] if windows and len(dated) > 1 else EPOCH
+        off_peak = "outside " + ", ".join(w for w, _ in windows)  # names the hours it covers
         for i, (start, pr) in enumerate(dated):
             end = dated[i + 1][0] if i + 1 < len(dated) else None
             if windows and (end is None or end > peak_from) and start >= peak_from:
                 rows.append(self._row(p, m, pr, start, end, "medium", "off-peak", True,
-                                      "outside the peak windows", notes))
+                                      off_peak, notes))
             elif windows and start < peak_from < (end or date.max):
                 rows.append(self._row(p, m, pr, start, peak_from, conf, notes=notes))
                 rows.append(self._row(p, m, pr, peak_from, end, "medium", "off-peak", True,
-                                      "outside the peak windows", notes))
+                                      off_peak, notes))
             else:
                 rows.append(self._row(p, m, pr, start, end, conf, notes=notes))
         if windows:
@@ -309,11 +311,17 @@ def _cached() -> tuple[list[Any], date, str] | None:
         return None
     try:
         info = json.loads(meta.read_text(encoding="utf-8"))
-        from genai_prices.types import _providers_from_raw  # the updater's own parser
+        # genai-prices' updater's own parser (UpdatePrices.fetch calls it): its only way from
+        # data.json to providers. Private, so a genai-prices that renamed it means the bundled
+        # data is used instead of a crash.
+        from genai_prices.types import _providers_from_raw
 
-        providers = _providers_from_raw(json.loads(data.read_bytes()))
+        body = data.read_bytes()
+        if hashlib.sha256(body).hexdigest() != info["sha256"]:
+            return None  # not the pair `pricing update` wrote (interrupted between the two files)
+        providers = _providers_from_raw(json.loads(body))
         return providers, date.fromisoformat(info["fetched"]), str(data)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, ImportError, AttributeError):
         return None
 
 

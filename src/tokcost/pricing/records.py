@@ -286,6 +286,7 @@ class Model:
     input_limit: int | None = None  # the vendor's input-token limit where it has one
     override_reason: str | None = None  # set when a hand row overrides the maintained source
     drift_reason: str | None = None  # why a hand row differs from another source (drift check)
+    citation: str | None = None  # where an override's / drift reason's claim comes from
 
     def retired(self, as_of: date) -> bool:
         return self.retired_flag or (self.deprecated is not None and self.deprecated <= as_of)
@@ -338,6 +339,7 @@ class Model:
             "aliases": list(self.aliases), "kind": self.kind, "tokenizer_match": self.match,
             "input_limit": self.input_limit, "retired": self.retired_flag,
             "price_source": self.source, "override_reason": self.override_reason,
+            "citation": self.citation,
         }
 
 

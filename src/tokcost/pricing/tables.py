@@ -24,7 +24,6 @@ Rules:
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import itertools
 import math
 import re
@@ -62,7 +61,7 @@ _PROVIDER_KEYS = frozenset({"schema", "provider", "provider_name", "pricing_url"
 _MODEL_KEYS = frozenset({"id", "name", "tokenizer", "tokenizer_confidence", "tokenizer_note",
                          "context_window", "deprecated", "aliases", "price", "self_hosted",
                          "overrides", "override_reason", "input_limit", "tokenizer_match",
-                         "alias_of", "drift_reason"})
+                         "alias_of", "drift_reason", "citation"})
 MAINTAINED = "genai-prices"
 _MODEL_META = ("name", "tokenizer", "tokenizer_confidence")
 _PRICE_KEYS = frozenset({"effective", "end", "variant", "default", "currency", "input",
@@ -491,6 +490,12 @@ def _parse_model(ck: _Checker, raw: dict, i: int, lines: _Lines, provider: str, 
             meta["input_limit"] = il
     if "drift_reason" in raw:
         meta["drift_reason"] = ck.string(raw, "drift_reason", what, line)
+    if overrides is not None or "drift_reason" in raw:
+        # an override (or an explained drift) says where its claim comes from
+        meta["citation"] = ck.string(raw, "citation", what, line)
+    elif "citation" in raw:
+        ck.error(f"{what}: citation without overrides or drift_reason",
+                 f'add overrides = "{MAINTAINED}" and override_reason, or drift_reason', line)
     if "alias_of" in raw:
         meta["alias_of"] = ck.string(raw, "alias_of", what, line)
         if overrides is None:
@@ -861,7 +866,7 @@ def _merge(docs: Sequence[_FileDoc], issues: list[Issue],
             aliases=tuple(meta.get("aliases", ())), prices=tuple(rows), kind=kind,
             tokenizer=meta["tokenizer"] or None, tokenizer_match=meta.get("tokenizer_match"),
             input_limit=meta.get("input_limit"), override_reason=meta.get("override_reason"),
-            drift_reason=meta.get("drift_reason"),
+            drift_reason=meta.get("drift_reason"), citation=meta.get("citation"),
             retired_flag=base.retired_flag if base is not None else False,
             source=first.path if (hand_rows or base is None) else
             f"{base.source} + {first.path}")
@@ -1051,15 +1056,3 @@ def _staleness(m: Model, today: date, max_age_days: int) -> list[Issue]:
             f"re-check {newest.source} and add a dated row, or raise --max-age-days",
             newest.line))
     return out
-
-
-def guess_tokenizer(model_id: str) -> str | None:
-    """A catalog tokenizer whose ``models`` patterns match ``model_id`` (a guess), or None."""
-    from tokcost.tokenizers.catalog import load_catalog
-
-    tail = model_id.rsplit("/", 1)[-1]
-    for entry in load_catalog().values():
-        for pat in entry.models:
-            if fnmatch.fnmatchcase(model_id, pat) or fnmatch.fnmatchcase(tail, pat):
-                return entry.id
-    return None

@@ -43,6 +43,7 @@ class ReportOptions:
     as_of: date = field(default_factory=date.today)
     fx: float | None = None
     vat: bool = False
+    max_price_age_days: int = 180  # a price older than this is stale (costing.DEFAULT_...)
     tables: Any = None  # PriceTables; None = shipped
     workers: int | str = 1
     use_cache: bool = True
@@ -105,7 +106,9 @@ def _boundaries(texts: list[dict[str, str]], toks: Sequence[Any]) -> list[dict[s
     return rows
 
 
-def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]]) -> dict[str, Any]:
+def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]],
+             budget: Sequence[dict[str, Any]] = (), max_price_age_days: int = 180
+             ) -> dict[str, Any]:
     """The facts the plain-words summary states, computed from the rows (so they are checkable)."""
     main = [r for r in measure if r["domain"] == "all" and r.get("ratio") is not None]
     first_corpus = main[0]["corpus"] if main else None
@@ -161,7 +164,30 @@ def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]]) -> dict[
                    dearest_cost_usd_per_batch=dearest["cost_per_batch"])
     out["models_priced"] = len(usd)
     out["models_not_costed"] = sorted({r["model"] for r in cost if r.get("cost") is None})
+    out.update(_staleness(cost, budget, max_price_age_days))
     return out
+
+
+def _staleness(cost: Sequence[dict[str, Any]], budget: Sequence[dict[str, Any]],
+               max_price_age_days: int) -> dict[str, Any]:
+    """Stale money inputs the summary states: prices used in a cost older than the threshold
+    (oldest first, one per model) and the KRW/USD rate when older than the FX threshold."""
+    from tokcost.costing import DEFAULT_MAX_FX_AGE_DAYS
+
+    used = [r for r in [*cost, *budget]
+            if r.get("cost", r.get("monthly_cost")) is not None]
+    stale: dict[str, dict[str, Any]] = {}
+    for r in used:  # the flags tokcost.costing set with this run's thresholds
+        if r.get("price_stale") and r["model"] not in stale:
+            stale[r["model"]] = {"model": r["model"], "price_date": r.get("price_date"),
+                                 "price_age_days": r.get("price_age_days")}
+    fx = next((r for r in used if r.get("fx_stale")), None)
+    return {"price_age_threshold_days": max_price_age_days,
+            "stale_prices": sorted(stale.values(), key=lambda x: -x["price_age_days"]),
+            "stale_fx": None if fx is None else {
+                "fx_rate": fx.get("fx_rate"), "fx_date": fx.get("fx_date"),
+                "fx_age_days": fx.get("fx_age_days"),
+                "threshold_days": DEFAULT_MAX_FX_AGE_DAYS}}
 
 
 def collect_results(opts: ReportOptions | None = None, timings: Timings | None = None
@@ -190,7 +216,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
 
     with timings.stage("cost"):
         reqs = load_requests(Path(opts.requests) if opts.requests else requests_file())
-        wl = Workload.from_requests(reqs, str(opts.requests or "requests"))
+        wl = Workload.from_requests(str(opts.requests or "requests"), reqs)
         from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
@@ -199,7 +225,8 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         cost: list[dict[str, Any]] = []
         for cur in ("USD", "KRW"):
             copts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
-                                output_tokens=opts.output_tokens, tables=opts.tables)
+                                output_tokens=opts.output_tokens, tables=opts.tables,
+                                max_price_age_days=opts.max_price_age_days)
             for r in cost_rows(wl, opts.models, copts, measured=measured, memo=memo):
                 entry = catalog.get(r["tokenizer"] or "")
                 r["korean_trained"] = bool(entry and entry.korean_trained)
@@ -216,7 +243,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         budget = []
         for cur in ("USD", "KRW"):
             bopts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
-                                tables=opts.tables)
+                                tables=opts.tables, max_price_age_days=opts.max_price_age_days)
             for r in budget_rows(BudgetInput(opts.requests_per_day, opts.days, opts.input_chars,
                                              opts.output_chars, budget_corpus),
                                  opts.models, bopts, measured=measured):
@@ -268,7 +295,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             "measure": settings.key(),
             "diagnostics": sampling,  # None: --no-diagnostics
         },
-        "summary": _summary(measure, cost),
+        "summary": _summary(measure, cost, budget, opts.max_price_age_days),
         "headline": headline["rows"],
         "measure": measure,
         "cost": cost,

@@ -74,7 +74,8 @@ def labels(r: dict[str, Any], w: Words) -> list[tuple[str, str]]:
     if r.get("retired"):
         out.append(("warn", w.t("l_retired")))
     age = r.get("price_age_days")
-    if isinstance(age, int) and age > STALE_DAYS:
+    stale = r.get("price_stale")  # the run's --max-price-age; older results files: STALE_DAYS
+    if isinstance(age, int) and (stale if isinstance(stale, bool) else age > STALE_DAYS):
         out.append(("warn", w.t("l_stale", d=age)))
     return out
 
@@ -302,6 +303,16 @@ def summary_sentences(doc: dict[str, Any], w: Words | None = None) -> list[str]:
                        usd=money(s["cheapest_cost_usd_per_batch"], "USD"), n=n))
     if s.get("models_not_costed"):
         out.append(w.t("s_not_costed", n=len(s["models_not_costed"])))
+    asof = doc["settings"]["as_of"]
+    if s.get("stale_prices"):
+        old = s["stale_prices"][0]
+        out.append(w.t("s_stale_prices", n=len(s["stale_prices"]),
+                       days=s["price_age_threshold_days"], asof=asof, model=old["model"],
+                       date=old["price_date"], age=old["price_age_days"]))
+    if s.get("stale_fx"):
+        fx = s["stale_fx"]
+        out.append(w.t("s_stale_fx", fx=num(fx["fx_rate"]), date=fx["fx_date"],
+                       age=fx["fx_age_days"], asof=asof, days=fx["threshold_days"]))
     return out
 
 

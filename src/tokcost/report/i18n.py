@@ -128,6 +128,10 @@ _EN: dict[str, str] = {
     "s_claim_loose": " Read loosely as {r}× the tokens, it is reached only by {toks}.",
     "s_not_costed": "Not costed (tokenizer not public, not on this machine, or no price): {n} models, "
                     "listed under the cost table.",
+    "s_stale_prices": "Stale prices: {n} model(s) costed here use a price older than {days} days on "
+                      "{asof} (oldest: {model}, dated {date}, {age} days old); see Warnings.",
+    "s_stale_fx": "Stale exchange rate: the KRW figures use {fx} KRW/USD dated {date}, {age} days "
+                  "old on {asof} (threshold {days} days); pass --fx for a current rate.",
 }
 
 _KO: dict[str, str] = {
@@ -235,6 +239,10 @@ _KO: dict[str, str] = {
     "s_claim_loose": " 느슨하게 ‘토큰 {r}배’로 읽으면 {toks}만 도달합니다.",
     "s_not_costed": "비용 미계산 (토크나이저 비공개, 이 컴퓨터에 없음, 또는 가격 없음): 모델 {n}개, "
                     "비용 표 아래에 나열.",
+    "s_stale_prices": "오래된 가격: 여기서 비용을 계산한 모델 {n}개의 가격이 {asof} 기준 {days}일보다 "
+                      "오래되었습니다 (가장 오래된 것: {model}, {date}, {age}일). 경고를 보세요.",
+    "s_stale_fx": "오래된 환율: 원화 금액은 {date} 기준 {fx}원/달러를 씁니다. {asof} 기준 {age}일 "
+                  "지났습니다 (기준 {days}일). 현재 환율은 --fx로 지정하세요.",
 }
 
 _STRINGS = {"en": _EN, "ko": _KO}
