@@ -35,6 +35,16 @@ def test_labels_reach_every_format(fmt):
         assert word in text, (fmt, word)
 
 
+@pytest.mark.parametrize("footer", [["sig:1"], []])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_every_format_ends_its_last_line(fmt, footer):
+    """A document ends with a newline, so a warning on the terminal after it starts a line of
+    its own (markdown without a footer ran the last table row into 'warning: …')."""
+    out = _out()
+    out.footer = footer
+    assert render(out, fmt).endswith("\n")
+
+
 def test_label_columns_are_appended_once_and_only_when_present():
     cols = [k for k, _ in shown_columns(_out())]
     assert cols[:2] == ["model", "cost"]

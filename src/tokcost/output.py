@@ -91,8 +91,8 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
         head = f"**{out.title}**\n\n" if out.title else ""
         text = head + r.to_markdown(out.rows, shown_columns(out))
         if out.footer:
-            text += "\n" + "\n".join(f"`{line}`  " for line in out.footer) + "\n"
-        return text
+            text += "\n" + "\n".join(f"`{line}`  " for line in out.footer)
+        return text if text.endswith("\n") else text + "\n"
     if fmt == "table":
         import io
 
