@@ -265,6 +265,66 @@ def test_step_summary_and_markdown_carry_no_injected_markup(tmp_path):
         "### tokcost check: passed"]
 
 
+EVIL_DOMAIN = "<img src=https://evil.example/x.png>"
+
+
+def _evil_corpus(tmp_path: Path) -> Path:
+    # a file name that would close a Markdown code span and open raw HTML, and domains that
+    # are HTML, a cell break and a spreadsheet formula
+    path = tmp_path / "a`<img src=https:evil>`b.jsonl"
+    path.write_text(json.dumps({"ko": "안녕하세요 반갑습니다", "en": "hello, nice to meet you",
+                                "domain": EVIL_DOMAIN}) + "\n"
+                    + json.dumps({"ko": "감사합니다", "en": "thank you",
+                                  "domain": "=HYPERLINK(\"http://e\")|x"}) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _no_raw_html(markdown: str) -> None:
+    import re
+
+    outside_code = re.sub(r"`[^`\n]*`", "", markdown)  # inside a code span '<' is text
+    assert "<img" not in outside_code and "&lt;img" in outside_code, markdown
+
+
+def test_measure_markdown_and_csv_carry_no_injected_markup(mirror, tmp_path):
+    corpus = _evil_corpus(tmp_path)
+    proc = run("measure", "-c", str(corpus), "-t", "o200k_base", "--by-domain", "-f",
+               "markdown", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    _no_raw_html(proc.stdout)
+    sig = [ln for ln in proc.stdout.splitlines() if ln.startswith("`tokcost:")]
+    assert len(sig) == 1 and sig[0].count("`") == 2, sig  # one code span, nothing outside it
+    proc = run("measure", "-c", str(corpus), "-t", "o200k_base", "--by-domain", "-f", "csv",
+               "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    import csv
+    import io
+
+    cells = [c for row in csv.reader(io.StringIO(proc.stdout)) for c in row]
+    assert "'=HYPERLINK(\"http://e\")|x" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@") or
+                (c[:1] == "-" and not c[1:].replace(".", "").isdigit())]
+
+
+def test_report_md_and_csv_carry_no_injected_markup(mirror, tmp_path):
+    corpus = _evil_corpus(tmp_path)
+    out = tmp_path / "rep"
+    proc = run("report", "-c", str(corpus), "-t", "o200k_base", "-m", "gpt-5", "-o", str(out),
+               "--no-diagnostics", cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    _no_raw_html(md)
+    assert "=HYPERLINK(&quot;http://e&quot;)\\|x" in md  # its own cell, '|' escaped
+    for line in md.splitlines():  # every code span closes on its line
+        assert line.count("`") % 2 == 0, line
+    import csv
+
+    with (out / "results.csv").open(encoding="utf-8", newline="") as fh:
+        domains = [row["domain"] for row in csv.DictReader(fh)]
+    assert "'=HYPERLINK(\"http://e\")|x" in domains and EVIL_DOMAIN in domains
+
+
 def test_csv_cells_never_start_a_formula():
     from tokcost.render import to_csv
 

@@ -96,6 +96,7 @@ def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnin
             domain_rows: bool, engine: str = "local") -> None:
     from tokcost.measurement import SCHEMA
     from tokcost.render import rich_table, to_csv, to_json, to_markdown
+    from tokcost.sanitize import markdown_code
 
     if fmt is Fmt.json:
         write_output(to_json(SCHEMA, rows, warnings=warnings, engine=engine), output, force)
@@ -123,7 +124,7 @@ def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnin
     sigs = sorted({r["signature_string"] for r in rows})
     if fmt is Fmt.markdown:
         text = to_markdown(shown, TABLE_COLUMNS)
-        text += "\n" + "\n".join(f"`{s}`  " for s in sigs) + "\n"
+        text += "\n" + "\n".join(f"{markdown_code(s)}  " for s in sigs) + "\n"
         write_output(text, output, force)
         return
     if output is not None:
