@@ -491,6 +491,97 @@ def test_garbage_tokenizer_files_are_one_line(mirror, tmp_path, name, make, text
     one_line(run("count", "-t", spec, "안녕하세요"), 2, text)
 
 
+# --------------------------------------------------------------------------- 11. output
+
+
+def test_output_that_is_a_directory_is_one_line_even_with_force(tmp_path):
+    (tmp_path / "d").mkdir()
+    one_line(run("measure", "-c", "samples/news", "-t", "o200k_base", "-f", "json", "-o",
+                 str(tmp_path / "d"), "--force"), 2, "a directory; tokcost writes only regular")
+    (tmp_path / "rep" / "report.html").mkdir(parents=True)
+    one_line(run("report", "-c", "samples/news", "-t", "o200k_base", "-m", "gpt-5",
+                 "--no-diagnostics", "-o", str(tmp_path / "rep"), "--force", timeout=300), 2,
+             "report.html: a directory")
+    assert (tmp_path / "rep" / "report.html").is_dir()
+
+
+def _read_only_dir(tmp_path: Path) -> Path:
+    if os.geteuid() != 0:
+        d = tmp_path / "ro"
+        d.mkdir()
+        d.chmod(0o555)
+        return d
+    # root writes through permissions; /sys refuses new files even to root
+    if not Path("/sys").is_dir() or _can_create(Path("/sys")):
+        pytest.skip("no directory here refuses writes")
+    return Path("/sys")
+
+
+def _can_create(d: Path) -> bool:
+    try:
+        (d / "tokcost-probe").touch()
+    except OSError:
+        return False
+    (d / "tokcost-probe").unlink()
+    return True
+
+
+def test_read_only_output_directory_is_one_line(tmp_path):
+    target = _read_only_dir(tmp_path) / "tokcost-results.json"
+    line = one_line(run("measure", "-c", "samples/news", "-t", "o200k_base", "-f", "json", "-o",
+                        str(target)), 2, "Permission denied")
+    assert str(target) in line and ".tmp" not in line  # the file asked for, not a temp name
+
+
+def test_full_disk_is_one_line(tmp_path):
+    # ENOSPC where a real full disk reports it for a small file: when the data is flushed
+    code = ("import errno, os, runpy, sys\n"
+            "def full(fd):\n"
+            "    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))\n"
+            "os.fsync = full\n"
+            "sys.argv = ['tokcost'] + sys.argv[1:]\n"
+            "runpy.run_module('tokcost', run_name='__main__')\n")
+    out = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, "-c", code, "measure", "-c", "samples/news", "-t",
+                           "o200k_base", "-f", "json", "-o", str(out)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONUTF8": "1"},
+                          check=False)
+    line = one_line(proc, 2, "No space left on device")
+    assert str(out) in line
+    assert leftovers(tmp_path) == []  # no temporary file left behind
+
+
+@pytest.mark.parametrize("entry", ["measure", "sha256-memo.json", "tiktoken-ranks", "partial"])
+def test_cache_entries_that_are_directories_are_misses(tmp_path, entry):
+    """Every cache file replaced by a directory: the run still gives the right numbers."""
+    cache = tmp_path / "cache"
+    env = {"TOKCOST_CACHE_DIR": str(cache)}
+    args = ("measure", "-c", "samples/news", "-t", "o200k_base", "-f", "json")
+    first = run(*args, env=env)
+    assert first.returncode == 0, first.stderr
+    files = [p for p in cache.rglob("*") if p.is_file()
+             and p.relative_to(cache).parts[0] == entry]
+    assert files, sorted(str(p) for p in cache.rglob("*"))
+    for f in files:
+        f.unlink()
+        f.mkdir()
+    again = run(*args, env=env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["rows"] == json.loads(first.stdout)["rows"]
+    assert all(f.is_dir() for f in files)
+
+
+def test_cache_dir_that_is_a_file(tmp_path):
+    cache = tmp_path / "cache"
+    cache.write_text("not a directory\n", encoding="utf-8")
+    args = ("measure", "-c", "samples/news", "-t", "o200k_base", "-f", "json")
+    proc = run(*args, env={"TOKCOST_CACHE_DIR": str(cache)})
+    assert proc.returncode == 0, proc.stderr
+    plain = run(*args, "--no-cache", env={"TOKCOST_CACHE_DIR": str(tmp_path / "c2")})
+    assert json.loads(proc.stdout)["rows"] == json.loads(plain.stdout)["rows"]
+    assert cache.read_text(encoding="utf-8") == "not a directory\n"
+
+
 # --------------------------------------------------------------------------- 7, 11: caches
 
 

@@ -100,16 +100,14 @@ class CountCache:
             self._dirty = True
 
     def save(self) -> None:
-        from tokcost.paths import atomic_write_bytes
+        from tokcost.paths import write_cache_bytes
 
         with self.lock:
             if not self._dirty:
                 return
             doc = {"schema": CACHE_SCHEMA, "vendor": self.vendor, "model": self.model,
                    "counts": {k: [n, self.dates[k]] for k, n in self.counts.items()}}
-            try:
-                atomic_write_bytes(self.path, json.dumps(doc).encode())
-            except OSError:
+            if not write_cache_bytes(self.path, json.dumps(doc).encode()):
                 return  # a read-only cache is not an error: the counts are still right
             self._dirty = False
 
