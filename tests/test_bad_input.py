@@ -685,6 +685,104 @@ def test_scheduler_file_pointing_at_a_non_dask_server(hub, tmp_path):
                  "--cluster", str(f), timeout=120), 2, "no dask scheduler at")
 
 
+@dataclass
+class DaskProcs:
+    address: str
+    scheduler: subprocess.Popen[bytes]
+    worker: subprocess.Popen[bytes]
+    marker: Path  # created by the worker when chunk 0 starts
+
+
+def _chunk_plugin(marker: Path, action: str):
+    """A worker plugin for chunk 0 of a tokcost run: ``die`` (the process exits) or ``hang``
+    (the task sleeps), after creating ``marker``. Defined here so that it is pickled by value."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class OnChunk0(WorkerPlugin):
+        name = "tokcost-test-chunk0"
+
+        def transition(self, key, start, finish, **kwargs):
+            if finish == "executing" and str(key).startswith("tokcost-count-") \
+                    and str(key).endswith("-0"):
+                marker.touch()
+                if action == "die":
+                    os._exit(1)
+                time.sleep(60)
+
+    return OnChunk0()
+
+
+@pytest.fixture
+def dask_procs(tmp_path) -> Iterator[DaskProcs]:
+    """A real `dask scheduler` and ONE `dask worker` without a nanny (nothing restarts it), on
+    127.0.0.1, stopped by the test (their logs go to files, not to tokcost's stderr)."""
+    pytest.importorskip("distributed")
+
+    sched_file = tmp_path / "scheduler.json"
+    py = [sys.executable, "-m"]
+    logs = [(tmp_path / n).open("wb") for n in ("scheduler.log", "worker.log")]
+    sched = subprocess.Popen([*py, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                              "--port", "0", "--no-dashboard", "--scheduler-file",
+                              str(sched_file)], stdout=logs[0], stderr=logs[0])
+    worker = subprocess.Popen([*py, "distributed.cli.dask_worker", "--scheduler-file",
+                               str(sched_file), "--nthreads", "1", "--no-nanny",
+                               "--no-dashboard", "--host", "127.0.0.1"],
+                              stdout=logs[1], stderr=logs[1])
+    try:
+        deadline = time.monotonic() + 60
+        while not sched_file.exists():
+            assert time.monotonic() < deadline and sched.poll() is None, "no scheduler"
+            time.sleep(0.2)
+        address = json.loads(sched_file.read_text(encoding="utf-8"))["address"]
+        yield DaskProcs(address, sched, worker, tmp_path / "chunk0-started")
+    finally:
+        for p in (worker, sched):
+            if p.poll() is None:
+                p.kill()
+            p.wait(timeout=30)
+        for f in logs:
+            f.close()
+
+
+def _arm(procs: DaskProcs, action: str) -> None:
+    from distributed import Client
+
+    with Client(procs.address, timeout="20s") as client:
+        client.wait_for_workers(1, timeout=60)
+        client.register_plugin(_chunk_plugin(procs.marker, action))
+
+
+def test_dask_run_whose_only_worker_dies_ends_in_one_line(dask_procs):
+    _arm(dask_procs, "die")
+    t0 = time.monotonic()
+    proc = run("measure", "-c", "samples", "-t", "o200k_base", "--engine", "dask", "--cluster",
+               dask_procs.address, "--no-cache", env={"TOKCOST_DASK_WORKERS_TIMEOUT": "4"},
+               timeout=120)
+    line = one_line(proc, 2, "the dask cluster has had no workers for 4 s while counting chunk")
+    assert "nothing was written" in line
+    assert dask_procs.marker.exists() and dask_procs.worker.wait(timeout=5) == 1
+    assert time.monotonic() - t0 < 60
+
+
+def test_dask_scheduler_dying_is_one_line_without_dask_logs(dask_procs, tmp_path):
+    _arm(dask_procs, "hang")
+    out = tmp_path / "rows.json"
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "measure", "-c", "samples", "-t",
+                             "o200k_base", "--engine", "dask", "--cluster", dask_procs.address,
+                             "--no-cache", "-f", "json", "-o", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while not dask_procs.marker.exists():
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.2)
+    dask_procs.scheduler.kill()
+    stdout, stderr = proc.communicate(timeout=60)
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    one_line(done, 2, "nothing was written")  # one line: no Dask log lines, no traceback
+    assert "distributed." not in stderr and not out.exists()
+
+
 def _backtracking_tokenizer(mirror: Path, tmp: Path) -> Path:
     """The genuine A.X 4.0 file with its pre-tokenizer swapped for a regex that backtracks
     exponentially: Oniguruma hits its retry limit and the Rust library panics."""
