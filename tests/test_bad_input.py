@@ -585,19 +585,44 @@ def test_cache_dir_that_is_a_file(tmp_path):
 # --------------------------------------------------------------------------- 7, 11: caches
 
 
-def test_poisoned_tiktoken_rank_cache_is_not_trusted(mirror):
+def _poison(ranks: dict[bytes, int], how: str, ids: list[int]) -> dict:
+    if how == "all shifted":
+        return {k: (v + 1) % len(ranks) for k, v in ranks.items()}
+    if how == "two swapped":  # targeted: only the two tokens this text starts with
+        inv = {v: k for k, v in ranks.items()}
+        a, b = inv[ids[0]], inv[ids[1]]
+        return {**ranks, a: ranks[b], b: ranks[a]}
+    if how == "one dropped":
+        return {k: v for k, v in ranks.items() if v != ids[0]}
+    return {k: float(v) for k, v in ranks.items()}  # "floats": prints like the file
+
+
+@pytest.mark.parametrize("how", ["all shifted", "two swapped", "one dropped", "floats"])
+def test_poisoned_tiktoken_rank_cache_is_not_trusted(mirror, monkeypatch, how):
     import marshal
 
     from tokcost.paths import write_checked
     from tokcost.tokenizers import load_tokenizer, open_resolution, resolve_spec
-    from tokcost.tokenizers.tiktoken_backend import _ranks_path
+    from tokcost.tokenizers import tiktoken_backend as tb
 
-    good = load_tokenizer("o200k_base").count(["안녕하세요 세상"])
+    text = "안녕하세요 세상, 토큰 비용"
+    good = load_tokenizer("o200k_base").encode(text)
     res = resolve_spec("o200k_base")
-    ranks = marshal.loads(_ranks_path(res).read_bytes()[32:])
-    poisoned = {k: (v + 1) % len(ranks) for k, v in ranks.items()}  # self-consistent digest
-    write_checked(_ranks_path(res), marshal.dumps(poisoned))
-    assert open_resolution(res).count(["안녕하세요 세상"]) == good
+    ranks = marshal.loads(tb._ranks_path(res).read_bytes()[32:])
+    assert tb._agrees(ranks, res)  # the genuine table passes and is used:
+    import tiktoken.load
+
+    def no_decoding(*_a: object, **_k: object) -> dict[bytes, int]:
+        raise AssertionError("decoded although the cache was genuine")
+
+    with monkeypatch.context() as m:
+        m.setattr(tiktoken.load, "load_tiktoken_bpe", no_decoding)
+        assert open_resolution(res).encode(text) == good
+    # poisoned, with a self-consistent digest (write_checked): decoded again from the file
+    write_checked(tb._ranks_path(res), marshal.dumps(_poison(ranks, how, good)))
+    assert not tb._agrees(marshal.loads(tb._ranks_path(res).read_bytes()[32:]), res)
+    assert open_resolution(res).encode(text) == good
+    assert marshal.loads(tb._ranks_path(res).read_bytes()[32:]) == ranks  # and repaired
 
 
 def test_show_does_not_call_a_tampered_mirror_copy_found(mirror, tmp_path):
