@@ -5,7 +5,7 @@ non-negative where tokcost compares it), or it raises :class:`tokcost.errors.Tok
 line, exit 2 in the CLI). Any other exception, a hang or a non-finite value is a finding; the run
 prints each finding with the input that caused it and exits 1.
 
-    python tests/fuzz_readers.py --seconds 10 --seed 17     # what .ci/run runs (bounded)
+    python tests/fuzz_readers.py --seconds 15 --seed 17     # what .ci/run runs (bounded)
     python tests/fuzz_readers.py --seconds 600 --seed $RANDOM   # a longer run, before a release
 
 Not collected by pytest (no ``test_`` prefix); ``tests/test_bad_input.py`` holds the cases a
