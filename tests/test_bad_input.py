@@ -491,6 +491,42 @@ def test_garbage_tokenizer_files_are_one_line(mirror, tmp_path, name, make, text
     one_line(run("count", "-t", spec, "안녕하세요"), 2, text)
 
 
+# --------------------------------------------------------------------------- 11. corpora
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which file permissions hold: nothing for a normal user; for root
+    (CI containers), setpriv dropping the capabilities that bypass them."""
+    if os.geteuid() != 0:
+        return []
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root reads files whatever their permissions, and setpriv is absent")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+
+
+@pytest.mark.parametrize("kind", ["k.jsonl", "k.csv", "k.tsv", "k.txt", "mono", "aligned"])
+def test_permission_denied_in_every_reader(mirror, tmp_path, kind):
+    # tests/test_fidelity.py has the same in-process, skipped as root; this one runs there too
+    files = {"k.jsonl": '{"ko": "가", "en": "a"}\n', "k.csv": "ko,en\n가,a\n",
+             "k.tsv": "ko\ten\n가\ta\n", "k.txt": "가\n"}
+    for name, body in files.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        (tmp_path / name).chmod(0)
+    txt = tmp_path / "k.txt"
+    spec = {"mono": f"mono:{txt}", "aligned": f"{txt},{txt}"}.get(kind, str(tmp_path / kind))
+    prefix = _without_root_powers()
+    for args in (("measure", "-c", spec, "-t", "o200k_base"), ("corpora", "validate", spec)):
+        proc = subprocess.run([*prefix, sys.executable, "-m", "tokcost", *args],
+                              capture_output=True, text=True, timeout=120, check=False,
+                              env={**os.environ, "PYTHONUTF8": "1"})
+        line = one_line(proc, 2, "Permission denied")
+        assert "cannot read" in line and str(tmp_path) in line
+
+
 # --------------------------------------------------------------------------- 11. output
 
 
