@@ -247,6 +247,27 @@ def test_broken_tokenizer_catalog_is_one_line(tmp_path):
         assert "\n" not in str(err.value) and "catalog.toml" in str(err.value)
 
 
+@pytest.mark.parametrize(("body", "text"), [
+    ("[[tokenizer]\nid = 1\n", "the tokenizer catalog is not valid TOML"),
+    ("[[tokenizer]]\nid = 'x'\nbackend = 'nosuch'\n", "catalog.toml"),
+    ("", "unknown tokenizer 'o200k_base'")])
+def test_broken_shipped_catalog_through_the_cli(tmp_path, body, text):
+    """The installed package's own catalog.toml broken: every command that needs it says so in
+    one line (a copy of the package, so the real one is untouched)."""
+    import shutil
+
+    import tokcost
+
+    pkg = tmp_path / "site"
+    shutil.copytree(Path(tokcost.__file__).parent, pkg / "tokcost",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (pkg / "tokcost" / "tokenizers" / "catalog.toml").write_text(body, encoding="utf-8")
+    env = {"PYTHONPATH": str(pkg)}
+    for args in (("count", "안녕하세요", "-t", "o200k_base"), ("tokenizers", "show", "o200k_base"),
+                 ("measure", "-c", "samples", "-t", "o200k_base")):
+        one_line(run(*args, env=env, cwd=tmp_path), 2, text)
+
+
 # --------------------------------------------------------------------------- 5. injection
 
 
