@@ -65,6 +65,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     length: int | None = None  # announce this Content-Length instead of len(body)
+    unannounced: bool = False  # GET: no Content-Length, the body ends when the connection closes
     trickle: float = 0.0  # seconds between single bytes
 
 
@@ -86,7 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
         hub.seen.append(self.path)
         r = hub.replies.get(self.path, Reply(b'{"error": "Entry not found"}', 404))
         self.send_response(r.status)
-        self.send_header("Content-Length", str(len(r.body) if r.length is None else r.length))
+        if r.unannounced and not head:
+            self.close_connection = True
+            self.send_header("Connection", "close")
+        else:
+            self.send_header("Content-Length",
+                             str(len(r.body) if r.length is None else r.length))
         if r.status == 200:  # as the hub answers: the commit and an ETag
             self.send_header("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567")
             self.send_header("ETag", '"' + hashlib.sha256(r.body).hexdigest() + '"')
@@ -442,6 +448,16 @@ def test_more_bytes_than_the_cap_are_refused(hub, tmp_path):
     out = tmp_path / "o"
     one_line(run("tokenizers", "pull", "hf:org/repo", "--to", str(out),
                  env={"TOKCOST_DOWNLOAD_MAX_MB": "1"}), 2, "over the 1 MB limit")
+    assert leftovers(out) == []
+
+
+def test_a_body_longer_than_announced_is_cut_at_the_cap(hub, tmp_path):
+    # HEAD says 20 bytes; the GET sends 3 MB without a Content-Length until it closes
+    hub.replies[BODY] = Reply(b'{"a": "' + b"x" * 3_000_000 + b'"}', length=20,
+                              unannounced=True)
+    out = tmp_path / "o"
+    one_line(run("tokenizers", "pull", "hf:org/repo", "--to", str(out),
+                 env={"TOKCOST_DOWNLOAD_MAX_MB": "1"}), 2, "sent more than the 1 MB limit")
     assert leftovers(out) == []
 
 
