@@ -528,6 +528,75 @@ def test_garbage_tokenizer_files_are_one_line(mirror, tmp_path, name, make, text
     one_line(run("count", "-t", spec, "안녕하세요"), 2, text)
 
 
+# --------------------------------------------------------------------------- 9, 11. corpora
+
+HOSTILE_LINES = {
+    "surrogate": '{"ko": "가", "en": "\\ud800"}',
+    "deep": '{"ko": "가", "en": "a", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    "digits": '{"ko": "가", "en": "a", "n": ' + "9" * 5000 + "}",
+}
+
+# (case, the arguments ({ko} a file, {dir} a directory, {h} a file of that hostile line), the text
+# of the one line). Every row: exit 2, one line, no traceback. (tests/test_fidelity.py holds the
+# same cases in-process, with corpora validate.)
+CORPUS_CASES = [
+    ("-c a.ko,DIR", ("measure", "-c", "{ko},{dir}"), "is a directory, expected a file"),
+    ("-c ,", ("measure", "-c", ","), "bad aligned spec ','"),
+    ("-c mono:", ("measure", "-c", "mono:"), "mono: needs a file"),
+    ("-c ''", ("measure", "-c", ""), "empty corpus spec"),
+    ("-c mono:DIR", ("measure", "-c", "mono:{dir}"), "is a directory"),
+    ("-c mono:/dev/zero", ("measure", "-c", "mono:/dev/zero"), "not a regular file"),
+    ("-c /dev/zero", ("measure", "-c", "/dev/zero"), "not a regular file"),
+    ("count --file /dev/zero", ("count", "--file", "/dev/zero"), "not a regular file"),
+    ("jsonl lone surrogate", ("measure", "-c", "{surrogate}"), "holds a lone surrogate"),
+    ("jsonl 100,000-deep", ("measure", "-c", "{deep}"), "h.jsonl:1:"),
+    ("jsonl 5,000 digits", ("measure", "-c", "{digits}"), "h.jsonl:1:"),
+    ("count: invalid UTF-8 in argv", ("count", "\udcff\udcfeab"), "not valid UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "text"), CORPUS_CASES, ids=[c[0] for c in CORPUS_CASES])
+def test_bad_corpus_or_count_input_is_one_line(mirror, tmp_path, case, args, text):
+    (tmp_path / "a.ko").write_text("가\n", encoding="utf-8")
+    (tmp_path / "d").mkdir()
+    paths = {"ko": str(tmp_path / "a.ko"), "dir": str(tmp_path / "d")}
+    for name, line in HOSTILE_LINES.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "h.jsonl").write_text(line + "\n", encoding="utf-8")
+        paths[name] = str(tmp_path / name / "h.jsonl")
+    # (the argv case: a surrogate-escaped str reaches the child as the raw bytes ff fe)
+    one_line(run(*(a.format(**paths) for a in args), "-t", "o200k_base", timeout=60), 2, text)
+
+
+def test_invalid_utf8_on_stdin_is_one_line(mirror, tmp_path):
+    for args in (("count", "-"), ("measure", "-c", "-", "--no-cache")):
+        proc = subprocess.run([sys.executable, "-m", "tokcost", *args, "-t", "o200k_base"],
+                              input=b"ok\n\xff\xfe\n", capture_output=True, timeout=60,
+                              env={**os.environ, "PYTHONUTF8": "1", "TMPDIR": str(tmp_path)},
+                              check=False)
+        done = subprocess.CompletedProcess(proc.args, proc.returncode,
+                                           proc.stdout.decode("utf-8", "replace"),
+                                           proc.stderr.decode("utf-8", "replace"))
+        one_line(done, 2, "<stdin>:2: invalid UTF-8")  # not the name of a deleted spool file
+    assert leftovers(tmp_path) == []  # the stdin spool file is gone, after an error too
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_corpus_is_read_once_and_finishes(mirror, tmp_path):
+    fifo = tmp_path / "pairs.jsonl"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONUTF8": "1", "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "measure", "-c", str(fifo), "-t",
+                             "o200k_base", "-f", "json", "--no-cache"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with fifo.open("w", encoding="utf-8") as fh:
+        fh.write('{"ko": "안녕", "en": "hi"}\n{"ko": "세계", "en": "world"}\n')
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["rows"][0]["pairs"] == 2
+    assert leftovers(tmp_path) == ["pairs.jsonl"]  # and its spool file is gone
+
+
 # --------------------------------------------------------------------------- 11. corpora
 
 

@@ -86,7 +86,11 @@ def _unlink(path: Path) -> None:
 
 
 def _stdin_to_file() -> Path:
-    return _spool(sys.stdin.buffer)
+    from tokcost.errors import PATH_ALIASES
+
+    path = _spool(sys.stdin.buffer)
+    PATH_ALIASES[str(path)] = "<stdin>"
+    return path
 
 
 def readable_file(spec: str, path: Path, spooled: dict[Path, str]) -> Path:
@@ -108,6 +112,9 @@ def readable_file(spec: str, path: Path, spooled: dict[Path, str]) -> Path:
         with open_binary(path) as fh:
             tmp = _spool(fh)
         spooled[tmp] = path.name
+        from tokcost.errors import PATH_ALIASES
+
+        PATH_ALIASES[str(tmp)] = str(path)
         return tmp
     if not stat.S_ISREG(mode):
         kind = ("a character device" if stat.S_ISCHR(mode) else "a block device"
