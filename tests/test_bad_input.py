@@ -214,18 +214,28 @@ def test_nan_threshold_in_config_or_flag_is_exit_2(tmp_path):
 @pytest.mark.parametrize(("toml", "text"), [
     ("models = " + "[" * 3000, "nesting deeper than 64"),
     ("[check]\nmax_ratio = " + "9" * 5000 + "\n", "value out of range"),
+    ("[workload]\nrequests_per_day = " + "9" * 350 + "\n", "an integer of 350 digits"),
+    ("[check]\nmax_ratio = 9223372036854775808\n", "TOML integers are 64-bit"),
 ])
 def test_hostile_toml_config_is_exit_2(tmp_path, toml, text):
-    # found by tests/fuzz_readers.py (seed 17): RecursionError / int-digit ValueError escaped
+    # found by tests/fuzz_readers.py: RecursionError / int-digit ValueError escaped (seed 17);
+    # an integer of 309-400 digits was an OverflowError, exit 70 (seed 31337)
     good = write_json(tmp_path / "good.json", GOOD)
     (tmp_path / "tokcost.toml").write_text(toml, encoding="utf-8")
     line = one_line(run("check", "-b", str(good), "--results", str(good), cwd=tmp_path), 2, text)
     assert "tokcost.toml" in line
 
 
-@pytest.mark.parametrize("toml", ["tier = " + "{a = " * 200, "x = " + "1" * 4400])
+@pytest.mark.parametrize("toml", ["tier = " + "{a = " * 200, "x = " + "1" * 4400, "huge input"])
 def test_hostile_toml_price_table_is_exit_2(tmp_path, toml):
     table = tmp_path / "mine.toml"
+    if toml == "huge input":  # a real table with one price of 350 digits (was exit 70)
+        import re
+
+        shipped = Path(__file__).resolve().parents[1] / "pricing" / "alibaba.toml"
+        toml, n = re.subn(r"(?m)^(\s*input = ).*$", lambda m: m.group(1) + "9" * 350,
+                          shipped.read_text(encoding="utf-8"), count=1)
+        assert n == 1
     table.write_text(toml, encoding="utf-8")
     # validate reports findings and exits 1 (its documented "table has errors" code) ...
     proc = run("pricing", "validate", str(table), cwd=tmp_path)
