@@ -562,6 +562,8 @@ CORPUS_CASES = [
     ("jsonl 100,000-deep", ("measure", "-c", "{deep}"), "h.jsonl:1:"),
     ("jsonl 5,000 digits", ("measure", "-c", "{digits}"), "h.jsonl:1:"),
     ("count: invalid UTF-8 in argv", ("count", "\udcff\udcfeab"), "not valid UTF-8"),
+    ("-c a symlink loop", ("measure", "-c", "{loop}"),
+     "cannot read file (Too many levels of symbolic links)"),  # not "no such file"
 ]
 
 
@@ -569,7 +571,9 @@ CORPUS_CASES = [
 def test_bad_corpus_or_count_input_is_one_line(mirror, tmp_path, case, args, text):
     (tmp_path / "a.ko").write_text("가\n", encoding="utf-8")
     (tmp_path / "d").mkdir()
-    paths = {"ko": str(tmp_path / "a.ko"), "dir": str(tmp_path / "d")}
+    os.symlink(tmp_path / "loop.jsonl", tmp_path / "loop.jsonl")  # ELOOP, even for root
+    paths = {"ko": str(tmp_path / "a.ko"), "dir": str(tmp_path / "d"),
+             "loop": str(tmp_path / "loop.jsonl")}
     for name, line in HOSTILE_LINES.items():
         (tmp_path / name).mkdir()
         (tmp_path / name / "h.jsonl").write_text(line + "\n", encoding="utf-8")

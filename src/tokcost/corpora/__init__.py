@@ -244,5 +244,12 @@ def _open(spec: str, options: ReadOptions, spooled: dict[Path, str]) -> Corpus:
 
 def _must_exist(path: Path) -> None:
     if not path.exists():
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # there, but not reachable: a symlink loop, a path too long
+            raise CorpusError(f"cannot read file ({exc.strerror or exc})",
+                              path=str(path)) from None
         hint = f"shipped corpora: {SHIPPED}, {SHIPPED}/DOMAIN" if "/" not in str(path) else None
         raise CorpusError("no such file or corpus", path=str(path), hint=hint)
