@@ -502,6 +502,31 @@ def test_sigterm_during_pull_leaves_no_part_file(hub, tmp_path):
     assert leftovers(out) == []
 
 
+def test_sigterm_during_a_tiktoken_pull_leaves_no_part_file(hub, tmp_path):
+    """The other download path: a tiktoken encoding from its published URL (here the catalog's
+    URL pointed at the local server) streams into a .part file."""
+    hub.replies["/enc/cl100k_base.tiktoken"] = Reply(b"IQ== 0\n" * 200, trickle=0.2)
+    out = tmp_path / "o"
+    code = ("import dataclasses, sys\n"
+            "from tokcost.tokenizers import catalog\n"
+            "cat = catalog.load_catalog()\n"
+            "cat['cl100k_base'] = dataclasses.replace(cat['cl100k_base'], url=sys.argv[1])\n"
+            "sys.argv = ['tokcost', 'tokenizers', 'pull', 'cl100k_base', '--to', sys.argv[2]]\n"
+            "from tokcost.cli.app import main\n"
+            "main()\n")
+    env = {**os.environ, "PYTHONUTF8": "1", "TOKCOST_DOWNLOAD_TIMEOUT": "60"}
+    proc = subprocess.Popen([sys.executable, "-c", code, f"{hub.url}/enc/cl100k_base.tiktoken",
+                             str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not (out.exists() and any(p.name.endswith(".part") for p in out.rglob("*"))):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.1)
+    proc.terminate()
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and b"Traceback" not in err, err
+    assert leftovers(out) == []
+
+
 @pytest.mark.parametrize("endpoint", ["http://[::1", "ftp://x", "http://h:99999", "http://"])
 def test_malformed_endpoint_is_one_line(tmp_path, monkeypatch, endpoint):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
