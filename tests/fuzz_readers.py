@@ -5,7 +5,7 @@ non-negative where tokcost compares it), or it raises :class:`tokcost.errors.Tok
 line, exit 2 in the CLI). Any other exception, a hang or a non-finite value is a finding; the run
 prints each finding with the input that caused it and exits 1.
 
-    python tests/fuzz_readers.py --seconds 10 --seed 17     # what .ci/run runs (bounded)
+    python tests/fuzz_readers.py --seconds 15 --seed 17     # what .ci/run runs (bounded)
     python tests/fuzz_readers.py --seconds 600 --seed $RANDOM   # a longer run, before a release
 
 Not collected by pytest (no ``test_`` prefix); ``tests/test_bad_input.py`` holds the cases a
@@ -37,14 +37,19 @@ SEEDS: dict[str, list[bytes]] = {
     "config": [
         b'corpora = ["samples"]\ntokenizers = ["o200k_base"]\nmodels = ["gpt-5-mini"]\n\n'
         b'[check]\nbaseline = "ci/baseline.json"\nmax_ratio_increase = 5\nmax_cost_increase = 10\n'
-        b'max_ratio = 2.5\n\n[[prompts]]\nfiles = ["prompts/*.txt"]\nmax_tokens = 800\n'
-        b'models = ["gpt-5-mini"]\n',
+        b'max_ratio = 2.5\n\n[[prompts]]\nglob = "prompts/*.txt"\nmax_tokens = 800\n'
+        b'model = "gpt-5-mini"\n\n[workload]\nrequests_per_day = 1000\ndays = 30\n'
+        b'input_chars = 800\noutput_chars = 400\nmodels = ["gpt-5-mini"]\n\n[report]\n'
+        b'lang = "ko"\nout = "tokcost-report"\n',
     ],
     "jsonl": [
         '{"ko": "안녕하세요", "en": "Hello", "domain": "chat"}\n{"ko": "감사합니다", "en": "Thanks"}\n'
         .encode(),
     ],
-    "tsv": ["안녕하세요\tHello\n감사합니다\tThank you\n".encode()],
+    "tsv": ["ko\ten\tdomain\n안녕하세요\tHello\tchat\n감사합니다\tThank you\tchat\n".encode()],
+    "csv": ['id,ko,en\n1,안녕하세요,Hello\n2,"감사합니다, 정말","Thanks, really"\n'.encode()],
+    # a user's price table (--pricing): a shipped one, read on top of the shipped tables
+    "pricing": [(Path(__file__).resolve().parents[1] / "pricing" / "alibaba.toml").read_bytes()],
 }
 
 TOKENS = [b"NaN", b"Infinity", b"-Infinity", b"-1", b"1e999", b"9" * 5000, b'"\\ud800"',
@@ -108,12 +113,42 @@ def read_corpus(path: Path) -> None:
             pair.en.encode("utf-8")
 
 
+def load_pricing(path: Path) -> None:
+    from tokcost.pricing.tables import load_tables, validate
+
+    validate([path])  # lists findings; must not raise
+    tables = load_tables([path])
+    for model in tables.models():
+        for row in model.prices:
+            for name in ("input", "output"):
+                v = getattr(row, name, None)
+                if v is not None and not (math.isfinite(v) and v >= 0):
+                    raise AssertionError(f"{model.id}: {name} = {v!r} was accepted")
+
+
 TARGETS: dict[str, tuple[str, Callable[[Path], None]]] = {
     "baseline": (".json", load_baseline),
     "config": (".toml", load_config),
     "jsonl": (".jsonl", read_corpus),
     "tsv": (".tsv", read_corpus),
+    "csv": (".csv", read_corpus),
+    "pricing": (".toml", load_pricing),
 }
+
+
+def check_seeds(tmp: str) -> list[str]:
+    """Every seed must load as it is: a seed that is already an error (an unknown key, a
+    missing header) would make every mutation of it test only that error."""
+    bad = []
+    for kind, (suffix, fn) in TARGETS.items():
+        for i, seed in enumerate(SEEDS[kind]):
+            path = Path(tmp) / f"seed{suffix}"
+            path.write_bytes(seed)
+            try:
+                fn(path)
+            except Exception as err:
+                bad.append(f"{kind} seed {i} does not load: {err}")
+    return bad
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = {k: 0 for k in TARGETS}
     end = time.monotonic() + args.seconds
     with tempfile.TemporaryDirectory(prefix="tokcost-fuzz-") as tmp:
+        findings.extend(check_seeds(tmp))
         while time.monotonic() < end and len(findings) < args.max_findings:
             kind = rng.choice(list(TARGETS))
             suffix, fn = TARGETS[kind]

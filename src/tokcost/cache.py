@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from tokcost._version import __version__
-from tokcost.paths import atomic_write_bytes, cache_dir
+from tokcost.paths import cache_dir, write_cache_bytes
 
 # Bumped whenever the rows a measurement produces change for the same inputs within one tool
 # version (2: histogram aggregation and the multinomial paired bootstrap; 3: tokens per sentence
@@ -50,5 +50,4 @@ def load(key: str) -> dict[str, Any] | None:
 def store(key: str, body: dict[str, Any]) -> None:
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     data = json.dumps({"key": key, "sha256": digest, "body": body}, ensure_ascii=False)
-    with contextlib.suppress(OSError):  # a read-only cache must not break a measurement
-        atomic_write_bytes(_path(key), data.encode("utf-8"))
+    write_cache_bytes(_path(key), data.encode("utf-8"))  # a read-only cache breaks nothing

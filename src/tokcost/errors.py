@@ -60,6 +60,11 @@ def one_line(text: str) -> str:
     return _one(redact(text))
 
 
+#: Temporary files that stand for something else in messages: a spooled stdin is ``<stdin>``,
+#: a spooled FIFO its own path (registered by ``tokcost.corpora``), never a deleted temp name.
+PATH_ALIASES: dict[str, str] = {}
+
+
 class TokcostError(Exception):
     """An error caused by the user's input or environment.
 
@@ -86,7 +91,8 @@ class TokcostError(Exception):
     def render(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+            path = PATH_ALIASES.get(self.path, self.path)
+            where = f"{path}:{self.line}: " if self.line is not None else f"{path}: "
         text = f"{where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -71,12 +71,11 @@ def _load_memo() -> dict[str, list]:
 
 
 def _save_memo(files: dict[str, list]) -> None:
-    from tokcost.paths import atomic_write_bytes
+    from tokcost.paths import write_cache_bytes
 
     keep = [(k, v) for k, v in files.items() if os.path.exists(k)][-MEMO_MAX_FILES:]
     data = json.dumps({"schema": MEMO_SCHEMA, "files": dict(keep)}, ensure_ascii=False)
-    with suppress(OSError):  # a read-only cache only costs the next run a re-hash
-        atomic_write_bytes(memo_path(), data.encode("utf-8"))
+    write_cache_bytes(memo_path(), data.encode("utf-8"))  # else the next run re-hashes
 
 
 def sha256_file(path: str | Path) -> str:

@@ -80,6 +80,7 @@ def table_cells(out: Output) -> tuple[list[str], list[list[str]]]:
 def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
     """The document as text in ``fmt``; ``terminal`` renders tables for the screen."""
     from tokcost import render as r
+    from tokcost.sanitize import markdown_code
 
     if fmt == "json":
         meta = dict(out.meta)
@@ -91,7 +92,7 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
         head = f"**{out.title}**\n\n" if out.title else ""
         text = head + r.to_markdown(out.rows, shown_columns(out))
         if out.footer:
-            text += "\n" + "\n".join(f"`{line}`  " for line in out.footer)
+            text += "\n" + "\n".join(f"{markdown_code(line)}  " for line in out.footer)
         return text if text.endswith("\n") else text + "\n"
     if fmt == "table":
         import io

@@ -78,7 +78,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # a read-only directory: name the file asked for, not a temp name
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -95,6 +98,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_cache_bytes(path: Path, data: bytes) -> bool:
+    """:func:`atomic_write_bytes` for a cache entry; False when it could not be written. A
+    read-only cache, a full disk, a cache dir that is a file or an entry that is a directory (or
+    a device) is never an error: the next run only pays for deriving it again."""
+    from tokcost.errors import TokcostError
+
+    try:
+        atomic_write_bytes(path, data)
+    except (OSError, ValueError, TokcostError):
+        return False
+    return True
 
 
 def derived_path(kind: str, name: str) -> Path:
@@ -118,11 +134,9 @@ def read_checked(path: Path) -> bytes | None:
 
 def write_checked(path: Path, raw: bytes) -> None:
     """Store ``raw`` with its sha256 in front, atomically; a read-only cache is not an error."""
-    import contextlib
     import hashlib
 
-    with contextlib.suppress(OSError, ValueError):
-        atomic_write_bytes(path, hashlib.sha256(raw).digest() + raw)
+    write_cache_bytes(path, hashlib.sha256(raw).digest() + raw)
 
 
 # ------------------------------------------------------------------ names that become paths

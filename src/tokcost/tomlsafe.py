@@ -44,6 +44,26 @@ def _too_deep(text: str) -> bool:
     return False
 
 
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # TOML's integers: "must" be an error beyond 64 bits
+
+
+def _check_integers(doc: dict[str, Any]) -> None:
+    """Refuse integers outside TOML's 64-bit range (tomllib accepts up to 4,300 digits, and a
+    caller's ``math.isfinite`` or ``float()`` of one past 1e308 raises ``OverflowError``).
+    Iterative: dotted keys can nest tables deeper than any recursion limit."""
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, int) and not isinstance(node, bool) \
+                and not INT_MIN <= node <= INT_MAX:
+            raise TomlLimitError(f"value out of range (an integer of {len(str(abs(node)))} "
+                                 "digits; TOML integers are 64-bit)")
+
+
 class TomlLimitError(tomllib.TOMLDecodeError):
     """A decode error for input tomllib cannot bound itself (depth, huge integers)."""
 
@@ -56,7 +76,9 @@ def loads(text: str) -> dict[str, Any]:
     if _too_deep(text):
         raise TomlLimitError(f"nesting deeper than {MAX_NESTING} levels")
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
+        _check_integers(doc)
+        return doc
     except tomllib.TOMLDecodeError:
         raise
     except RecursionError:

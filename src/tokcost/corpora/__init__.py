@@ -86,7 +86,11 @@ def _unlink(path: Path) -> None:
 
 
 def _stdin_to_file() -> Path:
-    return _spool(sys.stdin.buffer)
+    from tokcost.errors import PATH_ALIASES
+
+    path = _spool(sys.stdin.buffer)
+    PATH_ALIASES[str(path)] = "<stdin>"
+    return path
 
 
 def readable_file(spec: str, path: Path, spooled: dict[Path, str]) -> Path:
@@ -108,6 +112,9 @@ def readable_file(spec: str, path: Path, spooled: dict[Path, str]) -> Path:
         with open_binary(path) as fh:
             tmp = _spool(fh)
         spooled[tmp] = path.name
+        from tokcost.errors import PATH_ALIASES
+
+        PATH_ALIASES[str(tmp)] = str(path)
         return tmp
     if not stat.S_ISREG(mode):
         kind = ("a character device" if stat.S_ISCHR(mode) else "a block device"
@@ -237,5 +244,12 @@ def _open(spec: str, options: ReadOptions, spooled: dict[Path, str]) -> Corpus:
 
 def _must_exist(path: Path) -> None:
     if not path.exists():
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # there, but not reachable: a symlink loop, a path too long
+            raise CorpusError(f"cannot read file ({exc.strerror or exc})",
+                              path=str(path)) from None
         hint = f"shipped corpora: {SHIPPED}, {SHIPPED}/DOMAIN" if "/" not in str(path) else None
         raise CorpusError("no such file or corpus", path=str(path), hint=hint)

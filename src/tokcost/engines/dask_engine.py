@@ -24,7 +24,8 @@ from tokcost.tokenizers.resolver import Resolution
 EXTRA_HINT = "pip install 'tokcost[dask]'"
 CONNECT_TIMEOUT = "10s"
 PROBE_TIMEOUT = 10.0
-WORKERS_TIMEOUT = 60
+WORKERS_TIMEOUT = 60  # default of $TOKCOST_DASK_WORKERS_TIMEOUT
+WORKERS_TIMEOUT_ENV = "TOKCOST_DASK_WORKERS_TIMEOUT"
 RESULT_POLL = 2.0
 
 
@@ -96,6 +97,22 @@ def probe_scheduler(address: str, timeout: float = PROBE_TIMEOUT) -> None:
         raise TokcostError(f"no dask scheduler at {address}: {why}",
                            hint="give tcp://HOST:PORT of a running `dask scheduler` (or its "
                            "scheduler file), or drop --cluster to start workers on this machine")
+
+
+def workers_timeout() -> float:
+    """Seconds a cluster may be without workers (``$TOKCOST_DASK_WORKERS_TIMEOUT``, default 60)
+    before the run ends with one line: waiting for the first one, or after the last one died."""
+    import math
+
+    raw = os.environ.get(WORKERS_TIMEOUT_ENV, str(WORKERS_TIMEOUT))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise TokcostError(f"{WORKERS_TIMEOUT_ENV}={raw!r} is not a positive number of seconds",
+                           hint=f"set {WORKERS_TIMEOUT_ENV}={WORKERS_TIMEOUT}, or unset it")
+    return value
 
 
 def _quiet_dask_logs() -> None:
@@ -179,6 +196,7 @@ class DaskEngine:
                 ) from None
             return Client(local), local
         address = _scheduler_address(cluster)
+        workers_timeout()  # a bad setting is one line before anything connects
         probe_scheduler(address)
         try:
             client = Client(address, timeout=CONNECT_TIMEOUT)
@@ -189,7 +207,7 @@ class DaskEngine:
                 "or drop --cluster to start workers on this machine",
             ) from None
         try:
-            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+            client.wait_for_workers(1, timeout=workers_timeout())
         except TimeoutError:
             client.close()
             raise TokcostError(f"the dask cluster at {cluster} has no workers",
@@ -250,6 +268,7 @@ class DaskEngine:
         from distributed import KilledWorker
 
         _quiet_dask_logs()
+        patience = workers_timeout()
         client, local = self._connect(cluster, workers)
         run = uuid.uuid4().hex[:12]
         threads = sum(client.nthreads().values()) or 1
@@ -283,9 +302,9 @@ class DaskEngine:
                     idle_since = None
                     continue
                 idle_since = idle_since or time.monotonic()
-                if time.monotonic() - idle_since > WORKERS_TIMEOUT:
+                if time.monotonic() - idle_since > patience:
                     raise TokcostError(f"the dask cluster has had no workers for "
-                                       f"{WORKERS_TIMEOUT} s while counting {where}; nothing "
+                                       f"{patience:g} s while counting {where}; nothing "
                                        "was written", hint="start workers with `dask worker "
                                        "ADDRESS`, or drop --cluster")
 

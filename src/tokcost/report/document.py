@@ -549,7 +549,7 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
 # ------------------------------------------------------------------------------ Markdown
 def _md_table(rows: Sequence[dict[str, Any]], cols: Sequence[Column]) -> str:
     cols = _visible(rows, cols)
-    head = "| " + " | ".join(t for _, t, _ in cols) + " |"
+    head = "| " + " | ".join(markdown_inline(t) for _, t, _ in cols) + " |"  # a domain's name
     sep = "|" + "|".join("---" for _ in cols) + "|"
     body = ["| " + " | ".join(markdown_inline(f(r)) for _, _, f in cols) + " |" for r in rows]
     return "\n".join([head, sep, *body]) + "\n"
@@ -590,7 +590,8 @@ def to_markdown(doc: dict[str, Any]) -> str:
     nc = [r for r in cost if r["cost"] is None]
     if nc:
         lines += [f"{w.t('not_costed', n=len(nc))}:", "",
-                  *[f"- `{r['model']}` ({r['provider']}): {r['status']}" for r in nc], ""]
+                  *[f"- {markdown_code(str(r['model']))} ({markdown_inline(str(r['provider']))}): "
+                    f"{markdown_inline(str(r['status']))}" for r in nc], ""]
     lines += [f"## {w.t('ratio_h')}", "", _md_table(main, _measure_cols(w)),
               f"## {w.t('domains_h')}", "", _md_table(drows, dcols)]
     if doc["diagnostics"]:

@@ -110,7 +110,7 @@ class CountCache:
         """Write this process's new counts, merged with what is on disk now: worker processes
         counting one corpus each save their share, and none drops another's (a file lock where
         the platform has one; the write itself is atomic)."""
-        from tokcost.paths import atomic_write_bytes
+        from tokcost.paths import write_cache_bytes
 
         with self.lock:
             if not self._new:
@@ -125,7 +125,8 @@ class CountCache:
                         counts[k], dates[k] = self.counts[k], self.dates[k]
                     doc = {"schema": CACHE_SCHEMA, "vendor": self.vendor, "model": self.model,
                            "counts": {k: [n, dates[k]] for k, n in counts.items()}}
-                    atomic_write_bytes(self.path, json.dumps(doc).encode())
+                    if not write_cache_bytes(self.path, json.dumps(doc).encode()):
+                        return  # an entry that is a directory, a full disk: not an error
             except OSError:
                 return  # a read-only cache is not an error: the counts are still right
             for k, n in counts.items():  # what the other workers counted meanwhile, too
