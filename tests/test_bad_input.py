@@ -678,7 +678,7 @@ def test_permission_denied_in_every_reader(mirror, tmp_path, kind):
 def test_output_that_is_a_directory_is_one_line_even_with_force(tmp_path):
     (tmp_path / "d").mkdir()
     one_line(run("measure", "-c", "samples/news", "-t", "o200k_base", "-f", "json", "-o",
-                 str(tmp_path / "d"), "--force"), 2, "a directory; tokcost writes only regular")
+                 str(tmp_path / "d"), "--force"), 2, "d is a directory (name a file with -o)")
     (tmp_path / "rep" / "report.html").mkdir(parents=True)
     one_line(run("report", "-c", "samples/news", "-t", "o200k_base", "-m", "gpt-5",
                  "--no-diagnostics", "-o", str(tmp_path / "rep"), "--force", timeout=300), 2,
