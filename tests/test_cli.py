@@ -74,6 +74,29 @@ def test_config_sets_defaults_of_every_command(tmp_path: Path, mirror: Path) -> 
     assert {r["model"] for r in rows} == {"gpt-4o", "gpt-4o-mini"}
 
 
+def test_config_corpora_reach_one_corpus_commands(tmp_path: Path, mirror: Path) -> None:
+    """`corpora = [...]` is a list; commands whose --corpus takes one corpus (cost, coverage) get
+    its first entry, not the list's text ("['samples']: no file matches")."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tokcost.toml").write_text(
+        'corpora = ["samples"]\ntokenizers = ["o200k_base"]\nmodels = ["gpt-4o"]\n', "utf-8")
+    env = {"TOKCOST_TOKENIZERS_DIR": str(mirror)}
+    proc = _run("cost", "--as-of", "2026-11-01", "-f", "json", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    rows = json.loads(proc.stdout)["rows"]
+    assert {r["model"] for r in rows} == {"gpt-4o"}
+    # the same figures as naming the corpus on the command line
+    flag = _run("cost", "--as-of", "2026-11-01", "-f", "json", "-c", "samples", "-m", "gpt-4o",
+                cwd=tmp_path, env=env)
+    assert flag.returncode == 0, flag.stderr
+    assert [r["input_tokens"] for r in rows] == [r["input_tokens"] for r in json.loads(flag.stdout)["rows"]]
+    proc = _run("coverage", "-f", "json", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["tokenizer"] for r in json.loads(proc.stdout)["rows"]] == ["o200k_base"]
+
+
 def test_bad_workload_in_config_is_one_line(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "tokcost.toml").write_text('[workload]\nrequests_per_dya = 5\n', "utf-8")
@@ -88,6 +111,12 @@ def test_piped_tables_do_not_wrap_mid_word(mirror: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert any("gpt-4o-mini" in ln for ln in lines)  # the id on one line, not cut
+    # the diagnostics tables too (they printed at rich's 80 columns and cut "tokenizer")
+    proc = _run("coverage", "-t", "o200k_base", "-c", "samples",
+                env={"TOKCOST_TOKENIZERS_DIR": str(mirror), "COLUMNS": "60"})
+    assert proc.returncode == 0, proc.stderr
+    header = next((ln for ln in proc.stdout.splitlines() if ln.startswith("┃")), "")
+    assert "tokenizer" in header and "tok/syl all" in header, proc.stdout
 
 
 def test_xlsx_sheets_and_no_formulas(tmp_path: Path) -> None:
