@@ -129,6 +129,49 @@ def test_every_number_in_the_html_tables_is_in_results_json(report_dir: Path, do
         assert cells[7] == money(usd[m]["en_cost_per_batch"], "USD")
 
 
+def test_cost_chart_names_every_model_with_its_labels(report_dir: Path, doc: dict) -> None:
+    """#19 item 2/6: every dot of the cost chart is named with the labels of its row, in full (an
+    axis label cut to "deepseek-v4-flash [presumed, medium conf, o…" loses them); one currency."""
+    from tokcost.report.charts import tags
+
+    text = (report_dir / "report.html").read_text("utf-8")
+    svg = text[text.index('data-chart="cost"'):]
+    svg = svg[:svg.index("</figure>")]
+    import html as _html
+
+    names = {_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    rows = [r for r in doc["cost"] if r["currency"] == "USD" and r.get("cost_per_batch")]
+    assert rows
+    for r in rows:
+        assert r["model"] + tags(r) in names, (r["model"], tags(r))
+    assert not [n for n in names if n.endswith("…")]
+    assert "KRW" not in "".join(names)  # one currency at a time (USD on an English page)
+
+
+def test_cost_chart_keeps_long_labels_whole() -> None:
+    """A shortlisted model with many labels keeps them all on the axis (it was cut at 260 px)."""
+    from tokcost.report import charts
+
+    if not charts.available():
+        pytest.skip("altair / vl-convert not installed")
+    base = {"currency": "USD", "en_cost_per_batch": 0.4, "korean_trained": False}
+    rows = [{**base, "model": "deepseek-v4-flash", "cost_per_batch": 0.51,
+             "tokenizer_match": "presumed", "price_confidence": "medium",
+             "price_variant": "off-peak", "retired": True},
+            {**base, "model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "cost_per_batch": 1.09,
+             "tokenizer_match": "exact", "price_confidence": "low"},
+            {**base, "model": "gpt-4o", "cost_per_batch": 7.4, "tokenizer_match": "exact",
+             "price_confidence": "high"}]
+    svg = charts.to_svg(charts.cost_chart(rows, 1000, "USD", ["deepseek-v4-flash",
+                                                                "meta-llama/Llama-3.3-70B-Instruct-Turbo"]))
+    import html as _html
+
+    names = {_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    assert "deepseek-v4-flash [presumed, medium-conf price, off-peak, retired]" in names
+    assert "meta-llama/Llama-3.3-70B-Instruct-Turbo [low-conf price]" in names
+    assert "gpt-4o" in names and not [n for n in names if n.endswith("…")]
+
+
 def test_diagnostics_table_equals_results_json(report_dir: Path, doc: dict) -> None:
     p = _parse((report_dir / "report.html").read_text("utf-8"))
     diag = {r["tokenizer"]: r for r in doc["diagnostics"]}
@@ -476,3 +519,19 @@ def test_report_tokenizes_each_corpus_text_once_per_tokenizer(mirror: Path, monk
             assert counts[text] in allowed, (tid, text[:40], counts[text], n)
             checked += 1
     assert checked > 2000
+
+
+def test_row_labels_say_what_the_confidence_is_about() -> None:
+    """A presumed tokenizer beside a bare "high confidence" read as a confident tokenizer guess;
+    the badge names the price."""
+    from tokcost.report.document import labels
+    from tokcost.report.i18n import Words
+
+    row = {"tokenizer_match": "presumed", "price_confidence": "high", "price_variant": "off-peak",
+           "assumption": None, "retired": True}
+    assert [t for _, t in labels(row, Words("en"))] == [
+        "presumed tokenizer", "high-confidence price", "off-peak", "retired"]
+    assert [t for _, t in labels(row, Words("ko"))] == [
+        "추정 토크나이저", "가격 신뢰도 높음", "off-peak", "단종"]
+    warn = {t for c, t in labels({**row, "price_confidence": "low"}, Words("en")) if c == "warn"}
+    assert "low-confidence price" in warn and "presumed tokenizer" in warn

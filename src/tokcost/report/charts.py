@@ -125,8 +125,9 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int, currency: str = "U
     def panel(sub: list[dict[str, Any]], big: bool, title: str) -> Any:
         order = [d["model"] for d in sorted(sub, key=lambda d: d["cost"])]
         base = alt.Chart(alt.Data(values=sub))
+        # no label limit: a model's name carries its labels, and a cut name would lose them
         y = alt.Y("model:N", sort=order, title=None,
-                  axis=alt.Axis(labelFontSize=12 if big else 9))
+                  axis=alt.Axis(labelFontSize=12 if big else 9, labelLimit=0))
         x = alt.X("cost:Q", scale=scale, axis=axis,
                   title=w.t("c_cost_x", cur=currency, n=f"{requests:,}"))
         link = base.mark_rule(color="#999").encode(x=x, x2="english:Q", y=y)
@@ -149,14 +150,14 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int, currency: str = "U
 
 
 def tags(r: dict[str, Any]) -> str:
-    """A model's labels as a short ASCII suffix for chart axes: `` [proxy, low conf, off-peak]``."""
+    """A model's labels as a short ASCII suffix for chart axes: `` [proxy, low-conf price, off-peak]``."""
     out = []
     match = r.get("tokenizer_match")
     if match in ("presumed", "proxy", "vendor-api"):
         out.append(match)
     conf = r.get("price_confidence")
     if conf in ("low", "medium"):
-        out.append(f"{conf} conf")
+        out.append(f"{conf}-conf price")
     variant = r.get("price_variant")
     if variant and variant != "standard":
         out.append(variant)
