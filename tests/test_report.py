@@ -419,6 +419,106 @@ def test_korean_report_words(ko_report: Path, doc: dict) -> None:
     assert krw_ko(4_560_000) == "456만 원" and krw_ko(950) == "950원"
 
 
+def _pdf_pages(raw: bytes) -> list[tuple[str, dict[str, dict[int, str]]]]:
+    """Each page of a Chromium (Skia) PDF, in order: its content stream and its fonts' glyph ->
+    text maps (Skia writes every font with a ToUnicode map)."""
+    import zlib
+
+    objs = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", raw, re.S)}
+
+    def stream(n: int) -> str:
+        body = objs[n]
+        m = re.search(rb"stream\r?\n(.*)endstream", body, re.S)
+        assert m, n
+        data = zlib.decompressobj().decompress(m[1]) if b"/FlateDecode" in body else m[1]
+        return data.decode("latin-1")
+
+    def cmap(n: int) -> dict[int, str]:
+        text = stream(n)
+        out: dict[int, str] = {}
+        for blk in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+            for a, b in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", blk):
+                out[int(a, 16)] = bytes.fromhex(b).decode("utf-16-be", "replace")
+        for blk in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+            for a, b, c in re.findall(r"<(\w+)>\s*<(\w+)>\s*<(\w+)>", blk):
+                for i, g in enumerate(range(int(a, 16), int(b, 16) + 1)):
+                    out[g] = chr(int(c, 16) + i)
+        return out
+
+    def leaves(n: int) -> list[int]:
+        if b"/Type /Pages" not in objs[n]:
+            return [n]
+        kids = re.search(rb"/Kids\s*\[(.*?)\]", objs[n], re.S)
+        assert kids
+        return [p for k in re.findall(rb"(\d+) 0 R", kids[1]) for p in leaves(int(k))]
+
+    root = re.search(rb"/Root (\d+) 0 R", raw)
+    assert root
+    top = re.search(rb"/Pages (\d+) 0 R", objs[int(root[1])])
+    assert top
+    maps: dict[int, dict[int, str]] = {}
+    pages = []
+    for page in leaves(int(top[1])):
+        fonts: dict[str, dict[int, str]] = {}
+        for name, n in re.findall(rb"/(F\d+) (\d+) 0 R", objs[page]):
+            uni = re.search(rb"/ToUnicode (\d+) 0 R", objs[int(n)])
+            fonts[name.decode()] = maps.setdefault(int(n), cmap(int(uni[1])) if uni else {})
+        contents = re.search(rb"/Contents (\d+) 0 R", objs[page])
+        assert contents
+        pages.append((stream(int(contents[1])), fonts))
+    return pages
+
+
+def _pdf_pages_text(raw: bytes) -> list[str]:
+    """The text of each page, in paint order, without whitespace (glyphs drawn as ``<hex> Tj``):
+    enough to see what a page ends with."""
+    out = []
+    for content, fonts in _pdf_pages(raw):
+        font: dict[int, str] = {}
+        chars = []
+        for m in re.finditer(r"/(F\d+) [\d.]+ Tf|<([0-9A-Fa-f]*)> Tj", content):
+            if m[1]:
+                font = fonts.get(m[1], {})
+            else:
+                chars += [font.get(int(m[2][i:i + 4], 16), "") for i in range(0, len(m[2]), 4)]
+        out.append(re.sub(r"\s+", "", "".join(chars)))
+    return out
+
+
+def _pdf_page_scales(raw: bytes) -> list[float]:
+    """The scale each page is drawn at, in PDF points per CSS pixel: 0.75 (96 dpi) unless Chromium
+    shrank the page to fit something wider than the paper (its print shrink-to-fit)."""
+    scales = []
+    for content, _ in _pdf_pages(raw):
+        cms = re.findall(r"(-?[\d.]+) 0 0 (-?[\d.]+) -?[\d.]+ -?[\d.]+ cm", content)
+        assert len(cms) >= 2, content[:200]
+        # Skia's device flip (px at 300 dpi -> pt), then the page's own CSS px -> device scale
+        scales.append(abs(float(cms[0][0])) * float(cms[1][0]))
+    return scales
+
+
+def _no_orphaned_headings(pdf: bytes, page_html: str) -> None:
+    """No page but the last ends with a section heading, or with a heading and its note: the
+    heading goes to the next page with what it introduces."""
+    import html as _html
+
+    pages = _pdf_pages_text(pdf)
+    assert len(pages) > 1 and all(pages), [len(p) for p in pages]
+
+    def flat(fragment: str) -> str:
+        return re.sub(r"\s+", "", _html.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+    heads = re.findall(r'<h2 id="[^"]*">(.*?)</h2>\s*(?:<p class="note"[^>]*>(.*?)</p>)?',
+                       page_html, re.S)
+    assert len(heads) >= 8
+    for n, text in enumerate(pages[:-1], start=1):
+        for head, note in heads:
+            h = flat(head)
+            assert h, head
+            ends = [h, h + flat(note)] if note else [h]
+            assert not any(text.endswith(e) for e in ends), f"page {n} ends with {head!r}"
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_page_in_chromium_at_desktop_phone_and_print(lang: str, report_dir: Path, ko_report: Path,
                                                      doc: dict, chromium: str, tmp_path: Path) -> None:
@@ -459,6 +559,10 @@ def test_page_in_chromium_at_desktop_phone_and_print(lang: str, report_dir: Path
     assert sizes and all(abs(float(w) - 595.9) < 2 and abs(float(h) - 842.9) < 2 for w, h in sizes), sizes[:3]
     # print: the not-costed list is shown open, headings kept with what follows
     assert 'id="not-costed-print"' in text and "@media print" in text and "size:A4" in text
+    _no_orphaned_headings(raw, text)
+    # nothing wider than the A4 page: a wide table made Chromium print every page at 2/3 size
+    scales = _pdf_page_scales(raw)
+    assert scales and all(abs(x - 0.75) < 0.005 for x in scales), scales
 
 
 def test_report_tokenizes_each_corpus_text_once_per_tokenizer(mirror: Path, monkeypatch) -> None:
