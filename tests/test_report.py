@@ -639,3 +639,16 @@ def test_row_labels_say_what_the_confidence_is_about() -> None:
         "추정 토크나이저", "가격 신뢰도 높음", "off-peak", "단종"]
     warn = {t for c, t in labels({**row, "price_confidence": "low"}, Words("en")) if c == "warn"}
     assert "low-confidence price" in warn and "presumed tokenizer" in warn
+
+
+def test_ranges_break_only_after_the_dash() -> None:
+    """A range prints as one dash when unknown; otherwise the only breakable space is after the
+    dash, so a narrow printed column never splits an amount (``1.06만 원``) or strands the dash."""
+    from tokcost.report.document import span
+    from tokcost.report.i18n import Words
+
+    w = Words("ko")
+    assert span(None, None, lambda v: w.money(v, "KRW")) == "—"
+    text = span(10_575.0, 10_748.0, lambda v: w.money(v, "KRW"))
+    assert text.replace("\u00a0", " ") == "1.06만 원 – 1.07만 원"
+    assert text.split(" ") == ["1.06만\u00a0원\u00a0–", "1.07만\u00a0원"]

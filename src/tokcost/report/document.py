@@ -57,11 +57,11 @@ def sig_money(v: float | None, cur: str, digits: int = 3) -> str:
 
 def span(lo: float | None, hi: float | None, fmt: Callable[[float | None], str]) -> str:
     """A range ``low – high``, or one dash when neither end is known. Each amount holds together
-    (no-break spaces inside ``1.06만 원``); only the spaces around the dash may break, which print
-    allows when a table would be wider than the page."""
+    (no-break spaces inside ``1.06만 원`` and before the dash); only the space after the dash may
+    break, which print allows when a table would be wider than the page."""
     if lo is None and hi is None:
         return "—"
-    return f"{fmt(lo).replace(' ', NBSP)} – {fmt(hi).replace(' ', NBSP)}"
+    return f"{fmt(lo).replace(' ', NBSP)}{NBSP}– {fmt(hi).replace(' ', NBSP)}"
 
 
 def labels(r: dict[str, Any], w: Words) -> list[tuple[str, str]]:
