@@ -144,3 +144,40 @@ def test_xlsx_sheets_and_no_formulas(tmp_path: Path) -> None:
     assert {"tokenizer_match", "price_confidence", "price_variant", "retired"} <= set(header)
     assert cost.cell(row=2, column=header.index("cost") + 1).value == 0.5  # numbers stay numbers
     assert safe_text("=1+1").startswith("'") and safe_text("plain") == "plain"
+
+
+def test_report_progress_names_stages_with_a_total_and_eta(tmp_path: Path, mirror: Path) -> None:
+    """On a terminal, `report` shows which stage it is in, out of how many, and an ETA (it was a
+    bare spinner); piped or with -q it shows nothing."""
+    import pty
+    import re
+    import select
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TOKCOST_TOKENIZERS_DIR": str(mirror), "COLUMNS": "160", "TERM": "xterm"}
+    env.pop("CI", None)
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "report", "--out", str(tmp_path / "r"),
+                             "-t", "o200k_base", "-m", "gpt-4o", "--no-diagnostics"],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    assert proc.wait(timeout=600) == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+    assert re.search(r"report: measure .* \d/7 .*ETA", text), text[-500:]
+    assert "report: write" in text
+    piped = _run("report", "--out", str(tmp_path / "r"), "-t", "o200k_base", "-m", "gpt-4o",
+                 "--no-diagnostics", env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+    assert piped.returncode == 0 and "ETA" not in piped.stderr, piped.stderr

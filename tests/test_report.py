@@ -652,3 +652,15 @@ def test_ranges_break_only_after_the_dash() -> None:
     text = span(10_575.0, 10_748.0, lambda v: w.money(v, "KRW"))
     assert text.replace("\u00a0", " ") == "1.06만 원 – 1.07만 원"
     assert text.split(" ") == ["1.06만\u00a0원\u00a0–", "1.07만\u00a0원"]
+
+
+def test_report_language_follows_a_korean_locale() -> None:
+    """Without --lang the report is Korean when the locale is (LC_ALL, then LC_MESSAGES, then
+    LANG, as POSIX ranks them), English otherwise."""
+    from tokcost.report.i18n import default_lang
+
+    assert default_lang({"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert default_lang({"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}) == "ko"
+    assert default_lang({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
+    assert default_lang({"LC_ALL": "", "LC_MESSAGES": "ko_KR", "LANG": "C"}) == "ko"
+    assert default_lang({"LANG": "C.UTF-8"}) == "en" and default_lang({}) == "en"
