@@ -129,6 +129,34 @@ def test_every_number_in_the_html_tables_is_in_results_json(report_dir: Path, do
         assert cells[7] == money(usd[m]["en_cost_per_batch"], "USD")
 
 
+def test_labels_reach_report_md_csv_xlsx_and_json(report_dir: Path, doc: dict) -> None:
+    """#19 item 2: how each row was counted and priced is in every file, not only the HTML."""
+    import csv
+
+    from tokcost.report.document import budget_view, cost_view, labels_text
+    from tokcost.report.i18n import Words
+
+    keys = ("tokenizer_match", "price_confidence", "price_variant", "retired", "assumption")
+    for name in ("cost", "budget"):
+        assert doc[name] and all(all(k in r for k in keys) for r in doc[name]), name
+        with (report_dir / f"{name}.csv").open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert set(keys) <= set(header), (name, header)
+    md = (report_dir / "report.md").read_text("utf-8")
+    w = Words("en")
+    rows = [*doc["headline"], *[r for r in cost_view(doc) if r["cost"] is not None],
+            *budget_view(doc)]
+    for r in rows:
+        lines = [ln for ln in md.splitlines() if ln.startswith(f"| {r['model']} |")]
+        assert any(f"| {labels_text(r, w)} |" in ln for ln in lines), (r["model"], lines)
+    assert "| labels |" in md and "self-hosted (assumed)" in md  # the A.X / EXAONE rows
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(report_dir / "results.xlsx")
+    for sheet in ("cost", "budget"):
+        header = [c.value for c in wb[sheet][1]]
+        assert set(keys) <= set(header), (sheet, header)
+
+
 def test_cost_chart_names_every_model_with_its_labels(report_dir: Path, doc: dict) -> None:
     """#19 item 2/6: every dot of the cost chart is named with the labels of its row, in full (an
     axis label cut to "deepseek-v4-flash [presumed, medium conf, o…" loses them); one currency."""
