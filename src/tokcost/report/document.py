@@ -290,7 +290,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;b
 .meta{color:#666;font-size:.85rem}.summary{background:#f6f8fa;border-left:4px solid #c0392b;
 padding:.6rem 1rem .6rem 1.6rem}.summary li{margin:.3rem 0}
 .headline{background:#fff8f0;border:1px solid #f0c9a0;border-radius:6px;padding:.6rem 1rem;margin:.6rem 0}
-.headline p{margin:.3rem 0}.workload{font-weight:600}
+.headline p{margin:.3rem 0}.headline h2{margin-top:.4rem}.workload{font-weight:600}
 .scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.8rem;margin:.8rem 0}th,td{border:1px solid #ddd;
 padding:.2rem .45rem;overflow-wrap:normal;word-break:normal}th{background:#f0f0f0;text-align:left}
