@@ -692,3 +692,25 @@ def test_report_language_follows_a_korean_locale() -> None:
     assert default_lang({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
     assert default_lang({"LC_ALL": "", "LC_MESSAGES": "ko_KR", "LANG": "C"}) == "ko"
     assert default_lang({"LANG": "C.UTF-8"}) == "en" and default_lang({}) == "en"
+
+
+def test_korean_cost_chart_writes_won_in_man_and_eok() -> None:
+    """On a Korean page the cost chart is in won, with 만/억 on its axis and amounts written as in
+    the tables (``1,179원``, ``1.5만 원``), not ``₩100,000``."""
+    from tokcost.report import charts
+    from tokcost.report.i18n import Words, krw_ko
+
+    if not charts.available():
+        pytest.skip("altair / vl-convert not installed")
+    base = {"currency": "KRW", "korean_trained": False, "tokenizer_match": "exact",
+            "price_confidence": "high"}
+    rows = [{**base, "model": "a", "cost_per_batch": 1179.0, "en_cost_per_batch": 900.0},
+            {**base, "model": "b", "cost_per_batch": 15_300.0, "en_cost_per_batch": 12_000.0},
+            {**base, "model": "c", "cost_per_batch": 230_000_000.0, "en_cost_per_batch": 2e8}]
+    svg = charts.to_svg(charts.cost_chart(rows, 1000, "KRW", ["a", "b", "c"], words=Words("ko")))
+    import html as _html
+
+    texts = [_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert {krw_ko(1179.0), krw_ko(15_300.0), krw_ko(230_000_000.0)} <= set(texts), texts
+    assert {"1,000원", "1만 원", "10만 원", "1억 원"} <= set(texts), texts
+    assert not [t for t in texts if t.startswith("₩")]
