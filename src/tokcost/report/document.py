@@ -307,7 +307,7 @@ figure{margin:1rem 0;overflow-x:auto;max-width:100%}figure svg{max-width:100%;he
 .bf{outline:2px dashed #c0392b;outline-offset:-2px}.sp{background:#ccc;font-family:monospace}
 .note{color:#666;font-size:.85rem}code{background:#f3f3f3;padding:0 .2rem;word-break:break-all}
 .print-only{display:none}
-html[lang=ko] th,html[lang=ko] td,html[lang=ko] .badge{word-break:keep-all}
+html[lang=ko] body,html[lang=ko] th,html[lang=ko] td,html[lang=ko] .badge{word-break:keep-all}
 @media (max-width:640px){body{margin:.8rem auto;padding:0 .6rem}h1{font-size:1.3rem}
 h2{font-size:1.1rem}figure svg{max-width:none;width:auto}table{font-size:.75rem}}
 @media print{@page{size:A4;margin:14mm 12mm}
