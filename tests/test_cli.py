@@ -74,6 +74,29 @@ def test_config_sets_defaults_of_every_command(tmp_path: Path, mirror: Path) -> 
     assert {r["model"] for r in rows} == {"gpt-4o", "gpt-4o-mini"}
 
 
+def test_config_corpora_reach_one_corpus_commands(tmp_path: Path, mirror: Path) -> None:
+    """`corpora = [...]` is a list; commands whose --corpus takes one corpus (cost, coverage) get
+    its first entry, not the list's text ("['samples']: no file matches")."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tokcost.toml").write_text(
+        'corpora = ["samples"]\ntokenizers = ["o200k_base"]\nmodels = ["gpt-4o"]\n', "utf-8")
+    env = {"TOKCOST_TOKENIZERS_DIR": str(mirror)}
+    proc = _run("cost", "--as-of", "2026-11-01", "-f", "json", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    rows = json.loads(proc.stdout)["rows"]
+    assert {r["model"] for r in rows} == {"gpt-4o"}
+    # the same figures as naming the corpus on the command line
+    flag = _run("cost", "--as-of", "2026-11-01", "-f", "json", "-c", "samples", "-m", "gpt-4o",
+                cwd=tmp_path, env=env)
+    assert flag.returncode == 0, flag.stderr
+    assert [r["input_tokens"] for r in rows] == [r["input_tokens"] for r in json.loads(flag.stdout)["rows"]]
+    proc = _run("coverage", "-f", "json", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["tokenizer"] for r in json.loads(proc.stdout)["rows"]] == ["o200k_base"]
+
+
 def test_bad_workload_in_config_is_one_line(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "tokcost.toml").write_text('[workload]\nrequests_per_dya = 5\n', "utf-8")
@@ -88,6 +111,12 @@ def test_piped_tables_do_not_wrap_mid_word(mirror: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert any("gpt-4o-mini" in ln for ln in lines)  # the id on one line, not cut
+    # the diagnostics tables too (they printed at rich's 80 columns and cut "tokenizer")
+    proc = _run("coverage", "-t", "o200k_base", "-c", "samples",
+                env={"TOKCOST_TOKENIZERS_DIR": str(mirror), "COLUMNS": "60"})
+    assert proc.returncode == 0, proc.stderr
+    header = next((ln for ln in proc.stdout.splitlines() if ln.startswith("┃")), "")
+    assert "tokenizer" in header and "tok/syl all" in header, proc.stdout
 
 
 def test_xlsx_sheets_and_no_formulas(tmp_path: Path) -> None:
@@ -115,3 +144,40 @@ def test_xlsx_sheets_and_no_formulas(tmp_path: Path) -> None:
     assert {"tokenizer_match", "price_confidence", "price_variant", "retired"} <= set(header)
     assert cost.cell(row=2, column=header.index("cost") + 1).value == 0.5  # numbers stay numbers
     assert safe_text("=1+1").startswith("'") and safe_text("plain") == "plain"
+
+
+def test_report_progress_names_stages_with_a_total_and_eta(tmp_path: Path, mirror: Path) -> None:
+    """On a terminal, `report` shows which stage it is in, out of how many, and an ETA (it was a
+    bare spinner); piped or with -q it shows nothing."""
+    import pty
+    import re
+    import select
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TOKCOST_TOKENIZERS_DIR": str(mirror), "COLUMNS": "160", "TERM": "xterm"}
+    env.pop("CI", None)
+    proc = subprocess.Popen([sys.executable, "-m", "tokcost", "report", "--out", str(tmp_path / "r"),
+                             "-t", "o200k_base", "-m", "gpt-4o", "--no-diagnostics"],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    assert proc.wait(timeout=600) == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))
+    assert re.search(r"report: measure .* \d/7 .*ETA", text), text[-500:]
+    assert "report: write" in text
+    piped = _run("report", "--out", str(tmp_path / "r"), "-t", "o200k_base", "-m", "gpt-4o",
+                 "--no-diagnostics", env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+    assert piped.returncode == 0 and "ETA" not in piped.stderr, piped.stderr

@@ -129,6 +129,77 @@ def test_every_number_in_the_html_tables_is_in_results_json(report_dir: Path, do
         assert cells[7] == money(usd[m]["en_cost_per_batch"], "USD")
 
 
+def test_labels_reach_report_md_csv_xlsx_and_json(report_dir: Path, doc: dict) -> None:
+    """#19 item 2: how each row was counted and priced is in every file, not only the HTML."""
+    import csv
+
+    from tokcost.report.document import budget_view, cost_view, labels_text
+    from tokcost.report.i18n import Words
+
+    keys = ("tokenizer_match", "price_confidence", "price_variant", "retired", "assumption")
+    for name in ("cost", "budget"):
+        assert doc[name] and all(all(k in r for k in keys) for r in doc[name]), name
+        with (report_dir / f"{name}.csv").open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert set(keys) <= set(header), (name, header)
+    md = (report_dir / "report.md").read_text("utf-8")
+    w = Words("en")
+    rows = [*doc["headline"], *[r for r in cost_view(doc) if r["cost"] is not None],
+            *budget_view(doc)]
+    for r in rows:
+        lines = [ln for ln in md.splitlines() if ln.startswith(f"| {r['model']} |")]
+        assert any(f"| {labels_text(r, w)} |" in ln for ln in lines), (r["model"], lines)
+    assert "| labels |" in md and "self-hosted (assumed)" in md  # the A.X / EXAONE rows
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(report_dir / "results.xlsx")
+    for sheet in ("cost", "budget"):
+        header = [c.value for c in wb[sheet][1]]
+        assert set(keys) <= set(header), (sheet, header)
+
+
+def test_cost_chart_names_every_model_with_its_labels(report_dir: Path, doc: dict) -> None:
+    """#19 item 2/6: every dot of the cost chart is named with the labels of its row, in full (an
+    axis label cut to "deepseek-v4-flash [presumed, medium conf, o…" loses them); one currency."""
+    from tokcost.report.charts import tags
+
+    text = (report_dir / "report.html").read_text("utf-8")
+    svg = text[text.index('data-chart="cost"'):]
+    svg = svg[:svg.index("</figure>")]
+    import html as _html
+
+    names = {_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    rows = [r for r in doc["cost"] if r["currency"] == "USD" and r.get("cost_per_batch")]
+    assert rows
+    for r in rows:
+        assert r["model"] + tags(r) in names, (r["model"], tags(r))
+    assert not [n for n in names if n.endswith("…")]
+    assert "KRW" not in "".join(names)  # one currency at a time (USD on an English page)
+
+
+def test_cost_chart_keeps_long_labels_whole() -> None:
+    """A shortlisted model with many labels keeps them all on the axis (it was cut at 260 px)."""
+    from tokcost.report import charts
+
+    if not charts.available():
+        pytest.skip("altair / vl-convert not installed")
+    base = {"currency": "USD", "en_cost_per_batch": 0.4, "korean_trained": False}
+    rows = [{**base, "model": "deepseek-v4-flash", "cost_per_batch": 0.51,
+             "tokenizer_match": "presumed", "price_confidence": "medium",
+             "price_variant": "off-peak", "retired": True},
+            {**base, "model": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "cost_per_batch": 1.09,
+             "tokenizer_match": "exact", "price_confidence": "low"},
+            {**base, "model": "gpt-4o", "cost_per_batch": 7.4, "tokenizer_match": "exact",
+             "price_confidence": "high"}]
+    svg = charts.to_svg(charts.cost_chart(rows, 1000, "USD", ["deepseek-v4-flash",
+                                                                "meta-llama/Llama-3.3-70B-Instruct-Turbo"]))
+    import html as _html
+
+    names = {_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    assert "deepseek-v4-flash [presumed, medium-conf price, off-peak, retired]" in names
+    assert "meta-llama/Llama-3.3-70B-Instruct-Turbo [low-conf price]" in names
+    assert "gpt-4o" in names and not [n for n in names if n.endswith("…")]
+
+
 def test_diagnostics_table_equals_results_json(report_dir: Path, doc: dict) -> None:
     p = _parse((report_dir / "report.html").read_text("utf-8"))
     diag = {r["tokenizer"]: r for r in doc["diagnostics"]}
@@ -376,6 +447,106 @@ def test_korean_report_words(ko_report: Path, doc: dict) -> None:
     assert krw_ko(4_560_000) == "456만 원" and krw_ko(950) == "950원"
 
 
+def _pdf_pages(raw: bytes) -> list[tuple[str, dict[str, dict[int, str]]]]:
+    """Each page of a Chromium (Skia) PDF, in order: its content stream and its fonts' glyph ->
+    text maps (Skia writes every font with a ToUnicode map)."""
+    import zlib
+
+    objs = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", raw, re.S)}
+
+    def stream(n: int) -> str:
+        body = objs[n]
+        m = re.search(rb"stream\r?\n(.*)endstream", body, re.S)
+        assert m, n
+        data = zlib.decompressobj().decompress(m[1]) if b"/FlateDecode" in body else m[1]
+        return data.decode("latin-1")
+
+    def cmap(n: int) -> dict[int, str]:
+        text = stream(n)
+        out: dict[int, str] = {}
+        for blk in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+            for a, b in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", blk):
+                out[int(a, 16)] = bytes.fromhex(b).decode("utf-16-be", "replace")
+        for blk in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+            for a, b, c in re.findall(r"<(\w+)>\s*<(\w+)>\s*<(\w+)>", blk):
+                for i, g in enumerate(range(int(a, 16), int(b, 16) + 1)):
+                    out[g] = chr(int(c, 16) + i)
+        return out
+
+    def leaves(n: int) -> list[int]:
+        if b"/Type /Pages" not in objs[n]:
+            return [n]
+        kids = re.search(rb"/Kids\s*\[(.*?)\]", objs[n], re.S)
+        assert kids
+        return [p for k in re.findall(rb"(\d+) 0 R", kids[1]) for p in leaves(int(k))]
+
+    root = re.search(rb"/Root (\d+) 0 R", raw)
+    assert root
+    top = re.search(rb"/Pages (\d+) 0 R", objs[int(root[1])])
+    assert top
+    maps: dict[int, dict[int, str]] = {}
+    pages = []
+    for page in leaves(int(top[1])):
+        fonts: dict[str, dict[int, str]] = {}
+        for name, n in re.findall(rb"/(F\d+) (\d+) 0 R", objs[page]):
+            uni = re.search(rb"/ToUnicode (\d+) 0 R", objs[int(n)])
+            fonts[name.decode()] = maps.setdefault(int(n), cmap(int(uni[1])) if uni else {})
+        contents = re.search(rb"/Contents (\d+) 0 R", objs[page])
+        assert contents
+        pages.append((stream(int(contents[1])), fonts))
+    return pages
+
+
+def _pdf_pages_text(raw: bytes) -> list[str]:
+    """The text of each page, in paint order, without whitespace (glyphs drawn as ``<hex> Tj``):
+    enough to see what a page ends with."""
+    out = []
+    for content, fonts in _pdf_pages(raw):
+        font: dict[int, str] = {}
+        chars = []
+        for m in re.finditer(r"/(F\d+) [\d.]+ Tf|<([0-9A-Fa-f]*)> Tj", content):
+            if m[1]:
+                font = fonts.get(m[1], {})
+            else:
+                chars += [font.get(int(m[2][i:i + 4], 16), "") for i in range(0, len(m[2]), 4)]
+        out.append(re.sub(r"\s+", "", "".join(chars)))
+    return out
+
+
+def _pdf_page_scales(raw: bytes) -> list[float]:
+    """The scale each page is drawn at, in PDF points per CSS pixel: 0.75 (96 dpi) unless Chromium
+    shrank the page to fit something wider than the paper (its print shrink-to-fit)."""
+    scales = []
+    for content, _ in _pdf_pages(raw):
+        cms = re.findall(r"(-?[\d.]+) 0 0 (-?[\d.]+) -?[\d.]+ -?[\d.]+ cm", content)
+        assert len(cms) >= 2, content[:200]
+        # Skia's device flip (px at 300 dpi -> pt), then the page's own CSS px -> device scale
+        scales.append(abs(float(cms[0][0])) * float(cms[1][0]))
+    return scales
+
+
+def _no_orphaned_headings(pdf: bytes, page_html: str) -> None:
+    """No page but the last ends with a section heading, or with a heading and its note: the
+    heading goes to the next page with what it introduces."""
+    import html as _html
+
+    pages = _pdf_pages_text(pdf)
+    assert len(pages) > 1 and all(pages), [len(p) for p in pages]
+
+    def flat(fragment: str) -> str:
+        return re.sub(r"\s+", "", _html.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+    heads = re.findall(r'<h2 id="[^"]*">(.*?)</h2>\s*(?:<p class="note"[^>]*>(.*?)</p>)?',
+                       page_html, re.S)
+    assert len(heads) >= 8
+    for n, text in enumerate(pages[:-1], start=1):
+        for head, note in heads:
+            h = flat(head)
+            assert h, head
+            ends = [h, h + flat(note)] if note else [h]
+            assert not any(text.endswith(e) for e in ends), f"page {n} ends with {head!r}"
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_page_in_chromium_at_desktop_phone_and_print(lang: str, report_dir: Path, ko_report: Path,
                                                      doc: dict, chromium: str, tmp_path: Path) -> None:
@@ -416,6 +587,10 @@ def test_page_in_chromium_at_desktop_phone_and_print(lang: str, report_dir: Path
     assert sizes and all(abs(float(w) - 595.9) < 2 and abs(float(h) - 842.9) < 2 for w, h in sizes), sizes[:3]
     # print: the not-costed list is shown open, headings kept with what follows
     assert 'id="not-costed-print"' in text and "@media print" in text and "size:A4" in text
+    _no_orphaned_headings(raw, text)
+    # nothing wider than the A4 page: a wide table made Chromium print every page at 2/3 size
+    scales = _pdf_page_scales(raw)
+    assert scales and all(abs(x - 0.75) < 0.005 for x in scales), scales
 
 
 def test_report_tokenizes_each_corpus_text_once_per_tokenizer(mirror: Path, monkeypatch) -> None:
@@ -520,3 +695,66 @@ def test_stale_prices_and_fx_reach_summary_report_md_and_results_json(tmp_path: 
         with (out / csv_name).open(encoding="utf-8", newline="") as fh:
             got = {r["tokenizer_match"] for r in csv.DictReader(fh) if r["model"] == "gpt-6-sol"}
         assert got == {"presumed"}, csv_name
+
+
+def test_row_labels_say_what_the_confidence_is_about() -> None:
+    """A presumed tokenizer beside a bare "high confidence" read as a confident tokenizer guess;
+    the badge names the price."""
+    from tokcost.report.document import labels
+    from tokcost.report.i18n import Words
+
+    row = {"tokenizer_match": "presumed", "price_confidence": "high", "price_variant": "off-peak",
+           "assumption": None, "retired": True}
+    assert [t for _, t in labels(row, Words("en"))] == [
+        "presumed tokenizer", "high-confidence price", "off-peak", "retired"]
+    assert [t for _, t in labels(row, Words("ko"))] == [
+        "추정 토크나이저", "가격 신뢰도 높음", "off-peak", "단종"]
+    warn = {t for c, t in labels({**row, "price_confidence": "low"}, Words("en")) if c == "warn"}
+    assert "low-confidence price" in warn and "presumed tokenizer" in warn
+
+
+def test_ranges_break_only_after_the_dash() -> None:
+    """A range prints as one dash when unknown; otherwise the only breakable space is after the
+    dash, so a narrow printed column never splits an amount (``1.06만 원``) or strands the dash."""
+    from tokcost.report.document import span
+    from tokcost.report.i18n import Words
+
+    w = Words("ko")
+    assert span(None, None, lambda v: w.money(v, "KRW")) == "—"
+    text = span(10_575.0, 10_748.0, lambda v: w.money(v, "KRW"))
+    assert text.replace("\u00a0", " ") == "1.06만 원 – 1.07만 원"
+    assert text.split(" ") == ["1.06만\u00a0원\u00a0–", "1.07만\u00a0원"]
+
+
+def test_report_language_follows_a_korean_locale() -> None:
+    """Without --lang the report is Korean when the locale is (LC_ALL, then LC_MESSAGES, then
+    LANG, as POSIX ranks them), English otherwise."""
+    from tokcost.report.i18n import default_lang
+
+    assert default_lang({"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert default_lang({"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}) == "ko"
+    assert default_lang({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
+    assert default_lang({"LC_ALL": "", "LC_MESSAGES": "ko_KR", "LANG": "C"}) == "ko"
+    assert default_lang({"LANG": "C.UTF-8"}) == "en" and default_lang({}) == "en"
+
+
+def test_korean_cost_chart_writes_won_in_man_and_eok() -> None:
+    """On a Korean page the cost chart is in won, with 만/억 on its axis and amounts written as in
+    the tables (``1,179원``, ``1.5만 원``), not ``₩100,000``."""
+    from tokcost.report import charts
+    from tokcost.report.i18n import Words, krw_ko
+
+    if not charts.available():
+        pytest.skip("altair / vl-convert not installed")
+    base = {"currency": "KRW", "korean_trained": False, "tokenizer_match": "exact",
+            "price_confidence": "high"}
+    rows = [{**base, "model": "a", "cost_per_batch": 1179.0, "en_cost_per_batch": 900.0},
+            {**base, "model": "b", "cost_per_batch": 15_300.0, "en_cost_per_batch": 12_000.0},
+            {**base, "model": "c", "cost_per_batch": 230_000_000.0, "en_cost_per_batch": 2e8}]
+    svg = charts.to_svg(charts.cost_chart(rows, 1000, "KRW", ["a", "b", "c"], words=Words("ko")))
+    import html as _html
+
+    texts = [_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert {krw_ko(1179.0), krw_ko(15_300.0), krw_ko(230_000_000.0)} <= set(texts), texts
+    assert {"1,000원", "1만 원", "10만 원", "1억 원"} <= set(texts), texts
+    assert not [t for t in texts if t.startswith("₩")]

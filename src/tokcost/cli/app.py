@@ -125,8 +125,30 @@ def _apply_config(ctx: typer.Context) -> None:
     from tokcost.config import command_defaults, load_config
 
     defaults = command_defaults(load_config())
-    if defaults:
-        ctx.default_map = {name: dict(defaults) for name in COMMANDS if name not in _CONFIG_EXEMPT}
+    name = ctx.invoked_subcommand
+    if not defaults or not name or name in _CONFIG_EXEMPT:
+        return
+    group = ctx.command
+    cmd = group.get_command(ctx, name) if isinstance(group, TyperGroup) else None
+    if cmd is None:
+        return
+    ctx.default_map = {name: _fit_defaults(cmd, defaults)}
+
+
+def _fit_defaults(cmd: Any, defaults: dict[str, Any]) -> dict[str, Any]:
+    """The project file's defaults shaped for one command: only its own options, and a list (the
+    file's ``corpora``, ``tokenizers``, ``models``) given to a one-value option as its first item
+    (``cost --corpus``, ``coverage --corpus``): click would otherwise take the list's text."""
+    out: dict[str, Any] = {}
+    for param in cmd.params:
+        if param.name not in defaults:
+            continue
+        value = defaults[param.name]
+        if isinstance(value, list) and not (getattr(param, "multiple", False) or param.nargs != 1):
+            value = value[0] if value else None
+        if value is not None:
+            out[param.name] = value
+    return out
 
 
 def _check_mirror_env() -> None:

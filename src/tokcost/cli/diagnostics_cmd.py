@@ -98,9 +98,10 @@ def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
     from rich.console import Console
 
     if output is None:
-        console = Console()
-        for r in renderables:
-            console.print(r)
+        from tokcost.cli.common import print_table
+
+        for r in renderables:  # piped: each at its natural width, so cells keep whole words
+            print_table(r)
         return
     import io
 

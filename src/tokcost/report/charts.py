@@ -5,15 +5,13 @@ and to keep beside the numbers), altair is its maintained Python binding, and vl
 spec to SVG in-process with no browser and no network — so the report is one HTML file with inline
 SVG that opens offline, prints, and has no scripts to fail. Axis labels are ASCII (tokenizer ids,
 domain names, model ids and their label tags) so the layout does not depend on a CJK font; titles
-and axis titles follow the report language.
+and axis titles follow the report language, and so do won amounts (만/억 on a Korean page).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-
-from tokcost.render import money
 
 KOREAN = "Korean-trained"
 GLOBAL = "English-centric / global"
@@ -106,7 +104,7 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int, currency: str = "U
     w = words or Words("en")
     data = [{"model": r["model"] + tags(r), "cost": r["cost_per_batch"],
              "english": r["en_cost_per_batch"], "group": group(bool(r.get("korean_trained"))),
-             "label": money(r["cost_per_batch"], currency) or "",
+             "label": w.money(r["cost_per_batch"], currency),
              "short": r["model"] in shortlist}
             for r in rows if r.get("cost_per_batch") and r["currency"] == currency]
     if not data:
@@ -114,8 +112,12 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int, currency: str = "U
     vals = [d["cost"] for d in data] + [d["english"] for d in data if d["english"]]
     ticks = _decades(min(vals), max(vals))
     sym = "₩" if currency == "KRW" else "$"
-    axis = alt.Axis(values=ticks, labelExpr=f"'{sym}' + format(datum.value, ',~r')",
-                    grid=True, labelOverlap=True)
+    label = f"'{sym}' + format(datum.value, ',~r')"
+    if currency == "KRW" and w.lang == "ko":  # 만 and 억, as in the tables
+        label = ("datum.value >= 1e8 ? format(datum.value / 1e8, ',~r') + '억 원' : "
+                 "datum.value >= 1e4 ? format(datum.value / 1e4, ',~r') + '만 원' : "
+                 "format(datum.value, ',~r') + '원'")
+    axis = alt.Axis(values=ticks, labelExpr=label, grid=True, labelOverlap=True)
     scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
     color = alt.Color("group:N", title=w.t("c_group"),
                       scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())),
@@ -125,8 +127,9 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int, currency: str = "U
     def panel(sub: list[dict[str, Any]], big: bool, title: str) -> Any:
         order = [d["model"] for d in sorted(sub, key=lambda d: d["cost"])]
         base = alt.Chart(alt.Data(values=sub))
+        # no label limit: a model's name carries its labels, and a cut name would lose them
         y = alt.Y("model:N", sort=order, title=None,
-                  axis=alt.Axis(labelFontSize=12 if big else 9))
+                  axis=alt.Axis(labelFontSize=12 if big else 9, labelLimit=0))
         x = alt.X("cost:Q", scale=scale, axis=axis,
                   title=w.t("c_cost_x", cur=currency, n=f"{requests:,}"))
         link = base.mark_rule(color="#999").encode(x=x, x2="english:Q", y=y)
@@ -149,14 +152,14 @@ def cost_chart(rows: Sequence[dict[str, Any]], requests: int, currency: str = "U
 
 
 def tags(r: dict[str, Any]) -> str:
-    """A model's labels as a short ASCII suffix for chart axes: `` [proxy, low conf, off-peak]``."""
+    """A model's labels as a short ASCII suffix for chart axes: `` [proxy, low-conf price, off-peak]``."""
     out = []
     match = r.get("tokenizer_match")
     if match in ("presumed", "proxy", "vendor-api"):
         out.append(match)
     conf = r.get("price_confidence")
     if conf in ("low", "medium"):
-        out.append(f"{conf} conf")
+        out.append(f"{conf}-conf price")
     variant = r.get("price_variant")
     if variant and variant != "standard":
         out.append(variant)

@@ -19,6 +19,7 @@ from tokcost.report.i18n import Words
 from tokcost.sanitize import markdown_code, markdown_inline
 
 STALE_DAYS = 180
+NBSP = "\u00a0"
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -52,6 +53,15 @@ def sig_money(v: float | None, cur: str, digits: int = 3) -> str:
         return f"{sym}0"
     places = max(0, digits - 1 - math.floor(math.log10(abs(v))))
     return f"{sym}{v:,.{places}f}"
+
+
+def span(lo: float | None, hi: float | None, fmt: Callable[[float | None], str]) -> str:
+    """A range ``low – high``, or one dash when neither end is known. Each amount holds together
+    (no-break spaces inside ``1.06만 원`` and before the dash); only the space after the dash may
+    break, which print allows when a table would be wider than the page."""
+    if lo is None and hi is None:
+        return "—"
+    return f"{fmt(lo).replace(' ', NBSP)}{NBSP}– {fmt(hi).replace(' ', NBSP)}"
 
 
 def labels(r: dict[str, Any], w: Words) -> list[tuple[str, str]]:
@@ -170,9 +180,9 @@ def _headline_cols(doc: dict[str, Any], w: Words) -> list[Column]:
         ("monthly_krw", w.t("h_monthly", cur="KRW"), lambda r: w.money(r["monthly_krw"], "KRW")),
         ("monthly_usd", w.t("h_monthly", cur="USD"), lambda r: money(r["monthly_usd"], "USD")),
         ("range_krw", w.t("h_range", cur="KRW"),
-         lambda r: f"{w.money(r['monthly_low_krw'], 'KRW')} – {w.money(r['monthly_high_krw'], 'KRW')}"),
+         lambda r: span(r["monthly_low_krw"], r["monthly_high_krw"], lambda v: w.money(v, "KRW"))),
         ("range_usd", w.t("h_range", cur="USD"),
-         lambda r: f"{money(r['monthly_low_usd'], 'USD')} – {money(r['monthly_high_usd'], 'USD')}"),
+         lambda r: span(r["monthly_low_usd"], r["monthly_high_usd"], lambda v: money(v, "USD"))),
         ("en_krw", w.t("h_monthly_en", cur="KRW"), lambda r: w.money(r["monthly_en_krw"], "KRW")),
         ("en_usd", w.t("h_monthly_en", cur="USD"), lambda r: money(r["monthly_en_usd"], "USD")),
         ("premium", w.t("h_premium_corpus", corpus=corpus), lambda r: pct(r["premium_pct"])),
@@ -188,8 +198,8 @@ def _budget_cols(doc: dict[str, Any], w: Words) -> list[Column]:
         ("tokenizer", w.t("h_tokenizer"), lambda r: r["tokenizer"] or "—"),
         ("monthly", w.t("h_monthly", cur="USD"), lambda r: money(r["monthly_cost"], "USD")),
         ("monthly_krw", w.t("h_monthly", cur="KRW"), lambda r: w.money(r.get("monthly_krw"), "KRW")),
-        ("range", w.t("h_range", cur="USD"), lambda r: f"{money(r['monthly_low'], 'USD')} – "
-                                                       f"{money(r['monthly_high'], 'USD')}"),
+        ("range", w.t("h_range", cur="USD"),
+         lambda r: span(r["monthly_low"], r["monthly_high"], lambda v: money(v, "USD"))),
         ("en", w.t("h_monthly_en", cur="USD"), lambda r: money(r["monthly_cost_en"], "USD")),
         ("premium", w.t("h_premium_corpus", corpus=corpus), lambda r: pct(r["premium_pct"])),
         ("labels", w.t("h_labels"), lambda r: labels_text(r, w)),
@@ -326,7 +336,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;b
 .meta{color:#666;font-size:.85rem}.summary{background:#f6f8fa;border-left:4px solid #c0392b;
 padding:.6rem 1rem .6rem 1.6rem}.summary li{margin:.3rem 0}
 .headline{background:#fff8f0;border:1px solid #f0c9a0;border-radius:6px;padding:.6rem 1rem;margin:.6rem 0}
-.headline p{margin:.3rem 0}.workload{font-weight:600}
+.headline p{margin:.3rem 0}.headline h2{margin-top:.4rem}.workload{font-weight:600}
 .scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.8rem;margin:.8rem 0}th,td{border:1px solid #ddd;
 padding:.2rem .45rem;overflow-wrap:normal;word-break:normal}th{background:#f0f0f0;text-align:left}
@@ -343,14 +353,18 @@ figure{margin:1rem 0;overflow-x:auto;max-width:100%}figure svg{max-width:100%;he
 .bf{outline:2px dashed #c0392b;outline-offset:-2px}.sp{background:#ccc;font-family:monospace}
 .note{color:#666;font-size:.85rem}code{background:#f3f3f3;padding:0 .2rem;word-break:break-all}
 .print-only{display:none}
+html[lang=ko] body,html[lang=ko] th,html[lang=ko] td,html[lang=ko] .badge{word-break:keep-all}
 @media (max-width:640px){body{margin:.8rem auto;padding:0 .6rem}h1{font-size:1.3rem}
 h2{font-size:1.1rem}figure svg{max-width:none;width:auto}table{font-size:.75rem}}
 @media print{@page{size:A4;margin:14mm 12mm}
 body{max-width:none;margin:0;padding:0;font-size:9.5pt}
-h1,h2,h3{break-after:avoid;page-break-after:avoid}h2{margin-top:1.2rem}
-table,figure,.headline,.summary{break-inside:auto}tr,figure svg,.tokline{break-inside:avoid;
+h1,h2,h3,h2+p.note{break-after:avoid;page-break-after:avoid}h2{margin-top:1.2rem}
+table,.headline,.summary{break-inside:auto}tr,figure,.tokline{break-inside:avoid;
 page-break-inside:avoid}thead{display:table-header-group}
-.scroll,figure{overflow:visible}table{font-size:7pt}figure svg{max-width:100%;width:100%;height:auto}
+.scroll,figure{overflow:visible}figure svg{max-width:100%;width:100%;height:auto}
+table{font-size:6.5pt}#headline-table{font-size:7.5pt}th,td{padding:.1rem .25rem}
+.badge{font-size:6pt;padding:0 .15rem;white-space:normal}
+td[data-col=ctx],td[data-col^=range]{white-space:normal}
 details#not-costed{display:none}.print-only{display:block}a{color:inherit;text-decoration:none}}
 """
 

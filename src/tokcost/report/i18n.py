@@ -92,7 +92,7 @@ _EN: dict[str, str] = {
     "h_morph": "tokens per morpheme", "yes": "yes", "no": "no",
     # labels
     "l_presumed": "presumed tokenizer", "l_proxy": "proxy tokenizer", "l_vendor-api": "vendor API count",
-    "l_none": "no tokenizer", "l_conf": "{c} confidence", "l_self": "self-hosted (assumed)",
+    "l_none": "no tokenizer", "l_conf": "{c}-confidence price", "l_self": "self-hosted (assumed)",
     "l_retired": "retired", "l_stale": "price {d} days old",
     # charts
     "c_ratio_title": "Korean premium per tokenizer (95 % bootstrap CI)",
@@ -207,7 +207,7 @@ _KO: dict[str, str] = {
     "h_cont_ko": "나뉜 어절", "h_cont_en": "나뉜 영어 단어",
     "h_morph": "형태소당 토큰", "yes": "예", "no": "아니요",
     "l_presumed": "추정 토크나이저", "l_proxy": "대리 토크나이저", "l_vendor-api": "제공사 API 계산",
-    "l_none": "토크나이저 없음", "l_conf": "신뢰도 {c}", "l_self": "자체 호스팅(가정)",
+    "l_none": "토크나이저 없음", "l_conf": "가격 신뢰도 {c}", "l_self": "자체 호스팅(가정)",
     "l_retired": "단종", "l_stale": "가격 {d}일 경과",
     "c_ratio_title": "토크나이저별 한국어 할증 (95 % 부트스트랩 신뢰구간)",
     "c_ratio_x": "한국어 토큰 / 영어 토큰 (같은 내용)",
