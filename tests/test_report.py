@@ -758,3 +758,26 @@ def test_korean_cost_chart_writes_won_in_man_and_eok() -> None:
     assert {krw_ko(1179.0), krw_ko(15_300.0), krw_ko(230_000_000.0)} <= set(texts), texts
     assert {"1,000원", "1만 원", "10만 원", "1억 원"} <= set(texts), texts
     assert not [t for t in texts if t.startswith("₩")]
+
+
+def test_report_on_a_one_domain_corpus_has_its_tokenizer_rows_and_budget(tmp_path: Path,
+                                                                         mirror: Path) -> None:
+    """`report -c samples/news` measures one domain: its rows are the whole of what was asked
+    for (corpus samples/news, domain all), so the tokenizer table and the budget have them (they
+    were empty and every budget row said "not measured")."""
+    out = tmp_path / "rep"
+    proc = _run("report", "--out", str(out), "-c", "samples/news", "-t", "o200k_base", "-t",
+                "ax-4.0", "-m", "gpt-5", "--no-diagnostics",
+                env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "results.json").read_text("utf-8"))
+    got = {r["tokenizer"]: r for r in doc["measure"]}
+    assert set(got) == {"o200k_base", "ax-4.0"}
+    assert all(r["corpus"] == "samples/news" and r["domain"] == "all" and r["pairs"] == 110
+               for r in got.values())
+    assert got["o200k_base"]["signature"]["corpus"] == "samples"  # what was measured
+    budget = [r for r in doc["budget"] if r["model"] == "gpt-5"]
+    assert budget and all(r["monthly_cost"] for r in budget)
+    assert doc["summary"]["lowest_ratio_tokenizer"] == "ax-4.0"
+    html_text = (out / "report.html").read_text("utf-8")
+    assert "not measured" not in html_text

@@ -209,7 +209,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         settings = Settings(by_domain=True)
         result = run_measure(corpora, toks, settings=settings, use_cache=opts.use_cache,
                              workers=opts.workers, progress_factory=opts.progress_factory)
-    measure = result.rows
+    measure = whole_corpus_rows(result.rows)
     first = corpora[0]
     measured = {r["tokenizer"]: r for r in measure
                 if r["corpus"] == measure[0]["corpus"] and r["domain"] == "all"} if measure else {}
@@ -305,6 +305,24 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         "boundaries": boundaries,
         "warnings": [*result.warnings, *_money_warnings(cost, budget)],
     }
+
+
+def whole_corpus_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The report reads a corpus's total from its ``domain == "all"`` row. A corpus narrowed to
+    one domain (``-c samples/news``, ``--domain law``) has one row per tokenizer, labelled with
+    that domain: it is the whole of what was asked for, so it becomes ``samples/news`` / ``all``
+    (the signature keeps what was measured). Without this the report had no tokenizer rows and
+    every budget row said "not measured"."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault((r["corpus"], r["tokenizer"]), []).append(r)
+    out = []
+    for r in rows:
+        group = groups[(r["corpus"], r["tokenizer"])]
+        if len(group) == 1 and r["domain"] not in ("all", None):
+            r = {**r, "corpus": f"{r['corpus']}/{r['domain']}", "domain": "all"}
+        out.append(r)
+    return out
 
 
 def _money_warnings(*rows: Sequence[dict[str, Any]]) -> list[str]:
