@@ -703,6 +703,51 @@ def bench_report_scale(ctx: dict[str, Any]) -> dict[str, Any]:
             if rep["rc"] or meas["rc"] else None}
 
 
+# The least memory any process that counts with a tokenizer's reference library needs: the
+# library alone, the file loaded, 2,000 Korean texts encoded, nothing else imported.
+FLOOR = r'''
+import sys
+backend, path = sys.argv[1:3]
+texts = ["안녕하세요, 오늘 회의는 세 시에 시작합니다."] * 2000
+if backend == "tiktoken":
+    import tiktoken
+    from tiktoken.load import load_tiktoken_bpe
+    enc = tiktoken.Encoding("floor", pat_str=r"\S+|\s+", mergeable_ranks=load_tiktoken_bpe(path),
+                            special_tokens={})
+    n = sum(len(enc.encode_ordinary(t)) for t in texts)
+elif backend == "hf":
+    from tokenizers import Tokenizer
+    n = sum(len(e.ids) for e in Tokenizer.from_file(path).encode_batch(texts))
+else:
+    import sentencepiece as spm
+    n = sum(len(i) for i in spm.SentencePieceProcessor(model_file=path).encode(texts))
+print(n)
+'''
+IMPORTS = "import numpy, pydantic, rich, tokcost.measurement, tokcost.report.collect"
+
+
+def bench_memory_floor(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Peak RSS of a bare process per tokenizer file of the mirror (its reference library only),
+    and of a process that only imports what ``tokcost report`` imports: no tool that holds the
+    largest tokenizer in a process can peak below their sum."""
+    mirror: Path = ctx["mirror"]
+    files = [("tiktoken", p) for p in sorted((mirror / "tiktoken").glob("*.tiktoken"))]
+    files += [("hf", p) for p in sorted(mirror.glob("*/*/tokenizer.json"))]
+    files += [("sentencepiece", p) for p in sorted(mirror.glob("*/*/tokenizer.model*"))]
+    rows = []
+    for backend, path in files:
+        res = run([sys.executable, "-c", FLOOR, backend, str(path)], ctx["env"])
+        if res["rc"]:
+            continue
+        rows.append({"file": str(path.relative_to(mirror)), "backend": backend,
+                     "peak_rss_mb": round(res["maxrss_mb"], 1)})
+    imports = run([sys.executable, "-c", IMPORTS], ctx["env"])
+    largest = max(rows, key=lambda r: r["peak_rss_mb"]) if rows else None
+    return {"files": rows, "largest": largest, "imports_mb": round(imports["maxrss_mb"], 1),
+            "floor_mb": round(largest["peak_rss_mb"] + imports["maxrss_mb"], 1) if largest
+            else None}
+
+
 # ---------------------------------------------------------------- table
 def verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("met" if ok else "MISSED")
@@ -799,6 +844,14 @@ def table(doc: dict[str, Any]) -> str:
                      f"{rs['report_peak_rss_mb']} MB (measure {rs['measure_peak_rss_mb']} MB) | "
                      f"≤ {TARGETS['report_rss_mb']:.0f} MB | "
                      f"{verdict(rs['report_peak_rss_mb'] <= TARGETS['report_rss_mb'])} |")
+    fl = doc.get("memory_floor")
+    if fl and fl.get("largest"):
+        big = fl["largest"]
+        lines.append(f"| floor: a bare process holding the largest tokenizer ({big['file']}, "
+                     f"{big['backend']}) + tokcost's imports | {big['peak_rss_mb']} + "
+                     f"{fl['imports_mb']} = {fl['floor_mb']} MB | ≤ "
+                     f"{TARGETS['report_rss_mb']:.0f} MB possible? | "
+                     f"{'yes' if fl['floor_mb'] <= TARGETS['report_rss_mb'] else 'NO'} |")
     return "\n".join(lines)
 
 
@@ -814,7 +867,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="Runs per throughput cell (best kept).")
     ap.add_argument("--quick", action="store_true", help="Small sizes for a smoke run.")
     ap.add_argument("--only", default="", help="Comma list: throughput,help,cache,reader,"
-                    "strategies,apis,small,memory,tokscope,report,report_scale,counters "
+                    "strategies,apis,small,memory,memory_floor,tokscope,report,report_scale,counters "
                     "(default: all).")
     ap.add_argument("--out", type=Path, default=None, help="JSON path or directory "
                     "(default benchmarks/results/<date>.json).")
@@ -872,7 +925,8 @@ def main(argv: list[str] | None = None) -> int:
                          ("small", bench_small), ("throughput", bench_throughput),
                          ("tokscope", bench_tokscope),
                          ("counters", bench_counters),
-                         ("memory", bench_memory), ("report", bench_report),
+                         ("memory", bench_memory), ("memory_floor", bench_memory_floor),
+                         ("report", bench_report),
                          ("report_scale", bench_report_scale)):
             if want(name):
                 t0 = time.perf_counter()
