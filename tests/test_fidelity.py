@@ -417,3 +417,46 @@ def test_add_special_tokens_follows_each_tokenizer(mirror, tid, bos):
     assert tok.count([text], add_special_tokens=True) == [len(with_special)]
     assert [len(x) for x in tok.encode_batch([text], add_special_tokens=True)] == \
         [len(with_special)]
+
+
+def test_unverified_mirror_file_is_labelled_in_every_output(mirror, tmp_path, monkeypatch):
+    """A mirror folder whose tokenizer.json is not the catalog's (a digit-splitting copy of
+    A.X 4.0): every output of count, measure, cost and budget says 'unverified', the warning comes once
+    per process, and --strict refuses it."""
+    folder = tmp_path / "mirror" / "skt" / "A.X-4.0-Light"
+    folder.mkdir(parents=True)
+    src = mirror / "skt" / "A.X-4.0-Light"
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        (folder / name).write_bytes((src / name).read_bytes())
+    doc = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
+    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
+    (folder / "tokenizer.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
+    monkeypatch.setenv("TOKCOST_STRICT", "")  # restored after the test (--strict sets it)
+    date_text = "2025년 7월 15일 매출 1234567원"
+
+    res = _run("count", date_text, "-t", "ax-4.0", "-f", "json")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["tokens"] == 22 and row["identity"] == "unverified"  # the official file: 15
+    assert row["tokenizer_match"] == "presumed"
+    assert res.stderr.count("is unverified") == 1
+
+    path = str(_jsonl(tmp_path / "p.jsonl", [("2025년 7월 15일 매출 1234567원", "Sales of "
+                                               "1,234,567 won on 15 July 2025")]))
+    res = _run("measure", "-c", path, "-t", "ax-4.0", "-f", "json", "--no-cache")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["rows"][0]["identity"] == "unverified"
+    for fmt in ("table", "markdown"):
+        res = _run("measure", "-c", path, "-t", "ax-4.0", "-f", fmt)
+        assert res.exit_code == 0 and "ax-4.0 (KR) (unverified)" in res.stdout, res.stdout
+    res = _run("measure", "-c", path, "-t", "ax-4.0", "-f", "csv")
+    assert next(csv.DictReader(io.StringIO(res.stdout)))["identity"] == "unverified"
+    for cmd in (["cost", "--text", date_text, "--en-text", "Sales of 1,234,567 won"],
+                ["budget", "--requests-per-day", "10", "-c", path]):
+        res = _run(*cmd, "-m", "A.X-4.0")
+        assert res.exit_code == 0 and "ax-4.0 (presumed, unverified)" in res.stdout, res.output
+        rows = json.loads(_run(*cmd, "-m", "A.X-4.0", "-f", "json").stdout)["rows"]
+        assert rows[0]["identity"] == "unverified"
+    _one_line_error(_run("--strict", "measure", "-c", path, "-t", "ax-4.0"), "unverified")

@@ -38,8 +38,10 @@ MaxAgeOpt = Annotated[
 def _labelled(r) -> None:
     """Table columns of the labels: tokenizer match, price variant/window, date and age."""
     m = r.get("tokenizer_match")
-    r["tokenizer_shown"] = f"{r.get('tokenizer') or '—'} ({m})" if m and m != "exact" \
-        else r.get("tokenizer")
+    marks = [x for x in (m if m != "exact" else None,
+                         "unverified" if r.get("identity") == "unverified" else None) if x]
+    r["tokenizer_shown"] = (f"{r.get('tokenizer') or '—'} ({', '.join(marks)})" if marks
+                            else r.get("tokenizer"))
     v = r.get("price_variant")
     r["variant_shown"] = (f"{v}: {r['price_window']}" if r.get("price_window") else v)
     r["age_shown"] = (f"{r['price_date']} ({r['price_age_days']} d)"
