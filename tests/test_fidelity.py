@@ -372,6 +372,39 @@ def test_nan_inf_and_absurd_options_are_one_line(mirror, args, needle):
     _one_line_error(_run(*args), needle)
 
 
+@pytest.mark.parametrize("value", ["1e308", "1.7976931348623157e308", "1e16"])
+def test_absurd_prices_in_a_pricing_file_are_one_line(mirror, tmp_path, value):
+    """A price of 1e308 is finite but makes the cost overflow: it was written as Infinity."""
+    table = tmp_path / "mine.toml"
+    table.write_text(f"""schema = 1
+provider = "openai"
+
+[[model]]
+id = "gpt-4o"
+
+  [[model.price]]
+  effective = 2026-01-01
+  currency = "USD"
+  input = {value}
+  output = 8.00
+  source = "test"
+  confidence = "high"
+""", encoding="utf-8")
+    for cmd in (["cost", "--text", "안녕하세요", "--en-text", "Hello"],
+                ["budget", "--requests-per-day", "10", "-c", "samples/news"]):
+        _one_line_error(_run(*cmd, "-m", "gpt-4o", "--pricing", str(table), "-f", "json"),
+                        "mine.toml:", "input", "absurdly large")
+
+
+def test_json_never_holds_nan_or_infinity():
+    from tokcost.render import to_json
+
+    assert json.loads(to_json("tokcost/x/1", [{"cost": 1.5}]))["rows"] == [{"cost": 1.5}]
+    for bad in (float("inf"), float("nan"), -float("inf")):
+        with pytest.raises(TokcostError, match=r"not a finite number \(cost\)"):
+            to_json("tokcost/x/1", [{"model": "m", "cost": bad}])
+
+
 def test_bootstrap_library_refuses_bad_settings():
     from tokcost.metrics import bootstrap
 
@@ -460,3 +493,53 @@ def test_unverified_mirror_file_is_labelled_in_every_output(mirror, tmp_path, mo
         rows = json.loads(_run(*cmd, "-m", "A.X-4.0", "-f", "json").stdout)["rows"]
         assert rows[0]["identity"] == "unverified"
     _one_line_error(_run("--strict", "measure", "-c", path, "-t", "ax-4.0"), "unverified")
+
+
+# --- What a request really costs -------------------------------------------------------------
+
+def test_cost_text_without_english_uses_the_measured_ratio(mirror):
+    """No --en-text: the Korean answer is the English --output-tokens × the tokenizer's measured
+    Korean/English ratio on the shipped corpora (never a silent 1.0), and the output says so."""
+    import tokcost
+    from tokcost.measurement import run_measure
+
+    ratio = run_measure(["samples"], ["o200k_base"]).rows[0]["ratio"]
+    assert ratio > 1.05  # o200k_base: Korean costs more than English, so 1.0 would be wrong
+    res = _run("cost", "--text", "2025년 7월 매출 보고서를 요약해 주세요.", "-m", "gpt-4o",
+               "--output-tokens", "1000", "-f", "json")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["output_tokens"] == round(1000 * ratio) and row["output_premium"] == ratio
+    assert row["output_premium_basis"] == "measured Korean/English ratio on samples"
+    assert "measured Korean/English ratio" in res.stderr and "--en-text" in res.stderr
+    assert any("--en-text" in w for w in row["warnings"])
+    # the library call does the same
+    from tokcost.costing import CostOptions
+
+    [lib] = tokcost.cost(["gpt-4o"], text="2025년 7월 매출 보고서를 요약해 주세요.",
+                         options=CostOptions(output_tokens=1000))
+    assert lib["output_tokens"] == round(1000 * ratio)
+    # with the English version, its own ratio decides, and no warning
+    res = _run("cost", "--text", "안녕하세요", "--en-text", "Hello", "-m", "gpt-4o",
+               "--output-tokens", "100", "-f", "json")
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["output_tokens"] == 100 * row["input_tokens"] // row["en_input_tokens"]
+    assert row["output_premium_basis"] == "this input's Korean/English tokens"
+    assert not row["warnings"] and "--en-text" not in res.stderr
+
+
+def test_budget_range_is_labelled_for_what_it_is(mirror):
+    """The budget's low/high scales the tokens per character estimate by the ratio's interval: it
+    is labelled as that (heading and ``range_basis``), not as a 95 % interval of the cost."""
+    from tokcost.costing import RANGE_BASIS
+    from tokcost.measurement import run_measure
+
+    args = ("budget", "--requests-per-day", "100", "-c", "samples/news", "-m", "gpt-4o")
+    row = json.loads(_run(*args, "-f", "json").stdout)["rows"][0]
+    assert row["range_basis"] == RANGE_BASIS and "not an interval of the" in RANGE_BASIS
+    m = run_measure(["samples/news"], ["o200k_base"]).rows[0]
+    scale = m["ratio_ci_high"] / m["ratio"]
+    assert row["input_tokens"] == round(2000 / m["ko_chars_per_token"])
+    assert row["monthly_high"] > row["monthly_cost"] * (1 + (scale - 1) / 2)
+    res = _run(*args)
+    assert "range (ratio 95% CI)" in res.stdout and "95% range" not in res.stdout

@@ -160,7 +160,9 @@ def register(app: typer.Typer) -> None:
                      output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)
         if opts.output_tokens is None and opts.output_ratio is None:
             opts.output_tokens = 500
-        rows = cost_rows(wl, model, opts)
+        from tokcost.api import answer_ratios
+
+        rows = cost_rows(wl, model, opts, measured=answer_ratios(wl, model, opts))
         for r in rows:
             r["cost_fmt"] = money(r["cost"], r["currency"]) or r["status"]
             r["en_cost_fmt"] = money(r["en_cost"], r["currency"])
@@ -244,7 +246,7 @@ def register(app: typer.Typer) -> None:
             _labelled(r)
         cols = [("model", "model"), ("tokenizer_shown", "tokenizer (match)"),
                 ("input_tokens", "ko in/req"),
-                ("monthly", f"monthly ({currency.value})"), ("range", "95% range"),
+                ("monthly", f"monthly ({currency.value})"), ("range", "range (ratio 95% CI)"),
                 ("english", "same in English"), ("premium", "Korean premium"),
                 ("context", "context: ko chars / en words"), ("variant_shown", "price variant"),
                 ("age_shown", "price date (age)")]
