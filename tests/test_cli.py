@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,39 @@ def test_xlsx_sheets_and_no_formulas(tmp_path: Path) -> None:
     assert {"tokenizer_match", "price_confidence", "price_variant", "retired"} <= set(header)
     assert cost.cell(row=2, column=header.index("cost") + 1).value == 0.5  # numbers stay numbers
     assert safe_text("=1+1").startswith("'") and safe_text("plain") == "plain"
+
+
+def test_every_option_a_hint_names_exists():
+    """Catalog notes and family rules are shown to users as hints (count, tokenizers show, cost
+    rows); each `--option` they name must be an option of tokcost or one of its commands (the
+    Claude note named a `--proxy` that never existed)."""
+    import re
+
+    import typer
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+    from tokcost.tokenizers.catalog import load_catalog
+
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    known: set[str] = set()
+
+    def walk(cmd: Any) -> None:
+        for p in cmd.params:
+            known.update(o for o in (*p.opts, *p.secondary_opts) if o.startswith("--"))
+        if hasattr(cmd, "list_commands"):  # a group (typer's own click, not necessarily ours)
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub)
+
+    walk(root)
+    assert {"--api-count", "--strict", "--add-special-tokens"} <= known
+    src = Path(__file__).resolve().parents[1] / "src" / "tokcost" / "tokenizers"
+    texts = [e.note or "" for e in load_catalog().values()]
+    texts += [(src / "families.toml").read_text(encoding="utf-8")]
+    named = {o for t in texts for o in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", t)}
+    assert named and named <= known, sorted(named - known)
+    res = CliRunner().invoke(app, ["count", "안녕", "-t", "claude"])
+    assert res.exit_code == 2 and "--api-count" in res.output and "--proxy" not in res.output

@@ -174,13 +174,32 @@ def test_errors_replace_is_said_in_the_output(mirror, tmp_path):
 
 
 def test_stdin_corpus_fingerprint_is_its_content(mirror):
+    """``-c -`` is fingerprinted by its bytes (not the spool file's random name): the same input
+    gives the same corpus_sha256 and signature on every run, and the second run is a cache hit;
+    other bytes give another fingerprint."""
+    from tokcost.paths import cache_dir
+
     body = '{"ko": "안녕하세요", "en": "hello"}\n'
-    sigs = set()
+    rows = []
     for _ in range(2):
         res = _run("measure", "-c", "-", "-t", "o200k_base", "-f", "json", input=body)
         assert res.exit_code == 0, res.output
-        sigs.add(json.loads(res.stdout)["rows"][0]["signature"]["corpus_sha256"])
-    assert len(sigs) == 1
+        rows.append(json.loads(res.stdout)["rows"][0])
+    assert rows[0]["signature"] == rows[1]["signature"]
+    assert rows[0]["signature_string"] == rows[1]["signature_string"]
+    entries = list((cache_dir() / "measure").rglob("*.json"))
+    assert len(entries) == 1  # one key for both runs: the second was served from the cache
+    doc = json.loads(entries[0].read_text(encoding="utf-8"))
+    doc["body"]["rows"][0]["ko_tokens"] += 1000  # tampered: a cache hit shows it
+    from tokcost import cache
+
+    cache.store(doc["key"], doc["body"])
+    res = _run("measure", "-c", "-", "-t", "o200k_base", "-f", "json", input=body)
+    assert json.loads(res.stdout)["rows"][0]["ko_tokens"] == rows[0]["ko_tokens"] + 1000
+    other = _run("measure", "-c", "-", "-t", "o200k_base", "-f", "json",
+                 input=body.replace("hello", "hi"))
+    assert json.loads(other.stdout)["rows"][0]["signature"]["corpus_sha256"] != \
+        rows[0]["signature"]["corpus_sha256"]
 
 
 def test_stdin_spool_file_is_deleted(mirror, tmp_path):
