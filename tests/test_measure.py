@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tokcost.cli.app import app
+from tokcost.corpora import ReadOptions
 from tokcost.measurement import Settings, run_measure
 from tokcost.metrics import bootstrap, ratio
 from tokcost.tokenizers import load_tokenizer
@@ -191,3 +193,24 @@ def test_characters_are_counted_as_given_unless_normalised(tmp_path):
     assert len(nfd) == 15
     assert as_given["ko_chars"] == 15 and nfc["ko_chars"] == 6
     assert as_given["ko_tokens"] > nfc["ko_tokens"]
+
+
+def test_readme_flores_figures_name_their_split(flores):
+    """The README's FLORES-200 premiums are what measure gives on the split it names (the dev-only
+    cl100k figure, 2.371, was once shown as if it were dev+devtest's 2.369)."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"on its dev split \((\d+) pairs.*?o200k_base (\d\.\d{3}), cl100k_base "
+                  r"(\d\.\d{3}); on dev\+devtest \(`--split all`, ([\d,]+) pairs\)\s+(\d\.\d{3}) "
+                  r"and (\d\.\d{3})", text, re.S)
+    assert m, "README's FLORES sentence changed: update this test with it"
+    want = {("dev", "o200k_base"): m[2], ("dev", "cl100k_base"): m[3],
+            ("all", "o200k_base"): m[5], ("all", "cl100k_base"): m[6]}
+    pairs = {"dev": int(m[1]), "all": int(m[4].replace(",", ""))}
+    for split in ("dev", "all"):
+        rows = run_measure([f"flores:{flores}"], ["o200k_base", "cl100k_base"],
+                           read_options=ReadOptions(split=split), use_cache=False).rows
+        for r in rows:
+            assert r["pairs"] == pairs[split]
+            assert f"{r['ratio']:.3f}" == want[(split, r["tokenizer"])], (split, r["tokenizer"])
