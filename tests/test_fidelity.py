@@ -486,6 +486,10 @@ def test_unverified_mirror_file_is_labelled_in_every_output(mirror, tmp_path, mo
     (folder / "tokenizer.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
     monkeypatch.setenv("TOKCOST_STRICT", "")  # restored after the test (--strict sets it)
+    from tokcost.tokenizers import resolver
+
+    # warned once per process and file: start, and leave, with no file warned about
+    monkeypatch.setattr(resolver, "_WARNED", set())
     date_text = "2025년 7월 15일 매출 1234567원"
 
     res = _run("count", date_text, "-t", "ax-4.0", "-f", "json")
