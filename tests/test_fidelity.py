@@ -298,17 +298,18 @@ _text = st.text(
     min_size=1, max_size=30,
 ).filter(lambda s: s.strip() and s == s.strip())
 # CSV and JSONL can carry line ends inside a text; TSV and aligned files cannot
-_multiline = st.lists(_text, min_size=1, max_size=3).map("\n".join)
+_multiline = st.builds(lambda parts, sep: sep.join(parts), st.lists(_text, min_size=1, max_size=3),
+                      st.sampled_from(["\n", "\r\n", "\r"]))
 
 
 def _write_all(d: Path, pairs: list[tuple[str, str]], nl: str) -> dict[str, str]:
-    flat = all("\n" not in k + e for k, e in pairs)
+    flat = all("\n" not in k + e and "\r" not in k + e for k, e in pairs)
     specs = {"jsonl": str(_jsonl(d / "p.jsonl", pairs))}
     buf = io.StringIO(newline="")
-    # QUOTE_MINIMAL quotes only the line terminator's own characters: with "\r" records a field
-    # holding "\n" must be quoted by asking for it
-    w = csv.writer(buf, lineterminator=nl,
-                   quoting=csv.QUOTE_ALL if nl == "\r" else csv.QUOTE_MINIMAL)
+    # QUOTE_MINIMAL quotes only the line terminator's own characters: a field holding another
+    # line end ("\n" in "\r" records, a lone "\r" in "\n" records) must be quoted by asking
+    odd = any(c in k + e for k, e in pairs for c in "\r\n" if c not in nl)
+    w = csv.writer(buf, lineterminator=nl, quoting=csv.QUOTE_ALL if odd else csv.QUOTE_MINIMAL)
     w.writerow(["ko", "en"])
     w.writerows(pairs)
     (d / "p.csv").write_bytes(buf.getvalue().encode())
