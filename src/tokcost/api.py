@@ -77,7 +77,9 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
         reqs = load_requests(path)
         wl = Workload(str(path), [t for r in reqs for t in r.texts("ko")],
                       [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
-                      len(reqs))
+                      len(reqs),
+                      requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en else None)
+                                for r in reqs])
     return cost_rows(wl, models, opts, measured=answer_ratios(wl, models, opts))
 
 

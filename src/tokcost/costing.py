@@ -186,6 +186,9 @@ def context_fit(window: int | None, stats: dict[str, Any] | None) -> dict[str, i
     return out
 
 
+#: What a chat request's count leaves out (docs/pricing.md): said on every row of a request workload.
+CHAT_FRAMING = ("not counted: the chat template's role markers and turn separators are left out; "
+                "input is the messages' text")
 NO_PREMIUM = "none: no English text and no measured ratio, the Korean answer counted as long as " \
     "the English one"
 _NO_EN_WARNING = {
@@ -249,6 +252,8 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         if tok.backend == "vendor-api":
             row["counted_date"] = getattr(tok, "counted_date", None)
         n = max(1, workload.n_requests)
+        if workload.requests is not None:  # chat requests: their messages' text only, so far
+            row["chat_framing"] = CHAT_FRAMING
         if tok.id not in counted:
             per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
                    for k, e in workload.requests] if workload.requests else None

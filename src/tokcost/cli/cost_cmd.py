@@ -180,6 +180,10 @@ def register(app: typer.Typer) -> None:
                           "variant_shown", "age_shown"):
                     r.pop(k)
         _warn(rows)
+        if wl.requests is not None:
+            from tokcost.costing import CHAT_FRAMING
+
+            typer.echo(f"warning: chat requests: framing {CHAT_FRAMING} (chat_framing)", err=True)
         _emit(rows, cols, SCHEMA_COST, fmt, output, force,
               f"Cost per request ({wl.label}, prices as of {opts.as_of})")
 
