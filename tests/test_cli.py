@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,39 @@ def test_report_progress_names_stages_with_a_total_and_eta(tmp_path: Path, mirro
     piped = _run("report", "--out", str(tmp_path / "r"), "-t", "o200k_base", "-m", "gpt-4o",
                  "--no-diagnostics", env={"TOKCOST_TOKENIZERS_DIR": str(mirror)})
     assert piped.returncode == 0 and "ETA" not in piped.stderr, piped.stderr
+
+
+def test_every_option_a_hint_names_exists():
+    """Catalog notes and family rules are shown to users as hints (count, tokenizers show, cost
+    rows); each `--option` they name must be an option of tokcost or one of its commands (the
+    Claude note named a `--proxy` that never existed)."""
+    import re
+
+    import typer
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+    from tokcost.tokenizers.catalog import load_catalog
+
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    known: set[str] = set()
+
+    def walk(cmd: Any) -> None:
+        for p in cmd.params:
+            known.update(o for o in (*p.opts, *p.secondary_opts) if o.startswith("--"))
+        if hasattr(cmd, "list_commands"):  # a group (typer's own click, not necessarily ours)
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None:
+                    walk(sub)
+
+    walk(root)
+    assert {"--api-count", "--strict", "--add-special-tokens"} <= known
+    src = Path(__file__).resolve().parents[1] / "src" / "tokcost" / "tokenizers"
+    texts = [e.note or "" for e in load_catalog().values()]
+    texts += [(src / "families.toml").read_text(encoding="utf-8")]
+    named = {o for t in texts for o in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", t)}
+    assert named and named <= known, sorted(named - known)
+    res = CliRunner().invoke(app, ["count", "안녕", "-t", "claude"])
+    assert res.exit_code == 2 and "--api-count" in res.output and "--proxy" not in res.output

@@ -174,13 +174,32 @@ def test_errors_replace_is_said_in_the_output(mirror, tmp_path):
 
 
 def test_stdin_corpus_fingerprint_is_its_content(mirror):
+    """``-c -`` is fingerprinted by its bytes (not the spool file's random name): the same input
+    gives the same corpus_sha256 and signature on every run, and the second run is a cache hit;
+    other bytes give another fingerprint."""
+    from tokcost.paths import cache_dir
+
     body = '{"ko": "안녕하세요", "en": "hello"}\n'
-    sigs = set()
+    rows = []
     for _ in range(2):
         res = _run("measure", "-c", "-", "-t", "o200k_base", "-f", "json", input=body)
         assert res.exit_code == 0, res.output
-        sigs.add(json.loads(res.stdout)["rows"][0]["signature"]["corpus_sha256"])
-    assert len(sigs) == 1
+        rows.append(json.loads(res.stdout)["rows"][0])
+    assert rows[0]["signature"] == rows[1]["signature"]
+    assert rows[0]["signature_string"] == rows[1]["signature_string"]
+    entries = list((cache_dir() / "measure").rglob("*.json"))
+    assert len(entries) == 1  # one key for both runs: the second was served from the cache
+    doc = json.loads(entries[0].read_text(encoding="utf-8"))
+    doc["body"]["rows"][0]["ko_tokens"] += 1000  # tampered: a cache hit shows it
+    from tokcost import cache
+
+    cache.store(doc["key"], doc["body"])
+    res = _run("measure", "-c", "-", "-t", "o200k_base", "-f", "json", input=body)
+    assert json.loads(res.stdout)["rows"][0]["ko_tokens"] == rows[0]["ko_tokens"] + 1000
+    other = _run("measure", "-c", "-", "-t", "o200k_base", "-f", "json",
+                 input=body.replace("hello", "hi"))
+    assert json.loads(other.stdout)["rows"][0]["signature"]["corpus_sha256"] != \
+        rows[0]["signature"]["corpus_sha256"]
 
 
 def test_stdin_spool_file_is_deleted(mirror, tmp_path):
@@ -279,17 +298,18 @@ _text = st.text(
     min_size=1, max_size=30,
 ).filter(lambda s: s.strip() and s == s.strip())
 # CSV and JSONL can carry line ends inside a text; TSV and aligned files cannot
-_multiline = st.lists(_text, min_size=1, max_size=3).map("\n".join)
+_multiline = st.builds(lambda parts, sep: sep.join(parts), st.lists(_text, min_size=1, max_size=3),
+                      st.sampled_from(["\n", "\r\n", "\r"]))
 
 
 def _write_all(d: Path, pairs: list[tuple[str, str]], nl: str) -> dict[str, str]:
-    flat = all("\n" not in k + e for k, e in pairs)
+    flat = all("\n" not in k + e and "\r" not in k + e for k, e in pairs)
     specs = {"jsonl": str(_jsonl(d / "p.jsonl", pairs))}
     buf = io.StringIO(newline="")
-    # QUOTE_MINIMAL quotes only the line terminator's own characters: with "\r" records a field
-    # holding "\n" must be quoted by asking for it
-    w = csv.writer(buf, lineterminator=nl,
-                   quoting=csv.QUOTE_ALL if nl == "\r" else csv.QUOTE_MINIMAL)
+    # QUOTE_MINIMAL quotes only the line terminator's own characters: a field holding another
+    # line end ("\n" in "\r" records, a lone "\r" in "\n" records) must be quoted by asking
+    odd = any(c in k + e for k, e in pairs for c in "\r\n" if c not in nl)
+    w = csv.writer(buf, lineterminator=nl, quoting=csv.QUOTE_ALL if odd else csv.QUOTE_MINIMAL)
     w.writerow(["ko", "en"])
     w.writerows(pairs)
     (d / "p.csv").write_bytes(buf.getvalue().encode())
@@ -372,6 +392,39 @@ def test_nan_inf_and_absurd_options_are_one_line(mirror, args, needle):
     _one_line_error(_run(*args), needle)
 
 
+@pytest.mark.parametrize("value", ["1e308", "1.7976931348623157e308", "1e16"])
+def test_absurd_prices_in_a_pricing_file_are_one_line(mirror, tmp_path, value):
+    """A price of 1e308 is finite but makes the cost overflow: it was written as Infinity."""
+    table = tmp_path / "mine.toml"
+    table.write_text(f"""schema = 1
+provider = "openai"
+
+[[model]]
+id = "gpt-4o"
+
+  [[model.price]]
+  effective = 2026-01-01
+  currency = "USD"
+  input = {value}
+  output = 8.00
+  source = "test"
+  confidence = "high"
+""", encoding="utf-8")
+    for cmd in (["cost", "--text", "안녕하세요", "--en-text", "Hello"],
+                ["budget", "--requests-per-day", "10", "-c", "samples/news"]):
+        _one_line_error(_run(*cmd, "-m", "gpt-4o", "--pricing", str(table), "-f", "json"),
+                        "mine.toml:", "input", "absurdly large")
+
+
+def test_json_never_holds_nan_or_infinity():
+    from tokcost.render import to_json
+
+    assert json.loads(to_json("tokcost/x/1", [{"cost": 1.5}]))["rows"] == [{"cost": 1.5}]
+    for bad in (float("inf"), float("nan"), -float("inf")):
+        with pytest.raises(TokcostError, match=r"not a finite number \(cost\)"):
+            to_json("tokcost/x/1", [{"model": "m", "cost": bad}])
+
+
 def test_bootstrap_library_refuses_bad_settings():
     from tokcost.metrics import bootstrap
 
@@ -417,3 +470,117 @@ def test_add_special_tokens_follows_each_tokenizer(mirror, tid, bos):
     assert tok.count([text], add_special_tokens=True) == [len(with_special)]
     assert [len(x) for x in tok.encode_batch([text], add_special_tokens=True)] == \
         [len(with_special)]
+
+
+def test_unverified_mirror_file_is_labelled_in_every_output(mirror, tmp_path, monkeypatch):
+    """A mirror folder whose tokenizer.json is not the catalog's (a digit-splitting copy of
+    A.X 4.0): every output of count, measure, cost and budget says 'unverified', the warning comes once
+    per process, and --strict refuses it."""
+    folder = tmp_path / "mirror" / "skt" / "A.X-4.0-Light"
+    folder.mkdir(parents=True)
+    src = mirror / "skt" / "A.X-4.0-Light"
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        (folder / name).write_bytes((src / name).read_bytes())
+    doc = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
+    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
+    (folder / "tokenizer.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
+    monkeypatch.setenv("TOKCOST_STRICT", "")  # restored after the test (--strict sets it)
+    from tokcost.tokenizers import resolver
+
+    # warned once per process and file: start, and leave, with no file warned about
+    monkeypatch.setattr(resolver, "_WARNED", set())
+    date_text = "2025년 7월 15일 매출 1234567원"
+
+    res = _run("count", date_text, "-t", "ax-4.0", "-f", "json")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["tokens"] == 22 and row["identity"] == "unverified"  # the official file: 15
+    assert row["tokenizer_match"] == "presumed"
+    assert res.stderr.count("is unverified") == 1
+
+    path = str(_jsonl(tmp_path / "p.jsonl", [("2025년 7월 15일 매출 1234567원", "Sales of "
+                                               "1,234,567 won on 15 July 2025")]))
+    res = _run("measure", "-c", path, "-t", "ax-4.0", "-f", "json", "--no-cache")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["rows"][0]["identity"] == "unverified"
+    for fmt in ("table", "markdown"):
+        res = _run("measure", "-c", path, "-t", "ax-4.0", "-f", fmt)
+        assert res.exit_code == 0 and "ax-4.0 (KR) (unverified)" in res.stdout, res.stdout
+    res = _run("measure", "-c", path, "-t", "ax-4.0", "-f", "csv")
+    assert next(csv.DictReader(io.StringIO(res.stdout)))["identity"] == "unverified"
+    for cmd in (["cost", "--text", date_text, "--en-text", "Sales of 1,234,567 won"],
+                ["budget", "--requests-per-day", "10", "-c", path]):
+        res = _run(*cmd, "-m", "A.X-4.0")
+        assert res.exit_code == 0 and "ax-4.0 (presumed, unverified)" in res.stdout, res.output
+        rows = json.loads(_run(*cmd, "-m", "A.X-4.0", "-f", "json").stdout)["rows"]
+        assert rows[0]["identity"] == "unverified"
+    # the error names the file (the mirror folder is a path, not a secret to mask)
+    _one_line_error(_run("--strict", "measure", "-c", path, "-t", "ax-4.0"), "unverified",
+                    str(folder / "tokenizer.json"))
+
+
+# --- What a request really costs -------------------------------------------------------------
+
+def test_cost_text_without_english_uses_the_measured_ratio(mirror):
+    """No --en-text: the Korean answer is the English --output-tokens × the tokenizer's measured
+    Korean/English ratio on the shipped corpora (never a silent 1.0), and the output says so."""
+    import tokcost
+    from tokcost.measurement import run_measure
+
+    ratio = run_measure(["samples"], ["o200k_base"]).rows[0]["ratio"]
+    assert ratio > 1.05  # o200k_base: Korean costs more than English, so 1.0 would be wrong
+    res = _run("cost", "--text", "2025년 7월 매출 보고서를 요약해 주세요.", "-m", "gpt-4o",
+               "--output-tokens", "1000", "-f", "json")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["output_tokens"] == round(1000 * ratio) and row["output_premium"] == ratio
+    assert row["output_premium_basis"] == "measured Korean/English ratio on samples"
+    assert "measured Korean/English ratio" in res.stderr and "--en-text" in res.stderr
+    assert any("--en-text" in w for w in row["warnings"])
+    # the library call does the same
+    from tokcost.costing import CostOptions
+
+    [lib] = tokcost.cost(["gpt-4o"], text="2025년 7월 매출 보고서를 요약해 주세요.",
+                         options=CostOptions(output_tokens=1000))
+    assert lib["output_tokens"] == round(1000 * ratio)
+    # with the English version, its own ratio decides, and no warning
+    res = _run("cost", "--text", "안녕하세요", "--en-text", "Hello", "-m", "gpt-4o",
+               "--output-tokens", "100", "-f", "json")
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["output_tokens"] == 100 * row["input_tokens"] // row["en_input_tokens"]
+    assert row["output_premium_basis"] == "this input's Korean/English tokens"
+    assert not row["warnings"] and "--en-text" not in res.stderr
+
+
+def test_budget_range_is_labelled_for_what_it_is(mirror):
+    """The budget's low/high scales the tokens per character estimate by the ratio's interval: it
+    is labelled as that (heading and ``range_basis``), not as a 95 % interval of the cost."""
+    from tokcost.costing import RANGE_BASIS
+    from tokcost.measurement import run_measure
+
+    args = ("budget", "--requests-per-day", "100", "-c", "samples/news", "-m", "gpt-4o")
+    row = json.loads(_run(*args, "-f", "json").stdout)["rows"][0]
+    assert row["range_basis"] == RANGE_BASIS and "not an interval of the" in RANGE_BASIS
+    m = run_measure(["samples/news"], ["o200k_base"]).rows[0]
+    scale = m["ratio_ci_high"] / m["ratio"]
+    assert row["input_tokens"] == round(2000 / m["ko_chars_per_token"])
+    assert row["monthly_high"] > row["monthly_cost"] * (1 + (scale - 1) / 2)
+    res = _run(*args)
+    assert "range (ratio 95% CI)" in res.stdout and "95% range" not in res.stdout
+
+
+def test_chat_request_rows_say_the_framing_is_not_counted(mirror):
+    """Chat-template framing is not counted yet: a request row says so (never silently)."""
+    import tokcost
+    from tokcost.costing import CHAT_FRAMING
+
+    res = _run("cost", "-m", "gpt-4o", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["rows"][0]["chat_framing"] == CHAT_FRAMING
+    assert "chat_framing" in res.stderr and CHAT_FRAMING.startswith("not counted")
+    assert tokcost.cost(["gpt-4o"])[0]["chat_framing"] == CHAT_FRAMING
+    # a text is not a chat request: no framing claim either way
+    res = _run("cost", "--text", "안녕", "--en-text", "hi", "-m", "gpt-4o", "-f", "json")
+    assert "chat_framing" not in json.loads(res.stdout)["rows"][0]

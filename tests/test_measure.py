@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tokcost.cli.app import app
+from tokcost.corpora import ReadOptions
 from tokcost.measurement import Settings, run_measure
 from tokcost.metrics import bootstrap, ratio
 from tokcost.tokenizers import load_tokenizer
@@ -241,3 +243,24 @@ def test_a_file_shared_by_two_ids_is_loaded_and_counted_once(mirror, monkeypatch
     assert a.id == "gemma-3" and b.id == "gemini"
     assert a._tok is b._tok
     assert a.count(["안녕하세요, 세계"]) == b.count(["안녕하세요, 세계"])
+
+
+def test_readme_flores_figures_name_their_split(flores):
+    """The README's FLORES-200 premiums are what measure gives on the split it names (the dev-only
+    cl100k figure, 2.371, was once shown as if it were dev+devtest's 2.369)."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"on its dev split \((\d+) pairs.*?o200k_base (\d\.\d{3}), cl100k_base "
+                  r"(\d\.\d{3}); on dev\+devtest \(`--split all`, ([\d,]+) pairs\)\s+(\d\.\d{3}) "
+                  r"and (\d\.\d{3})", text, re.S)
+    assert m, "README's FLORES sentence changed: update this test with it"
+    want = {("dev", "o200k_base"): m[2], ("dev", "cl100k_base"): m[3],
+            ("all", "o200k_base"): m[5], ("all", "cl100k_base"): m[6]}
+    pairs = {"dev": int(m[1]), "all": int(m[4].replace(",", ""))}
+    for split in ("dev", "all"):
+        rows = run_measure([f"flores:{flores}"], ["o200k_base", "cl100k_base"],
+                           read_options=ReadOptions(split=split), use_cache=False).rows
+        for r in rows:
+            assert r["pairs"] == pairs[split]
+            assert f"{r['ratio']:.3f}" == want[(split, r["tokenizer"])], (split, r["tokenizer"])

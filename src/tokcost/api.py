@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
     from tokcost.corpora import Corpus, ReadOptions
-    from tokcost.costing import CostOptions
+    from tokcost.costing import CostOptions, Workload
     from tokcost.gate.check import CheckOutcome, CheckRequest
     from tokcost.report.collect import ReportOptions
     from tokcost.tokenizers import Tokenizer
@@ -89,7 +89,31 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
     else:
         path = Path(requests) if requests is not None else requests_file()
         wl = Workload.from_requests(str(path), load_requests(path))  # tiers per request
-    return cost_rows(wl, models, opts)
+    return cost_rows(wl, models, opts, measured=answer_ratios(wl, models, opts))
+
+
+def measured_rows(models: Sequence[str] | None, opts: CostOptions,
+                  corpus: str = "samples") -> dict[str, dict[str, Any]]:
+    """``corpus`` measured (cached) on the tokenizers ``models`` need: measure rows by tokenizer
+    id, for :func:`tokcost.costing.budget_rows` and :func:`tokcost.costing.cost_rows`."""
+    from tokcost.costing import budget_tokenizers
+    from tokcost.measurement import run_measure
+
+    toks = budget_tokenizers(models, opts)
+    measured: dict[str, dict[str, Any]] = {}
+    if toks:
+        for r in run_measure([corpus], toks).rows:
+            measured.setdefault(r["tokenizer"], r)
+    return measured
+
+
+def answer_ratios(workload: Workload, models: Sequence[str] | None,
+                  opts: CostOptions) -> dict[str, dict[str, Any]] | None:
+    """A workload without English (``--text`` without ``--en-text``) sizes the Korean answer by
+    each tokenizer's Korean/English ratio measured on the shipped corpora; None otherwise."""
+    if workload.en_texts is not None or opts.output_ratio is not None:
+        return None
+    return measured_rows(models, opts)
 
 
 def budget(requests_per_day: float, *, models: Sequence[str] | None = None, days: int = 30,
@@ -99,15 +123,10 @@ def budget(requests_per_day: float, *, models: Sequence[str] | None = None, days
     """Monthly cost per model for Korean traffic, with the range from the measured ratio's
     interval and the same content in English: measures ``corpus`` on the tokenizers the models
     need (cached), then prices it (:func:`tokcost.costing.budget_rows`)."""
-    from tokcost.costing import BudgetInput, budget_rows, budget_tokenizers
-    from tokcost.measurement import run_measure
+    from tokcost.costing import BudgetInput, budget_rows
 
     opts = _options(options, currency=currency, as_of=as_of)
-    toks = budget_tokenizers(models, opts)
-    measured: dict[str, dict[str, Any]] = {}
-    if toks:
-        for r in run_measure([corpus], toks).rows:
-            measured.setdefault(r["tokenizer"], r)
+    measured = measured_rows(models, opts, corpus)
     return budget_rows(BudgetInput(requests_per_day, days, input_chars, output_chars, corpus),
                        models, opts, measured=measured)
 

@@ -210,6 +210,32 @@ def context_fit(window: int | None, stats: dict[str, Any] | None) -> dict[str, i
     return out
 
 
+#: What a chat request's count leaves out (docs/pricing.md): said on every row of a request workload.
+CHAT_FRAMING = ("not counted: the chat template's role markers and turn separators are left out; "
+                "input is the messages' text")
+NO_PREMIUM = "none: no English text and no measured ratio, the Korean answer counted as long as " \
+    "the English one"
+_NO_EN_WARNING = {
+    True: "no English version of the input (--en-text): each Korean answer is the English "
+          "--output-tokens × that tokenizer's measured Korean/English ratio (output_premium_basis)",
+    False: "no English version of the input (--en-text) and no measured ratio: each Korean answer "
+           "is counted as long as the English one (output_premium 1.0)",
+}
+
+
+def _answer_premium(ko_in: float, en_in: float | None,
+                    measured: dict[str, Any] | None) -> tuple[float, str]:
+    """How much longer the same answer is in Korean (tokens of Korean per English token), and
+    where that figure comes from: this workload's own English version when it has one, else the
+    tokenizer's measured Korean/English ratio on a corpus, else 1.0 (said in the basis)."""
+    if en_in:
+        return ko_in / en_in, "this input's Korean/English tokens"
+    ratio = (measured or {}).get("ratio")
+    if ratio and measured is not None:
+        return float(ratio), f"measured Korean/English ratio on {measured.get('corpus')}"
+    return 1.0, NO_PREMIUM
+
+
 def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
               *, measured: dict[str, dict[str, Any]] | None = None,
               memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -217,7 +243,10 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
 
     Each tokenizer counts the workload once, however many models share it (pass the same ``memo``
     dict to share counts of the same workload across calls). ``measured`` (measure rows by
-    tokenizer id) adds the effective context in Korean characters and English words."""
+    tokenizer id) adds the effective context in Korean characters and English words, and is
+    where a workload without English (``--text`` without ``--en-text``) takes the Korean answer's
+    length from: the English answer × the measured Korean/English ratio (``output_premium``,
+    ``output_premium_basis`` and a warning say so)."""
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     toks: dict[str, Any] = {}
@@ -245,6 +274,8 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         row["proxy_of"] = tok.resolution.proxy_of
         row.update(count_labels(model.match, tok))
         n = max(1, workload.n_requests)
+        if workload.requests is not None:  # chat requests: their messages' text only, so far
+            row["chat_framing"] = CHAT_FRAMING
         if tok.id not in counted:
             if workload.requests:  # each text counted once: the totals are the requests' sums
                 per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
@@ -270,9 +301,12 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             en_out = en_in * opts.output_ratio if en_in is not None else None
         else:
             base = opts.output_tokens if opts.output_tokens is not None else 0
-            premium = (ko_in / en_in) if en_in else 1.0
+            premium, basis = _answer_premium(ko_in, en_in, (measured or {}).get(tok.id))
             en_out = float(base) if en_in is not None else None
             ko_out = base * premium  # the same answer written in Korean
+            row.update(output_premium=premium, output_premium_basis=basis)
+            if en_in is None:
+                row["warnings"] = [*row["warnings"], _NO_EN_WARNING[basis != NO_PREMIUM]]
         ko_in_i, ko_out_i = round(ko_in), round(ko_out)
         row.update(input_tokens=ko_in_i, output_tokens=ko_out_i)
         if en_in is not None and en_out is not None:
@@ -302,6 +336,11 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
 
 
 # ------------------------------------------------------------------------------- budget
+#: What a budget's low/high is (docs/pricing.md): not a bootstrap interval of the monthly cost.
+RANGE_BASIS = ("the Korean/English ratio's 95 % bootstrap interval, relative to its point "
+               "estimate, applied to the tokens per character estimate (not an interval of the "
+               "monthly cost itself)")
+
 @dataclass
 class BudgetInput:
     requests_per_day: float
@@ -329,7 +368,8 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
 
     Tokens per request come from characters × the tokenizer's measured tokens per Korean
     character on ``corpus``; the English-equivalent from the measured Korean/English ratio.
-    The range scales Korean tokens by the ratio's 95 % interval relative to its point estimate.
+    The range scales Korean tokens by the ratio's 95 % interval relative to its point estimate
+    (``range_basis`` says so on the row: it is not a bootstrap of characters per token).
     ``measured``: measure rows of ``corpus`` by tokenizer id (see :func:`budget_tokenizers`);
     a model whose tokenizer is not in it is reported as not measured, never costed.
     """
@@ -399,6 +439,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
             if lo is not None and hi is not None:  # no interval below MIN_PAIRS pairs
                 row["monthly_low"] = monthly(lo / ratio)
                 row["monthly_high"] = monthly(hi / ratio)
+                row["range_basis"] = RANGE_BASIS
             row["monthly_cost_en"] = monthly(1 / ratio)
             if row["monthly_cost_en"]:
                 row["premium_pct"] = (row["monthly_cost"] / row["monthly_cost_en"] - 1) * 100

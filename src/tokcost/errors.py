@@ -15,6 +15,10 @@ SECRET_ENV = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_HUB_TOKEN", "AN
               "GOOGLE_API_KEY", "GEMINI_API_KEY", "OPENAI_API_KEY", "CLOVASTUDIO_API_KEY",
               "NCP_CLOVASTUDIO_API_KEY", "UPSTAGE_API_KEY", "MISTRAL_API_KEY")
 _SECRET_NAME = re.compile(r"TOKEN|API_?KEY|SECRET|PASSWORD|PASSWD|CREDENTIAL", re.IGNORECASE)
+#: Names that match ``_SECRET_NAME`` but hold paths or settings users must see in messages (the
+#: mirror folder a file came from): tokenizer settings, and tiktoken's cache directory.
+_NOT_SECRET_NAME = re.compile(r"TOKENIZER|^TIKTOKEN_CACHE_DIR$|^DATA_GYM_CACHE_DIR$",
+                              re.IGNORECASE)
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"]*@")
 _BEARER = re.compile(r"(?i)\b(bearer\s+|(?:token|authorization|api[_-]?key)['\"]?\s*[:=]\s*"
                      r"['\"]?(?:bearer\s+)?)[A-Za-z0-9_\-.~+/=\\]{3,}")
@@ -27,7 +31,8 @@ def _secret_values() -> list[str]:
     for name, value in os.environ.items():
         if not value:
             continue
-        if name in SECRET_ENV or (_SECRET_NAME.search(name) and len(value.strip()) >= 8):
+        if name in SECRET_ENV or (_SECRET_NAME.search(name) and not _NOT_SECRET_NAME.search(name)
+                                  and len(value.strip()) >= 8):
             values.add(value)
         if name == "HF_ENDPOINT" or name.endswith("_PROXY") or name.endswith("_proxy"):
             m = re.match(r"(?i)[a-z][a-z0-9+.-]*://([^/@]*)@", value.strip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,7 +21,19 @@ def envelope(schema: str, rows: list[dict[str, Any]], **meta: Any) -> dict[str, 
 
 
 def to_json(schema: str, rows: list[dict[str, Any]], **meta: Any) -> str:
-    return json.dumps(envelope(schema, rows, **meta), ensure_ascii=False, indent=2) + "\n"
+    """The JSON document; a NaN or infinite number (which JSON cannot hold: ``NaN``/``Infinity``
+    would be written) is one clear line instead, never a silent invalid document."""
+    try:
+        return json.dumps(envelope(schema, rows, **meta), ensure_ascii=False, indent=2,
+                          allow_nan=False) + "\n"
+    except ValueError:
+        from tokcost.errors import TokcostError
+
+        bad = sorted({k for r in rows for k, v in r.items()
+                      if isinstance(v, float) and not math.isfinite(v)})
+        raise TokcostError(f"a result is not a finite number ({', '.join(bad) or 'a field'})",
+                           hint="an input is absurdly large: check prices, rates and options"
+                           ) from None
 
 
 def _flat(value: Any) -> Any:

@@ -38,8 +38,10 @@ MaxAgeOpt = Annotated[
 def _labelled(r) -> None:
     """Table columns of the labels: tokenizer match, price variant/window, date and age."""
     m = r.get("tokenizer_match")
-    r["tokenizer_shown"] = f"{r.get('tokenizer') or '—'} ({m})" if m and m != "exact" \
-        else r.get("tokenizer")
+    marks = [x for x in (m if m != "exact" else None,
+                         "unverified" if r.get("identity") == "unverified" else None) if x]
+    r["tokenizer_shown"] = (f"{r.get('tokenizer') or '—'} ({', '.join(marks)})" if marks
+                            else r.get("tokenizer"))
     v = r.get("price_variant")
     r["variant_shown"] = (f"{v}: {r['price_window']}" if r.get("price_window") else v)
     r["age_shown"] = (f"{r['price_date']} ({r['price_age_days']} d)"
@@ -146,7 +148,9 @@ def register(app: typer.Typer) -> None:
                      output_ratio=output_ratio, max_price_age_days=max_price_age, variant=variant)
         if opts.output_tokens is None and opts.output_ratio is None:
             opts.output_tokens = DEFAULT_OUTPUT_TOKENS
-        rows = cost_rows(wl, model, opts)
+        from tokcost.api import answer_ratios
+
+        rows = cost_rows(wl, model, opts, measured=answer_ratios(wl, model, opts))
         for r in rows:
             r["cost_fmt"] = money(r["cost"], r["currency"]) or r["status"]
             r["en_cost_fmt"] = money(r["en_cost"], r["currency"])
@@ -164,6 +168,10 @@ def register(app: typer.Typer) -> None:
                           "variant_shown", "age_shown"):
                     r.pop(k)
         _warn(rows)
+        if wl.requests is not None:
+            from tokcost.costing import CHAT_FRAMING
+
+            typer.echo(f"warning: chat requests: framing {CHAT_FRAMING} (chat_framing)", err=True)
         _emit(rows, cols, SCHEMA_COST, fmt, output, force,
               f"Cost per request ({wl.label}, prices as of {opts.as_of})")
 
@@ -230,7 +238,7 @@ def register(app: typer.Typer) -> None:
             _labelled(r)
         cols = [("model", "model"), ("tokenizer_shown", "tokenizer (match)"),
                 ("input_tokens", "ko in/req"),
-                ("monthly", f"monthly ({currency.value})"), ("range", "95% range"),
+                ("monthly", f"monthly ({currency.value})"), ("range", "range (ratio 95% CI)"),
                 ("english", "same in English"), ("premium", "Korean premium"),
                 ("context", "context: ko chars / en words"), ("variant_shown", "price variant"),
                 ("age_shown", "price date (age)")]

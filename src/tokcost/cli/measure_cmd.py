@@ -114,6 +114,8 @@ def present(rows: list[dict], fmt: Fmt, output: Path | None, force: bool, warnin
         label = r["tokenizer"] + (" (KR)" if r["korean_trained"] else "")
         if r["proxy_of"]:
             label += f" ≈{r['proxy_of']}"
+        if r.get("identity") == "unverified":  # a file that is not its catalog identity
+            label += " (unverified)"
         r["tokenizer"] = label
         if r["domain"] not in ("all", None):
             r["corpus"] = f"{r['corpus']}/{r['domain']}"

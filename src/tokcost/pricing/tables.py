@@ -71,6 +71,9 @@ _TIER_KEYS = frozenset({"above_input_tokens", "input", "cached_input", "cache_wr
 _SELF_KEYS = frozenset({"effective", "gpu", "gpu_count", "gpu_hourly_usd", "output_tokens_per_s",
                         "prompt_tokens_per_s", "serving", "source", "confidence", "notes"})
 _RATE_KEYS = frozenset({"date", "krw_per_usd", "source", "confidence", "default", "notes"})
+#: The largest price, rate or count a table may hold: anything above is a typo (and 1e308, though
+#: finite, makes every cost overflow to inf). The CLI's options have the same bound.
+MAX_NUMBER = 1e15
 
 
 # --------------------------------------------------------------------------- data types
@@ -217,6 +220,10 @@ class _Checker:
         if value < 0:
             self.error(f"{what}: {key} is negative ({value})",
                        "prices and rates are never negative", line)
+            return None
+        if value > MAX_NUMBER:  # 1e308 is finite, but its costs overflow to inf
+            self.error(f"{what}: {key} = {value:g} is absurdly large (at most {MAX_NUMBER:g})",
+                       "write the price per 1,000,000 tokens (or the rate) as published", line)
             return None
         if value == 0 and not allow_zero:
             self.error(f"{what}: {key} is 0", "0 is not a price: omit the key (or the model) "
