@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -289,3 +290,33 @@ def test_chat_requests_are_read_through_their_typed_record(tmp_path, monkeypatch
     Path("r.jsonl").write_text(good + "\n", encoding="utf-8")
     (req,) = load_requests(Path("r.jsonl"))
     assert (req.id, req.texts("ko"), req.texts("en")) == ("7", ["안녕"], ["hi"])
+
+
+# ---------------------------------------------------------------- typed output records
+def test_count_rows_are_validated_where_they_are_made(mirror):
+    """A real count row (library and CLI) validates as the published record; a renamed or extra
+    key fails in the producer (CountRow.as_dict), not in a renderer."""
+    import dataclasses
+
+    import pydantic
+
+    import tokcost
+    from tokcost.counting import count_texts, load_many
+    from tokcost.schema.count import CountDocument, CountRecord
+
+    (row,) = tokcost.count("안녕하세요 세계", ["o200k_base"])
+    assert CountRecord.model_validate(row).tokenizer_match == "exact"
+    assert list(row) == list(CountRecord.model_fields)  # the record names every key, in order
+    proc = subprocess.run([sys.executable, "-m", "tokcost", "count", "안녕", "-t", "o200k_base",
+                           "-f", "json"], capture_output=True, text=True, check=True, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(SRC)})
+    CountDocument.model_validate_json(proc.stdout)
+
+    (made,) = count_texts([("text", "안녕")], load_many(["o200k_base"]))
+    renamed = dataclasses.replace(made, labels={"identity": "verified", "identity_method": None,
+                                                "tokenizer_mach": "exact"})
+    with pytest.raises(pydantic.ValidationError, match="tokenizer_mach"):
+        renamed.as_dict()
+    wrong = dataclasses.replace(made, labels={**(made.labels or {}), "identity": "probably"})
+    with pytest.raises(pydantic.ValidationError, match="identity"):
+        wrong.as_dict()

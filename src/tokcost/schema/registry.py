@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tokcost.schema.count import CountDocument, CountRecord
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
@@ -14,7 +15,8 @@ from tokcost.schema.pricing import BudgetRecord, CostRecord
 
 def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
-            "budget-row": BudgetRecord, "chat-request": ChatRequestRecord}
+            "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
+            "count-row": CountRecord, "count": CountDocument}
 
 
 SCHEMAS = tuple(_models())
