@@ -320,3 +320,70 @@ def test_count_rows_are_validated_where_they_are_made(mirror):
     wrong = dataclasses.replace(made, labels={**(made.labels or {}), "identity": "probably"})
     with pytest.raises(pydantic.ValidationError, match="identity"):
         wrong.as_dict()
+
+
+DIAGNOSTICS = [  # command, arguments, the class whose as_dict makes its rows
+    ("coverage", ["-c", "samples/news", "--top", "2"], "tokcost.diagnostics.coverage.Coverage"),
+    ("normalization", ["한국어 ｈａｎ"], "tokcost.diagnostics.normalization.NormalizationRow"),
+    ("breakdown", ["한국어 `code` 12"], "tokcost.diagnostics.breakdown.Breakdown"),
+    ("fertility", ["--no-morphemes", "-c", "samples/news"],
+     "tokcost.diagnostics.fertility.FertilityRow"),
+]
+
+
+@pytest.mark.parametrize("command, args, maker", DIAGNOSTICS)
+def test_diagnostics_rows_are_validated_where_the_command_makes_them(mirror, monkeypatch,
+                                                                     command, args, maker):
+    """Real rows of each diagnostics command (a proxy tokenizer among them) validate as their
+    record; a renamed key in the library's row fails in the command, before anything is written."""
+    import importlib
+
+    import pydantic
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+    from tokcost.schema.diagnostics import BY_SCHEMA
+
+    toks = ["-t", "o200k_base", "-t", "gemini"]
+    res = CliRunner().invoke(app, [command, *args, *toks, "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    model = BY_SCHEMA[doc["schema"]]
+    checked = [model.model_validate(r) for r in doc["rows"]]
+    assert [(r.tokenizer, r.proxy_of, r.tokenizer_match) for r in checked] == [
+        ("o200k_base", None, "exact"), ("gemini", "gemma-3", "proxy")]
+
+    module, cls_name = maker.rsplit(".", 1)
+    cls = getattr(importlib.import_module(module), cls_name)
+    real = cls.as_dict
+
+    def renamed(self):
+        row = real(self)
+        row["tokenizer_id"] = row.pop("tokenizer")
+        return row
+
+    monkeypatch.setattr(cls, "as_dict", renamed)
+    res = CliRunner().invoke(app, [command, *args, *toks, "-f", "json"])
+    assert isinstance(res.exception, pydantic.ValidationError), res.output
+    assert "tokenizer_id" in str(res.exception) and res.stdout == ""
+
+
+def test_diagnostics_summary_rows_are_validated_where_summary_makes_them(mirror, monkeypatch):
+    import pydantic
+
+    from tokcost.diagnostics import fertility, summary
+    from tokcost.diagnostics.overview import FIELDS
+    from tokcost.schema.diagnostics import DiagnosticsSummaryRow
+
+    rows = summary(["o200k_base", "ax-4.0"], "samples/news", morphemes=False)
+    assert [DiagnosticsSummaryRow.model_validate(r).tokenizer for r in rows] == [
+        "o200k_base", "ax-4.0"]
+    assert list(rows[0]) == list(FIELDS) == list(DiagnosticsSummaryRow.model_fields)
+    real = fertility.FertilityRow.as_dict
+
+    def wrong(self):
+        return {**real(self), "ko_words": "15561"}  # a number as text: wrong type
+
+    monkeypatch.setattr(fertility.FertilityRow, "as_dict", wrong)
+    with pytest.raises(pydantic.ValidationError, match="ko_words"):
+        summary(["o200k_base"], "samples/news", morphemes=False)

@@ -15,6 +15,14 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class StrictRecord(Record):
+    """A record whose values must already have their JSON types: a number written as text, or a
+    bool where a count goes, fails instead of being converted (what is validated is what is
+    written)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
 R = TypeVar("R", bound=Mapping[str, Any])
 
 

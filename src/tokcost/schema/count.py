@@ -6,12 +6,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from tokcost.schema.base import Record
+from tokcost.schema.base import StrictRecord
 
 TokenizerMatch = Literal["exact", "presumed", "proxy", "vendor-api", "none"]
 
 
-class CountRecord(Record):
+class CountRecord(StrictRecord):
     """Tokens, characters and UTF-8 bytes of one input on one tokenizer; the per-token ratios are
     None when the input has no tokens."""
 
@@ -30,7 +30,7 @@ class CountRecord(Record):
     tokenizer_match: TokenizerMatch
 
 
-class CountDocument(Record):
+class CountDocument(StrictRecord):
     """``tokcost count -f json``."""
 
     schema_: Literal["tokcost/count/1"] = Field(alias="schema")

@@ -8,6 +8,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from tokcost.schema.count import CountDocument, CountRecord
+from tokcost.schema.diagnostics import (
+    BreakdownRecord,
+    CoverageRecord,
+    DiagnosticsSummaryRow,
+    FertilityRecord,
+    NormalizationRecord,
+)
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
@@ -16,7 +23,10 @@ from tokcost.schema.pricing import BudgetRecord, CostRecord
 def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
             "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
-            "count-row": CountRecord, "count": CountDocument}
+            "count-row": CountRecord, "count": CountDocument,
+            "coverage-row": CoverageRecord, "normalization-row": NormalizationRecord,
+            "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
+            "diagnostics-summary-row": DiagnosticsSummaryRow}
 
 
 SCHEMAS = tuple(_models())
