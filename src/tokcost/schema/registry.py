@@ -15,6 +15,7 @@ from tokcost.schema.diagnostics import (
     FertilityRecord,
     NormalizationRecord,
 )
+from tokcost.schema.gate import CheckDocument, CheckRecord, DiffRecord, PromptRecord
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
@@ -26,7 +27,9 @@ def _models() -> dict[str, type[BaseModel]]:
             "count-row": CountRecord, "count": CountDocument,
             "coverage-row": CoverageRecord, "normalization-row": NormalizationRecord,
             "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
-            "diagnostics-summary-row": DiagnosticsSummaryRow}
+            "diagnostics-summary-row": DiagnosticsSummaryRow,
+            "check-row": CheckRecord, "check-prompt-row": PromptRecord, "check": CheckDocument,
+            "diff-row": DiffRecord}
 
 
 SCHEMAS = tuple(_models())
