@@ -19,6 +19,7 @@ from tokcost.schema.gate import CheckDocument, CheckRecord, DiffRecord, PromptRe
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
+from tokcost.schema.report import ReportDocument
 
 
 def _models() -> dict[str, type[BaseModel]]:
@@ -29,7 +30,7 @@ def _models() -> dict[str, type[BaseModel]]:
             "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
             "diagnostics-summary-row": DiagnosticsSummaryRow,
             "check-row": CheckRecord, "check-prompt-row": PromptRecord, "check": CheckDocument,
-            "diff-row": DiffRecord}
+            "diff-row": DiffRecord, "report": ReportDocument}
 
 
 SCHEMAS = tuple(_models())
