@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -289,3 +290,100 @@ def test_chat_requests_are_read_through_their_typed_record(tmp_path, monkeypatch
     Path("r.jsonl").write_text(good + "\n", encoding="utf-8")
     (req,) = load_requests(Path("r.jsonl"))
     assert (req.id, req.texts("ko"), req.texts("en")) == ("7", ["안녕"], ["hi"])
+
+
+# ---------------------------------------------------------------- typed output records
+def test_count_rows_are_validated_where_they_are_made(mirror):
+    """A real count row (library and CLI) validates as the published record; a renamed or extra
+    key fails in the producer (CountRow.as_dict), not in a renderer."""
+    import dataclasses
+
+    import pydantic
+
+    import tokcost
+    from tokcost.counting import count_texts, load_many
+    from tokcost.schema.count import CountDocument, CountRecord
+
+    (row,) = tokcost.count("안녕하세요 세계", ["o200k_base"])
+    assert CountRecord.model_validate(row).tokenizer_match == "exact"
+    assert list(row) == list(CountRecord.model_fields)  # the record names every key, in order
+    proc = subprocess.run([sys.executable, "-m", "tokcost", "count", "안녕", "-t", "o200k_base",
+                           "-f", "json"], capture_output=True, text=True, check=True, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(SRC)})
+    CountDocument.model_validate_json(proc.stdout)
+
+    (made,) = count_texts([("text", "안녕")], load_many(["o200k_base"]))
+    renamed = dataclasses.replace(made, labels={"identity": "verified", "identity_method": None,
+                                                "tokenizer_mach": "exact"})
+    with pytest.raises(pydantic.ValidationError, match="tokenizer_mach"):
+        renamed.as_dict()
+    wrong = dataclasses.replace(made, labels={**(made.labels or {}), "identity": "probably"})
+    with pytest.raises(pydantic.ValidationError, match="identity"):
+        wrong.as_dict()
+
+
+DIAGNOSTICS = [  # command, arguments, the class whose as_dict makes its rows
+    ("coverage", ["-c", "samples/news", "--top", "2"], "tokcost.diagnostics.coverage.Coverage"),
+    ("normalization", ["한국어 ｈａｎ"], "tokcost.diagnostics.normalization.NormalizationRow"),
+    ("breakdown", ["한국어 `code` 12"], "tokcost.diagnostics.breakdown.Breakdown"),
+    ("fertility", ["--no-morphemes", "-c", "samples/news"],
+     "tokcost.diagnostics.fertility.FertilityRow"),
+]
+
+
+@pytest.mark.parametrize("command, args, maker", DIAGNOSTICS)
+def test_diagnostics_rows_are_validated_where_the_command_makes_them(mirror, monkeypatch,
+                                                                     command, args, maker):
+    """Real rows of each diagnostics command (a proxy tokenizer among them) validate as their
+    record; a renamed key in the library's row fails in the command, before anything is written."""
+    import importlib
+
+    import pydantic
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+    from tokcost.schema.diagnostics import BY_SCHEMA
+
+    toks = ["-t", "o200k_base", "-t", "gemini"]
+    res = CliRunner().invoke(app, [command, *args, *toks, "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    model = BY_SCHEMA[doc["schema"]]
+    checked = [model.model_validate(r) for r in doc["rows"]]
+    assert [(r.tokenizer, r.proxy_of, r.tokenizer_match) for r in checked] == [
+        ("o200k_base", None, "exact"), ("gemini", "gemma-3", "proxy")]
+
+    module, cls_name = maker.rsplit(".", 1)
+    cls = getattr(importlib.import_module(module), cls_name)
+    real = cls.as_dict
+
+    def renamed(self):
+        row = real(self)
+        row["tokenizer_id"] = row.pop("tokenizer")
+        return row
+
+    monkeypatch.setattr(cls, "as_dict", renamed)
+    res = CliRunner().invoke(app, [command, *args, *toks, "-f", "json"])
+    assert isinstance(res.exception, pydantic.ValidationError), res.output
+    assert "tokenizer_id" in str(res.exception) and res.stdout == ""
+
+
+def test_diagnostics_summary_rows_are_validated_where_summary_makes_them(mirror, monkeypatch):
+    import pydantic
+
+    from tokcost.diagnostics import fertility, summary
+    from tokcost.diagnostics.overview import FIELDS
+    from tokcost.schema.diagnostics import DiagnosticsSummaryRow
+
+    rows = summary(["o200k_base", "ax-4.0"], "samples/news", morphemes=False)
+    assert [DiagnosticsSummaryRow.model_validate(r).tokenizer for r in rows] == [
+        "o200k_base", "ax-4.0"]
+    assert list(rows[0]) == list(FIELDS) == list(DiagnosticsSummaryRow.model_fields)
+    real = fertility.FertilityRow.as_dict
+
+    def wrong(self):
+        return {**real(self), "ko_words": "15561"}  # a number as text: wrong type
+
+    monkeypatch.setattr(fertility.FertilityRow, "as_dict", wrong)
+    with pytest.raises(pydantic.ValidationError, match="ko_words"):
+        summary(["o200k_base"], "samples/news", morphemes=False)

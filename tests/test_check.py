@@ -330,3 +330,41 @@ def test_check_table_marks_presumed_tokenizers_on_cost_rows(mirror, tmp_path, mo
     assert r.exit_code == 0, r.output
     assert "| monthly cost · gpt-6-sol (presumed tokenizer) · USD |" in r.stdout
     assert "| monthly cost · gpt-4o · USD |" in r.stdout
+
+
+def test_check_and_diff_rows_are_typed_records_checked_where_made(project, monkeypatch):
+    """Real check/diff output validates as the published records; a renamed key or a status
+    outside the vocabulary fails in the producer (CheckRow.as_dict, diff_rows, PromptRow.as_dict)."""
+    import pydantic
+
+    from tokcost.gate import prompts, results
+    from tokcost.schema.gate import CheckDocument, DiffRecord
+
+    _update(project)
+    r = runner.invoke(app, ["check", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    doc = CheckDocument.model_validate_json(r.stdout)
+    assert {row.kind for row in doc.rows} == {"ratio", "cost", "budget"} and doc.prompts
+    assert doc.thresholds is not None and doc.thresholds.max_ratio_increase == 5
+    r = runner.invoke(app, ["diff", "ci/baseline.json", "ci/baseline.json", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    rows = [DiffRecord.model_validate(x) for x in json.loads(r.stdout)["rows"]]
+    assert rows and {x.status for x in rows} == {"same"}
+
+    real_fields = results.Metric.fields
+
+    def renamed(self):
+        out = real_fields(self)
+        if "tokenizer" in out:
+            out["tokeniser"] = out.pop("tokenizer")
+        return out
+
+    monkeypatch.setattr(results.Metric, "fields", renamed)
+    for args in (["check", "-f", "json"], ["diff", "ci/baseline.json", "ci/baseline.json"]):
+        r = runner.invoke(app, args)
+        assert isinstance(r.exception, pydantic.ValidationError), (args, r.output)
+        assert "tokeniser" in str(r.exception)
+    monkeypatch.setattr(results.Metric, "fields", real_fields)
+    monkeypatch.setattr(prompts.PromptRow, "status", property(lambda self: "fine"))
+    r = runner.invoke(app, ["check", "-f", "json"])
+    assert isinstance(r.exception, pydantic.ValidationError) and "status" in str(r.exception)

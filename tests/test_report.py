@@ -781,3 +781,32 @@ def test_report_on_a_one_domain_corpus_has_its_tokenizer_rows_and_budget(tmp_pat
     assert doc["summary"]["lowest_ratio_tokenizer"] == "ax-4.0"
     html_text = (out / "report.html").read_text("utf-8")
     assert "not measured" not in html_text
+
+
+def test_results_json_is_a_typed_document_checked_where_collected(mirror: Path, monkeypatch) -> None:
+    """A real results.json (a proxy, a Korean-trained tokenizer, every priced model) validates as
+    ReportDocument, every section typed; a renamed key in a section fails in collect_results."""
+    import pydantic
+
+    from tokcost.report import collect
+    from tokcost.schema.report import ReportDocument
+
+    opts = collect.ReportOptions(tokenizers=["o200k_base", "gemini", "ax-4.0"])
+    doc = collect.collect_results(opts)
+    typed = ReportDocument.model_validate(doc)
+    assert typed.settings.diagnostics is not None and typed.settings.budget.corpus == "samples"
+    assert {r.tokenizer for r in typed.diagnostics} == {"o200k_base", "gemini", "ax-4.0"}
+    assert typed.headline and typed.boundaries[0].groups and typed.summary.models_priced > 0
+    assert any(r.proxy_of == "gemma-3" for r in typed.measure)
+    assert json.loads(json.dumps(doc)) == doc  # what is validated is what is written
+
+    real = collect._summary
+
+    def renamed(*a, **k):
+        out = real(*a, **k)
+        out["cheapest_modle"] = out.pop("cheapest_model")
+        return out
+
+    monkeypatch.setattr(collect, "_summary", renamed)
+    with pytest.raises(pydantic.ValidationError, match="cheapest_modle"):
+        collect.collect_results(opts)

@@ -109,6 +109,15 @@ class CountRow:
     labels: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The row as written (``tokcost/count/1``), validated as
+        :class:`tokcost.schema.count.CountRecord`: a renamed, missing or extra key fails here."""
+        from tokcost.schema.base import checked
+        from tokcost.schema.count import CountRecord
+
+        (row,) = checked(CountRecord, [self._dict()])
+        return row
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "tokenizer": self.tokenizer,
             "input": self.label,

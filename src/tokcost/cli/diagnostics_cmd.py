@@ -85,8 +85,11 @@ def _emit(
     """Every format through the one renderer; tables and Markdown name proxies in the tokenizer
     column (``gemini (proxy: gemma-3)``), JSON and CSV keep ``tokenizer`` and ``proxy_of``."""
     from tokcost.output import Output, emit
+    from tokcost.schema.base import checked
+    from tokcost.schema.diagnostics import BY_SCHEMA
 
-    rows = _with_labels(rows, toks or [])
+    # the rows as written, validated: a renamed, missing or extra key fails here, not in a reader
+    rows = checked(BY_SCHEMA[schema], _with_labels(rows, toks or []))
     shown = _labelled(rows, toks or []) if fmt in ("table", "markdown") else rows
     emit(Output(schema, shown, cols, title=title, meta=meta, footer=footer or [],
                 csv_columns=None if csv_all else [*(k for k, _ in cols), "proxy_of"]), fmt, output,

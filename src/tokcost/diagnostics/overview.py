@@ -76,4 +76,7 @@ def summary(
                                                               "units")},
         }
         out.append({k: row[k] for k in FIELDS})
-    return out
+    from tokcost.schema.base import checked
+    from tokcost.schema.diagnostics import DiagnosticsSummaryRow
+
+    return checked(DiagnosticsSummaryRow, out)  # a key or type the record does not name fails here

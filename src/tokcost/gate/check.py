@@ -88,6 +88,9 @@ class CheckOutcome:
                                  "max_ratio": th.max_ratio}
         doc["rows"] = [r.as_dict() for r in self.comparison.rows] if self.comparison else []
         doc["prompts"] = [p.as_dict() for p in self.prompts] if self.prompts is not None else []
+        from tokcost.schema.gate import CheckDocument
+
+        CheckDocument.model_validate(doc)  # the envelope as written (its rows checked as made)
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -57,11 +57,16 @@ class CheckRow:
         return ", ".join(parts) or "—"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"metric": self.metric.label, "id": self.metric.id, "kind": self.metric.kind,
-                **self.metric.fields(), "baseline": self.baseline, "current": self.current,
-                "change_pct": self.change_pct, "limit_pct": self.limit_pct,
-                "max_value": self.max_value, "status": self.status, "passed": not self.failed,
-                "notes": self.notes}
+        """The row as written (validated as :class:`tokcost.schema.gate.CheckRecord`)."""
+        from tokcost.schema.base import checked
+        from tokcost.schema.gate import CheckRecord
+
+        return checked(CheckRecord, [{
+            "metric": self.metric.label, "id": self.metric.id, "kind": self.metric.kind,
+            **self.metric.fields(), "baseline": self.baseline, "current": self.current,
+            "change_pct": self.change_pct, "limit_pct": self.limit_pct,
+            "max_value": self.max_value, "status": self.status, "passed": not self.failed,
+            "notes": self.notes}])[0]
 
 
 @dataclass
@@ -175,7 +180,10 @@ def diff_rows(old: Results, new: Results) -> list[dict[str, Any]]:
                     "change_pct": change_pct(va, vb), "status": status})
     order = {"ratio": 0, "cost": 1, "budget": 2}
     out.sort(key=lambda r: (order.get(r["kind"], 9), r["id"]))
-    return out
+    from tokcost.schema.base import checked
+    from tokcost.schema.gate import DiffRecord
+
+    return checked(DiffRecord, out)  # the rows as written: a renamed key fails here
 
 
 # ------------------------------------------------------------------------------ text

@@ -32,10 +32,15 @@ class PromptRow:
         return "over budget" if self.failed else "ok"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "model": self.target, "tokenizer": self.tokenizer,
-                "tokens": self.tokens, "budget": self.budget, "chars": self.chars,
-                "headroom": self.budget - self.tokens, "status": self.status,
-                "passed": not self.failed}
+        """The row as written (validated as :class:`tokcost.schema.gate.PromptRecord`)."""
+        from tokcost.schema.base import checked
+        from tokcost.schema.gate import PromptRecord
+
+        return checked(PromptRecord, [{
+            "file": self.file, "model": self.target, "tokenizer": self.tokenizer,
+            "tokens": self.tokens, "budget": self.budget, "chars": self.chars,
+            "headroom": self.budget - self.tokens, "status": self.status,
+            "passed": not self.failed}])[0]
 
 
 def expand(globs: Sequence[str], base: Path) -> list[Path]:

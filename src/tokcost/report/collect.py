@@ -192,7 +192,8 @@ def _staleness(cost: Sequence[dict[str, Any]], budget: Sequence[dict[str, Any]],
 
 def collect_results(opts: ReportOptions | None = None, timings: Timings | None = None
                     ) -> dict[str, Any]:
-    """Measure, cost and diagnose; return the ``tokcost/report/1`` document."""
+    """Measure, cost and diagnose; return the ``tokcost/report/1`` document (validated as
+    :class:`tokcost.schema.report.ReportDocument`)."""
     from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
     from tokcost.costing import BudgetInput, CostOptions, Workload, budget_rows, cost_rows
@@ -274,7 +275,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             for row in diagnostics:
                 row.update(sample_pairs=sampling["sample_pairs"],
                            corpus_pairs=sampling["corpus_pairs"])
-    return {
+    doc = {
         "schema": SCHEMA_REPORT,
         "lang": opts.lang,
         "tokcost_version": __version__,
@@ -305,6 +306,12 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         "boundaries": boundaries,
         "warnings": [*result.warnings, *_money_warnings(cost, budget)],
     }
+    from tokcost.schema.report import ReportDocument
+
+    # the document as written, validated: a renamed or missing key, or a wrong type, in any
+    # section fails here, not in the HTML/Markdown/xlsx writers that read it
+    ReportDocument.model_validate(doc)
+    return doc
 
 
 def whole_corpus_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,7 +1,11 @@
 """Typed records that cross tokcost's boundaries (issue #15, schema first).
 
 Each stage produces and consumes these models (measurement rows in :mod:`tokcost.schema.measure`,
-price, FX, cost and budget rows in :mod:`tokcost.schema.pricing`); the JSON Schemas under
+price, FX, cost and budget rows in :mod:`tokcost.schema.pricing`, count rows in
+:mod:`~tokcost.schema.count`, diagnostics rows in :mod:`~tokcost.schema.diagnostics`, check and
+diff rows in :mod:`~tokcost.schema.gate`, ``results.json`` in :mod:`~tokcost.schema.report`; the
+output records refuse unknown keys and are checked where their rows are made, with
+:func:`tokcost.schema.base.checked`); the JSON Schemas under
 ``docs/schemas/`` are generated from them (``python -m tokcost.schema --write``) and a test fails
 when a committed schema is stale. pydantic is imported only by code that builds or validates
 records, never by ``tokcost --help``.

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-
-class Record(BaseModel):
-    """Base of every output record: immutable, and no key that the schema does not name (a
-    renamed or misspelt key fails where it is made, not four modules later)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from tokcost.schema.base import Record
 
 
 class Bootstrap(Record):
@@ -101,5 +96,5 @@ class MeasureDocument(Record):
 
     schema_: Literal["tokcost/measure/1"] = Field(alias="schema")
     tokcost_version: str
-    warnings: list[str] = []
+    warnings: list[str] = Field(default=[])
     rows: list[MeasureRow]

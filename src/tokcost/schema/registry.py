@@ -7,14 +7,30 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tokcost.schema.count import CountDocument, CountRecord
+from tokcost.schema.diagnostics import (
+    BreakdownRecord,
+    CoverageRecord,
+    DiagnosticsSummaryRow,
+    FertilityRecord,
+    NormalizationRecord,
+)
+from tokcost.schema.gate import CheckDocument, CheckRecord, DiffRecord, PromptRecord
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
+from tokcost.schema.report import ReportDocument
 
 
 def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
-            "budget-row": BudgetRecord, "chat-request": ChatRequestRecord}
+            "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
+            "count-row": CountRecord, "count": CountDocument,
+            "coverage-row": CoverageRecord, "normalization-row": NormalizationRecord,
+            "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
+            "diagnostics-summary-row": DiagnosticsSummaryRow,
+            "check-row": CheckRecord, "check-prompt-row": PromptRecord, "check": CheckDocument,
+            "diff-row": DiffRecord, "report": ReportDocument}
 
 
 SCHEMAS = tuple(_models())

@@ -1,0 +1,209 @@
+"""The report document, ``results.json`` (``tokcost/report/1``, ``tokcost report``).
+
+``measure``, ``cost`` and ``budget`` are the published measure, cost and budget rows (the report's
+cost and budget rows add per-batch figures and labels, which those records allow); the other
+sections are typed here, one model each.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from tokcost.schema.base import StrictRecord
+from tokcost.schema.diagnostics import DiagnosticsSummaryRow
+from tokcost.schema.measure import MeasureRow
+from tokcost.schema.pricing import BudgetRecord, Confidence, CostRecord, TokenizerMatch
+
+IsoDate = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BudgetSettings(StrictRecord):
+    """The workload the budget rows price."""
+
+    requests_per_day: float
+    days: int
+    input_chars: int
+    output_chars: int
+    requests_per_month: float
+    corpus: str = Field(description="the corpus whose measured ratio scales the budget")
+    source: str = Field(description="where the workload came from: defaults, flags, tokcost.toml")
+    shortlist: list[str] = Field(description="the headline's models")
+    shortlist_given: bool
+
+
+class MeasureSettings(StrictRecord):
+    special: bool
+    resamples: int = Field(ge=0)
+    seed: int
+    confidence: float = Field(gt=0, lt=1)
+    by_domain: bool
+
+
+class DiagnosticsSampling(StrictRecord):
+    """How the diagnostics corpus was read: whole, or a uniform sample of it."""
+
+    method: Literal["whole corpus", "uniform reservoir sample"]
+    seed: int | None
+    sample_pairs: int = Field(ge=0)
+    corpus_pairs: int = Field(ge=0)
+
+
+class ReportSettings(StrictRecord):
+    corpora: list[str]
+    tokenizers: list[str]
+    models: list[str] | Literal["all"]
+    requests: str
+    requests_in_file: int = Field(ge=0)
+    requests_per_batch: int = Field(gt=0)
+    output_tokens: int = Field(ge=0)
+    as_of: str = IsoDate
+    fx_krw_per_usd: float | None
+    vat: bool
+    budget: BudgetSettings
+    measure: MeasureSettings
+    diagnostics: DiagnosticsSampling | None = Field(description="None: --no-diagnostics")
+
+
+class StalePrice(StrictRecord):
+    model: str
+    price_date: str | None
+    price_age_days: int
+
+
+class StaleFx(StrictRecord):
+    fx_rate: float | None
+    fx_date: str | None
+    fx_age_days: int | None
+    threshold_days: int
+
+
+class ReportSummary(StrictRecord):
+    """The facts the plain-words summary states. The ratio facts are absent without a measured
+    ratio, the English-centric / Korean-trained ones without such a tokenizer, the cheapest /
+    dearest ones without a USD cost."""
+
+    corpus: str | None
+    lowest_ratio_tokenizer: str | None = None
+    lowest_ratio: float | None = None
+    highest_ratio_tokenizer: str | None = None
+    highest_ratio: float | None = None
+    english_centric_ratio_min: float | None = None
+    english_centric_ratio_max: float | None = None
+    english_centric_premium_pct_min: float | None = None
+    english_centric_premium_pct_max: float | None = None
+    english_centric_tokenizers: int | None = None
+    korean_trained_ratio_min: float | None = None
+    korean_trained_ratio_max: float | None = None
+    korean_trained_tokenizers: int | None = None
+    claim_347_ratio_needed: float | None = None
+    claim_347_max_ratio_ci_high: float | None = None
+    claim_347_max_tokenizer: str | None = None
+    claim_347_holds: bool | None = None
+    claim_347_loose_ratio: float | None = None
+    claim_347_loose_reached_by: list[str] | None = None
+    cheapest_model: str | None = None
+    cheapest_provider: str | None = None
+    cheapest_tokenizer: str | None = None
+    cheapest_cost_usd_per_batch: float | None = None
+    cheapest_kind: str | None = None
+    cheapest_api_model: str | None = None
+    cheapest_api_provider: str | None = None
+    cheapest_api_cost_usd_per_batch: float | None = None
+    dearest_model: str | None = None
+    dearest_cost_usd_per_batch: float | None = None
+    models_priced: int = Field(ge=0)
+    models_not_costed: list[str]
+    price_age_threshold_days: int
+    stale_prices: list[StalePrice]
+    stale_fx: StaleFx | None
+
+
+class HeadlineRow(StrictRecord):
+    """The page's first answer: one shortlisted model's monthly cost, USD and KRW, Korean and
+    English, with the range (fields of its budget rows; None where a row lacks one)."""
+
+    model: str
+    provider: str | None
+    tokenizer: str | None
+    korean_trained: bool | None
+    requests: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    premium_pct: float | None
+    premium_basis: str | None
+    premium_corpus: str | None
+    status: str | None
+    kind: str | None
+    tokenizer_match: TokenizerMatch | None
+    tokenizer_confidence: str | None
+    price_source: str | None
+    price_date: str | None
+    price_age_days: int | None
+    price_confidence: Confidence | None
+    price_variant: str | None
+    retired: bool | None
+    assumption: Literal["self-hosted"] | None
+    deprecated: str | None
+    monthly_usd: float | None
+    monthly_low_usd: float | None
+    monthly_high_usd: float | None
+    monthly_en_usd: float | None
+    monthly_krw: float | None
+    monthly_low_krw: float | None
+    monthly_high_krw: float | None
+    monthly_en_krw: float | None
+
+
+class ReportDiagnosticsRow(DiagnosticsSummaryRow):
+    """A ``tokcost/diagnostics-summary/1`` row and how much of the corpus it was computed on."""
+
+    sample_pairs: int = Field(ge=0)
+    corpus_pairs: int = Field(ge=0)
+
+
+class Sample(StrictRecord):
+    """A pair shown in the token-boundary view."""
+
+    id: str
+    domain: str | None
+    ko: str
+    en: str | None
+
+
+class TokenGroup(StrictRecord):
+    text: str
+    tokens: int = Field(ge=0)
+    byte_fallback: bool
+    special: bool
+
+
+class BoundaryRow(StrictRecord):
+    """One sample's Korean as one tokenizer splits it."""
+
+    sample: str
+    domain: str | None
+    tokenizer: str
+    tokens: int = Field(ge=0)
+    byte_fallback_tokens: int = Field(ge=0)
+    groups: list[TokenGroup]
+
+
+class ReportDocument(StrictRecord):
+    """``results.json``: every number a report shows."""
+
+    schema_: Literal["tokcost/report/1"] = Field(alias="schema")
+    lang: Literal["en", "ko"]
+    tokcost_version: str
+    generated: str = Field(description="UTC time, ISO 8601")
+    settings: ReportSettings
+    summary: ReportSummary
+    headline: list[HeadlineRow]
+    measure: list[MeasureRow]
+    cost: list[CostRecord]
+    budget: list[BudgetRecord]
+    diagnostics: list[ReportDiagnosticsRow]
+    samples: list[Sample]
+    boundaries: list[BoundaryRow]
+    warnings: list[str]
