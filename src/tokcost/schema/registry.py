@@ -10,11 +10,13 @@ from pydantic import BaseModel
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
+from tokcost.schema.tables import FeaturedIn, FxFileIn, PriceFileIn
 
 
 def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
-            "budget-row": BudgetRecord, "chat-request": ChatRequestRecord}
+            "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
+            "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn}
 
 
 SCHEMAS = tuple(_models())
