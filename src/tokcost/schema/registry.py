@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tokcost.schema.config import ConfigIn
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
@@ -16,7 +17,7 @@ from tokcost.schema.tables import FeaturedIn, FxFileIn, PriceFileIn
 def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
             "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
-            "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn}
+            "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn}
 
 
 SCHEMAS = tuple(_models())

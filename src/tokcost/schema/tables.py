@@ -33,10 +33,10 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from tokcost.pricing.fx import CURRENCIES
 from tokcost.pricing.records import CONFIDENCE, TOKENIZER_CONFIDENCE
+from tokcost.schema.checks import fail
 from tokcost.tokenizers.families import TOKENIZER_MATCH
 
 MAINTAINED = "genai-prices"
@@ -45,10 +45,7 @@ SCHEMA_VERSION = 1
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def _fail(message: str, hint: str | None = None, at: tuple[int | str, ...] = ()) -> Exception:
-    """A validation error in tokcost's words; ``at`` is a path below the validated table (used to
-    point at a row's line)."""
-    return PydanticCustomError("tokcost", message, {"hint": hint or "", "at": at})
+_fail = fail
 
 
 # --------------------------------------------------------------------------- value types
