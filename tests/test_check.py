@@ -387,3 +387,39 @@ def test_prompts_without_a_target_or_a_limit_are_one_line():
         parse_config(Path("tokcost.toml"), '[[prompts]]\nglob = "p"\nmax_tokens = 3\n')
     with pytest.raises(ConfigError, match=r"each \[\[prompts\]\] needs glob and max_tokens"):
         parse_config(Path("tokcost.toml"), '[[prompts]]\nglob = "p"\nmodel = "m"\n')
+
+
+# --------------------------------------------------------------------------- typed baselines (#15)
+_ROW_BAD = {  # section -> key -> JSON values the baseline records refuse
+    "measure": {"tokenizer": [None, 3, ""], "corpus": [None, [], ""], "domain": [3, ""],
+                "ratio": ["1.2", True, -0.5, [1]]},
+    "cost": {"model": [None, 1], "currency": ["", {}], "cost": ["0.1", -1, False]},
+    "budget": {"model": [""], "currency": [2], "monthly_cost": ["9", -9.5, True]},
+}
+_GOOD_ROW = {"measure": {"tokenizer": "o200k_base", "corpus": "pairs", "domain": "all",
+                         "ratio": 1.2},
+             "cost": {"model": "gpt-5", "currency": "USD", "cost": 0.01},
+             "budget": {"model": "gpt-5", "currency": "KRW", "monthly_cost": 5000.0}}
+_ROW_CASES = [(s, k, v) for s, keys in _ROW_BAD.items() for k, vs in keys.items() for v in vs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=st.sampled_from(_ROW_CASES), n_before=st.integers(0, 3), as_report=st.booleans())
+def test_property_a_bad_baseline_value_is_one_line_naming_row_and_key(case, n_before, as_report):
+    from tokcost.gate.results import ResultsError
+
+    section, key, value = case
+    bad = {**_GOOD_ROW[section], key: value}
+    rows = [dict(_GOOD_ROW[section]) for _ in range(n_before)] + [bad]
+    if as_report:
+        doc = {"schema": "tokcost/report/1", "measure": [], "cost": [], "budget": [],
+               section: rows}
+        where = f"{section}[{n_before + 1}]"
+    else:
+        doc = {"schema": f"tokcost/{section}/1", "rows": rows}
+        where = f"rows[{n_before + 1}]"
+    with pytest.raises(ResultsError) as exc:
+        normalize(doc, "base.json")
+    msg = str(exc.value)
+    assert msg.startswith(f"base.json: {where}: ") and key in msg and "\n" not in msg, msg
+    assert exc.value.hint, msg

@@ -11,13 +11,15 @@ from tokcost.schema.config import ConfigIn
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
+from tokcost.schema.results import ReportDocIn
 from tokcost.schema.tables import FeaturedIn, FxFileIn, PriceFileIn
 
 
 def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
             "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
-            "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn}
+            "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn,
+            "baseline": ReportDocIn}
 
 
 SCHEMAS = tuple(_models())
