@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tokcost.schema.catalog import CatalogIn
 from tokcost.schema.config import ConfigIn
 from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
@@ -19,7 +20,7 @@ def _models() -> dict[str, type[BaseModel]]:
     return {"measure-row": MeasureRow, "measure": MeasureDocument, "cost-row": CostRecord,
             "budget-row": BudgetRecord, "chat-request": ChatRequestRecord,
             "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn,
-            "baseline": ReportDocIn}
+            "baseline": ReportDocIn, "catalog": CatalogIn}
 
 
 SCHEMAS = tuple(_models())
