@@ -1,7 +1,10 @@
 """Typed records that cross tokcost's boundaries (issue #15, schema first).
 
 Each stage produces and consumes these models (measurement rows in :mod:`tokcost.schema.measure`,
-price, FX, cost and budget rows in :mod:`tokcost.schema.pricing`); the JSON Schemas under
+price, FX, cost and budget rows in :mod:`tokcost.schema.pricing`); every input file is read
+through one too (price tables and FX in :mod:`tokcost.schema.tables`, the configuration in
+:mod:`tokcost.schema.config`, baselines in :mod:`tokcost.schema.results`, the tokenizer catalog
+in :mod:`tokcost.schema.catalog`, chat requests in :mod:`tokcost.schema.inputs`); the JSON Schemas under
 ``docs/schemas/`` are generated from them (``python -m tokcost.schema --write``) and a test fails
 when a committed schema is stale. pydantic is imported only by code that builds or validates
 records, never by ``tokcost --help``.
