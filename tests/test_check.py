@@ -368,3 +368,96 @@ def test_check_and_diff_rows_are_typed_records_checked_where_made(project, monke
     monkeypatch.setattr(prompts.PromptRow, "status", property(lambda self: "fine"))
     r = runner.invoke(app, ["check", "-f", "json"])
     assert isinstance(r.exception, pydantic.ValidationError) and "status" in str(r.exception)
+
+
+# --------------------------------------------------------------------------- typed config (#15)
+_NUM = ['"5"', "true", "-1", "inf", "nan", "[]"]
+CONFIG_BAD = {  # table ("" = top level) -> key -> TOML values ConfigIn refuses
+    "": {"corpora": ['"samples"', "[1]", '[""]', "3"], "tokenizers": ['"o200k_base"', "[true]"],
+         "models": ["3", '"gpt-5"'], "requests": ['""', "3"], "output_tokens": [*_NUM, "1.5"],
+         "check": ["3", '"x"'], "workload": ["[1]"], "report": ['"ko"'], "prompts": ["3"]},
+    "check": {"baseline": ['""', "3"], "max_ratio_increase": _NUM, "max_cost_increase": _NUM,
+              "max_ratio": [*_NUM, "0"]},
+    "workload": {"requests_per_day": [*_NUM, "0"], "days": [*_NUM, "0", "2.5"],
+                 "input_chars": [*_NUM, "2.5"], "output_chars": _NUM,
+                 "models": ["3", "[1]", '[""]']},
+    "report": {"lang": ['"fr"', '""', "1"], "out": ['""', "[]"]},
+    "prompts": {"glob": ["3", "[1]"], "max_tokens": [*_NUM, "0"], "model": ["3", "[2]"],
+                "tokenizer": ["3"]},
+}
+_CASES = [(t, k, v) for t, keys in CONFIG_BAD.items() for k, vs in keys.items() for v in vs]
+
+
+@settings(max_examples=100, deadline=None)
+@given(case=st.sampled_from(_CASES), pyproject=st.booleans())
+def test_property_a_bad_config_value_is_one_line_at_its_key(case, pyproject):
+    table, key, value = case
+    body = {"": "", "check": "[check]\n", "workload": "[workload]\n", "report": "[report]\n",
+            "prompts": '[[prompts]]\nglob = "p/*.txt"\nmax_tokens = 10\nmodel = "gpt-5-mini"\n'}
+    lines = [ln for ln in body[table].splitlines() if not ln.startswith(f"{key} =")]
+    lines[1:1] = [f"{key} = {value}"]
+    if pyproject:
+        lines = [ln.replace("[", "[tool.tokcost.", 1).replace("[tool.tokcost.[", "[[tool.tokcost.")
+                 if ln.startswith("[") else ln for ln in lines]
+        lines[0:0] = ["[tool.tokcost]"]
+    text = "\n".join(lines) + "\n"
+    name = "pyproject.toml" if pyproject else "tokcost.toml"
+    with pytest.raises(ConfigError) as exc:
+        parse_config(Path(name), text)
+    msg = str(exc.value)
+    line = text.splitlines().index(f"{key} = {value}") + 1
+    assert msg.startswith(f"{name}:{line}: {key} ") and "\n" not in msg, (msg, text)
+    assert exc.value.hint, msg
+    where = f"[tool.tokcost.{table}]" if pyproject and table else "[tool.tokcost]" if pyproject \
+        else f"[{table}]" if table else "the top level"
+    assert f" in {where} " in msg, msg
+
+
+def test_config_top_keys_are_the_records_keys():
+    from tokcost.schema.config import ConfigIn
+
+    assert set(TOP_KEYS) == set(ConfigIn.model_fields)
+
+
+def test_prompts_without_a_target_or_a_limit_are_one_line():
+    with pytest.raises(ConfigError, match=r"tokcost.toml:2: a \[\[prompts\]\] entry for 'p' "
+                       "needs model or tokenizer"):
+        parse_config(Path("tokcost.toml"), '[[prompts]]\nglob = "p"\nmax_tokens = 3\n')
+    with pytest.raises(ConfigError, match=r"each \[\[prompts\]\] needs glob and max_tokens"):
+        parse_config(Path("tokcost.toml"), '[[prompts]]\nglob = "p"\nmodel = "m"\n')
+
+
+# --------------------------------------------------------------------------- typed baselines (#15)
+_ROW_BAD = {  # section -> key -> JSON values the baseline records refuse
+    "measure": {"tokenizer": [None, 3, ""], "corpus": [None, [], ""], "domain": [3, ""],
+                "ratio": ["1.2", True, -0.5, [1]]},
+    "cost": {"model": [None, 1], "currency": ["", {}], "cost": ["0.1", -1, False]},
+    "budget": {"model": [""], "currency": [2], "monthly_cost": ["9", -9.5, True]},
+}
+_GOOD_ROW = {"measure": {"tokenizer": "o200k_base", "corpus": "pairs", "domain": "all",
+                         "ratio": 1.2},
+             "cost": {"model": "gpt-5", "currency": "USD", "cost": 0.01},
+             "budget": {"model": "gpt-5", "currency": "KRW", "monthly_cost": 5000.0}}
+_ROW_CASES = [(s, k, v) for s, keys in _ROW_BAD.items() for k, vs in keys.items() for v in vs]
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=st.sampled_from(_ROW_CASES), n_before=st.integers(0, 3), as_report=st.booleans())
+def test_property_a_bad_baseline_value_is_one_line_naming_row_and_key(case, n_before, as_report):
+    from tokcost.gate.results import ResultsError
+
+    section, key, value = case
+    bad = {**_GOOD_ROW[section], key: value}
+    rows = [dict(_GOOD_ROW[section]) for _ in range(n_before)] + [bad]
+    if as_report:
+        doc = {"schema": "tokcost/report/1", "measure": [], "cost": [], "budget": [],
+               section: rows}
+        where = f"{section}[{n_before + 1}]"
+    else:
+        doc = {"schema": f"tokcost/{section}/1", "rows": rows}
+        where = f"rows[{n_before + 1}]"
+    with pytest.raises(ResultsError) as exc:
+        normalize(doc, "base.json")
+    msg = str(exc.value)
+    assert msg.startswith(f"base.json: {where}: ") and key in msg and "\n" not in msg, msg
+    assert exc.value.hint, msg

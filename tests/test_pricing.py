@@ -824,3 +824,106 @@ def test_r1_distills_are_counted_with_their_base_models_tokenizer():
     assert (llama.tokenizer, llama.match) == ("llama-3", "presumed")
     assert (qwen.tokenizer, qwen.match) == ("qwen3", "presumed")
     assert tables.model("deepseek-reasoner").tokenizer == "deepseek-v3"
+
+
+# --------------------------------------------------------------------------- typed tables (#15)
+DATES = ['"2026-01-01"', "3", "true", "2026-01-01T10:00:00"]
+PRICES = ["-1", "0", '"1.0"', "true", "nan", "inf", "[]"]
+TEXTS = ['""', "3", "[]"]
+POSINTS = ["0", "-5", "1.5", '"8"', "true"]
+BAD_VALUES = {  # table -> key -> TOML values its record refuses
+    "price": {"effective": DATES, "end": [*DATES, "2025-01-01"], "currency": ['"EUR"', *TEXTS],
+              "input": PRICES, "output": PRICES, "cached_input": PRICES,
+              "cache_write": ["-1", '"x"', "true"], "batch_discount": ["0", "1", "1.5", '"x"'],
+              "source": TEXTS, "confidence": ['"sure"', *TEXTS], "variant": TEXTS,
+              "default": ['"yes"', "1"], "snapshots": ['"a"', "[1]"], "notes": ["3", "[]"]},
+    "model": {"name": TEXTS, "tokenizer": TEXTS, "tokenizer_confidence": ['"assumption"', "3"],
+              "tokenizer_match": ['"maybe"', "3"], "context_window": POSINTS,
+              "input_limit": POSINTS, "deprecated": DATES, "aliases": ['"a"', "[1]", '[""]'],
+              "overrides": ['"litellm"', "true"]},
+    "rate": {"date": DATES, "krw_per_usd": PRICES, "source": TEXTS,
+             "confidence": ['"assumption"', *TEXTS], "default": ['"yes"', "1"],
+             "notes": ["3"]},
+}
+RATE = ('[[rate]]\ndate = 2026-01-01\nkrw_per_usd = 1400.0\nsource = "x"\nconfidence = "low"\n'
+        'default = true\n')
+BAD_CASES = [(t, k, v) for t, keys in BAD_VALUES.items() for k, vs in keys.items() for v in vs]
+
+
+def _file_with(table: str, key: str, value: str) -> str:
+    """A valid user table with ``key = value`` set in its first ``table``."""
+    def put(body: str) -> str:
+        lines = [ln for ln in body.splitlines() if not ln.startswith(f"{key} =")]
+        return "\n".join([lines[0], f"{key} = {value}", *lines[1:]]) + "\n"
+
+    if table == "rate":
+        return "schema = 1\n" + put(RATE)
+    if table == "model":
+        return HEAD + put(MODEL) + _row()
+    return HEAD + MODEL + put(_row())
+
+
+@settings(max_examples=120, deadline=None)
+@given(case=st.sampled_from(BAD_CASES))
+def test_property_a_bad_value_is_one_line_naming_its_key(tmp_path_factory, case):
+    table, key, value = case
+    f = tmp_path_factory.mktemp("typed") / "mine.toml"
+    text = _file_with(table, key, value)
+    f.write_text(text, encoding="utf-8")
+    errors = [i for i in validate([f], today=TODAY) if i.severity == "error"]
+    assert errors, (case, text)
+    first = errors[0].render()
+    assert first.startswith(f"{f}:") and "\n" not in first and key in first, first
+    assert errors[0].hint
+    header = {"rate": "[[rate]]", "model": "[[model]]", "price": "[[model.price]]"}[table]
+    assert text.splitlines()[errors[0].line - 1] == header, first  # the line of its table
+    with pytest.raises(PricingError) as exc:
+        load_tables(user_files=[f])
+    assert "\n" not in str(exc.value) and key in str(exc.value) and str(f) in str(exc.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(table=st.sampled_from(["top", "model", "price", "tier", "self_hosted", "rate"]),
+       key=st.from_regex(r"[a-z][a-z_]{2,12}", fullmatch=True))
+def test_property_an_unknown_key_is_refused_by_name(tmp_path_factory, table, key):
+    from tokcost.schema.tables import ModelIn, PriceFileIn, PriceIn, RateIn, SelfHostedIn, TierIn
+
+    known = {"top": PriceFileIn, "model": ModelIn, "price": PriceIn, "tier": TierIn,
+             "self_hosted": SelfHostedIn, "rate": RateIn}[table]
+    if key in {f.alias or n for n, f in known.model_fields.items()}:
+        return
+    line = f"{key} = 1\n"
+    tier = "[[model.price.tier]]\nabove_input_tokens = 200000\ninput = 2.0\noutput = 4.0\n"
+    text = {"top": HEAD + line + MODEL + _row(), "model": HEAD + MODEL + line + _row(),
+            "price": HEAD + MODEL + _row() + line, "tier": HEAD + MODEL + _row() + tier + line,
+            "self_hosted": HEAD + MODEL + SELF + line,
+            "rate": "schema = 1\n" + RATE + line}[table]
+    f = tmp_path_factory.mktemp("unknown") / "mine.toml"
+    f.write_text(text, encoding="utf-8")
+    rendered = [i.render() for i in validate([f], today=TODAY) if i.severity == "error"]
+    assert rendered == [r for r in rendered if "\n" not in r]
+    assert any(f"unknown key {key!r}" in r for r in rendered), rendered
+
+
+def test_shipped_tables_and_fx_validate_as_their_records():
+    from tokcost.schema.tables import FxFileIn, PriceFileIn, validate_table
+
+    for path in sorted(PRICING.glob("*.toml")):
+        if path.name == "featured.toml":
+            continue
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        typed = validate_table(doc, shipped=True, stem=path.stem)
+        assert isinstance(typed, FxFileIn if path.stem == "fx" else PriceFileIn)
+
+
+def test_fx_file_without_a_default_rate_is_refused():
+    from pydantic import ValidationError
+
+    from tokcost.schema.tables import explain_table, validate_table
+
+    doc = tomllib.loads(RATE.replace("default = true\n", ""))
+    doc["schema"] = 1
+    with pytest.raises(ValidationError) as exc:
+        validate_table(doc, shipped=True, stem="fx")
+    [(where, what, hint)] = explain_table(exc.value, doc)
+    assert where == () and "no [[rate]] has default = true" in what and hint

@@ -6,6 +6,8 @@ import hashlib
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tokcost.tokenizers import load_tokenizer
 from tokcost.tokenizers.catalog import load_catalog
@@ -245,3 +247,52 @@ def test_docs_list_every_seed_system_and_the_catalog_as_it_is():
         assert f"| {e.backend} | {e.exactness} |" in ln, tid
         if e.llamacpp_hash:
             assert f"llama.cpp `{e.llamacpp}`" in ln, tid
+
+
+# --------------------------------------------------------------------------- typed catalog (#15)
+_ENTRY = ('[[tokenizer]]\nid = "mine"\nname = "Mine"\nvendor = "Me"\ncountry = "KR"\n'
+          'backend = "hf"\nlicence = "MIT"\nexactness = "exact"\n')
+_CATALOG_BAD = {
+    "backend": ['"tiktok"', "3"], "exactness": ['"maybe"'], "name": ['""', "3"],
+    "korean_trained": ['"no"', "1"], "models": ["3", "[1]"], "sha256": ['"abc"', "3"],
+    "sha256_alt": ['["abc"]'], "git_blob": ['["' + "g" * 40 + '"]'], "vocab_size": ["0", '"9"'],
+    "api": ['"openai"'], "gated": ['"yes"'], "note": ["3"], "revision": ['""'],
+    "ko_check_hash": ['"' + "A" * 64 + '"'], "bundled": ['[{ distribution = "x" }]'],
+    "colour": ['"red"'],
+}
+_CATALOG_CASES = [(k, v) for k, vs in _CATALOG_BAD.items() for v in vs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=st.sampled_from(_CATALOG_CASES), before=st.integers(0, 2))
+def test_property_a_bad_catalog_field_is_one_line_at_its_entry(tmp_path_factory, case, before):
+    from tokcost.errors import TokcostError
+
+    key, value = case
+    good = [_ENTRY.replace('"mine"', f'"ok{i}"') for i in range(before)]
+    bad = "\n".join(ln for ln in _ENTRY.splitlines() if not ln.startswith(f"{key} =")) \
+        + f"\n{key} = {value}\n"
+    text = "schema = 1\n" + "".join(good) + bad
+    f = tmp_path_factory.mktemp("cat") / "catalog.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(TokcostError) as exc:
+        load_catalog(str(f))
+    msg = str(exc.value)
+    line = 2 + 8 * before
+    assert text.splitlines()[line - 1] == "[[tokenizer]]"
+    assert msg.startswith(f"{f}:{line}: [[tokenizer]] {before + 1} (mine)") and "\n" not in msg
+    assert f" {key}" in msg.split(': ')[1] or f"{key!r}" in msg, msg
+    assert exc.value.hint, msg
+
+
+def test_catalog_ids_are_unique_and_proxies_resolve(tmp_path):
+    from tokcost.errors import TokcostError
+
+    f = tmp_path / "catalog.toml"
+    f.write_text(_ENTRY + _ENTRY, encoding="utf-8")
+    with pytest.raises(TokcostError, match=r"catalog.toml:9: \[\[tokenizer\]\] 2 \(mine\): "
+                       "duplicate catalog id 'mine'"):
+        load_catalog(str(f))
+    f.write_text(_ENTRY.replace('"hf"', '"proxy"') + 'proxy = "nope"\n', encoding="utf-8")
+    with pytest.raises(TokcostError, match="mine: proxy 'nope' is not in the catalog"):
+        load_catalog(str(f))

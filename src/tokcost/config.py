@@ -1,8 +1,9 @@
 """Project configuration: ``tokcost.toml`` or ``[tool.tokcost]`` in ``pyproject.toml``.
 
 Looked up from the current directory upward, stopping at the repository root (a directory with
-``.git``). Every key is checked: an unknown key or a wrong type is one error line naming the file
-and the key, never silently ignored. Relative paths are relative to the file's directory.
+``.git``). Every key is checked by the typed record :class:`tokcost.schema.config.ConfigIn`: an
+unknown key or a wrong type is one error line naming the file, the key and its line, never
+silently ignored. Relative paths are relative to the file's directory.
 
 Example (``tokcost.toml``; in ``pyproject.toml`` prefix every table with ``tool.tokcost``)::
 
@@ -35,8 +36,6 @@ Example (``tokcost.toml``; in ``pyproject.toml`` prefix every table with ``tool.
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -50,11 +49,7 @@ CONFIG_FILE = "tokcost.toml"
 PYPROJECT = "pyproject.toml"
 
 TOP_KEYS = ("corpora", "tokenizers", "models", "requests", "output_tokens", "check", "prompts",
-            "workload", "report")
-WORKLOAD_KEYS = ("requests_per_day", "days", "input_chars", "output_chars", "models")
-REPORT_KEYS = ("lang", "out")
-CHECK_KEYS = ("baseline", "max_ratio_increase", "max_cost_increase", "max_ratio")
-PROMPT_KEYS = ("glob", "max_tokens", "model", "tokenizer")
+            "workload", "report")  # the keys of tokcost.schema.config.ConfigIn (a test holds them)
 
 
 @dataclass
@@ -116,69 +111,12 @@ class ConfigError(TokcostError):
     """The project configuration file is malformed."""
 
 
-class _Reader:
-    def __init__(self, path: Path, text: str, prefix: str) -> None:
-        self.path = path
-        self.text = text
-        self.prefix = prefix  # "" for tokcost.toml, "tool.tokcost" for pyproject.toml
-
-    def table(self, sub: str = "") -> str:
-        name = ".".join(p for p in (self.prefix, sub) if p)
-        return f"[{name}]" if name else "the top level"
-
-    def line_of(self, key: str) -> int | None:
-        m = re.search(rf"^\s*{re.escape(key)}\s*=", self.text, re.MULTILINE)
-        return self.text.count("\n", 0, m.start()) + 1 if m else None
-
-    def fail(self, key: str, message: str, hint: str | None = None) -> ConfigError:
-        return ConfigError(message, hint=hint, path=str(self.path), line=self.line_of(key))
-
-    def known(self, raw: dict[str, Any], allowed: tuple[str, ...], sub: str = "") -> None:
-        for key in raw:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]}?" if close else f"known keys: {', '.join(allowed)}"
-                raise self.fail(key, f"unknown key {key!r} in {self.table(sub)}", hint)
-
-    def str_list(self, raw: dict[str, Any], key: str, sub: str = "",
-                 scalar_ok: bool = False) -> list[str] | None:
-        if key not in raw:
-            return None
-        v = raw[key]
-        if scalar_ok and isinstance(v, str):
-            v = [v]
-        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-            what = "a string or a list of strings" if scalar_ok else "a list of strings"
-            raise self.fail(key, f"{key} in {self.table(sub)} must be {what}")
-        return list(v)
-
-    def string(self, raw: dict[str, Any], key: str, sub: str = "",
-               choices: tuple[str, ...] | None = None) -> str | None:
-        if key not in raw:
-            return None
-        v = raw[key]
-        if not isinstance(v, str) or not v:
-            raise self.fail(key, f"{key} in {self.table(sub)} must be a non-empty string")
-        if choices and v not in choices:
-            raise self.fail(key, f"{key} in {self.table(sub)} must be one of {', '.join(choices)}, "
-                            f"not {v!r}")
-        return v
-
-    def number(self, raw: dict[str, Any], key: str, sub: str = "", *,
-               integer: bool = False, positive: bool = False) -> float | None:
-        if key not in raw:
-            return None
-        v = raw[key]
-        ok = isinstance(v, int) if integer else isinstance(v, int | float)
-        if isinstance(v, bool) or not ok:
-            kind = "an integer" if integer else "a number"
-            raise self.fail(key, f"{key} in {self.table(sub)} must be {kind}, not {v!r}")
-        if not math.isfinite(v):
-            raise self.fail(key, f"{key} in {self.table(sub)} must be a finite number, not {v!r}")
-        if v < 0 or (positive and v == 0):
-            raise self.fail(key, f"{key} in {self.table(sub)} must be "
-                            f"{'positive' if positive else 'zero or more'}, not {v!r}")
-        return v
+def _line_of(text: str, key: str | None) -> int | None:
+    """The line of the first ``key =`` in ``text`` (tomllib gives no line numbers)."""
+    if key is None:
+        return None
+    m = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def _rel(base: Path, value: str) -> Path:
@@ -217,80 +155,43 @@ def parse_config(path: Path, text: str | None = None, *, pyproject: bool | None 
                           line=int(m.group(1)) if m else None) from None
     if pyproject is None:
         pyproject = path.name == PYPROJECT
+    prefix = ""
+    raw: Any = doc
     if pyproject:
         tool = doc.get("tool", {})
         raw = tool.get("tokcost") if isinstance(tool, dict) else None
         if not isinstance(raw, dict):
             raise ConfigError("no [tool.tokcost] table", path=str(path))
-        rd = _Reader(path, text, "tool.tokcost")
-    else:
-        raw = doc
-        rd = _Reader(path, text, "")
-    return _build(rd, raw, path.parent.resolve())
+        prefix = "tool.tokcost"
+    return _build(path, text, prefix, raw, path.parent.resolve())
 
 
-def _build(rd: _Reader, raw: dict[str, Any], base: Path) -> Config:
-    rd.known(raw, TOP_KEYS)
-    cfg = Config(path=rd.path)
-    cfg.corpora = rd.str_list(raw, "corpora")
-    cfg.tokenizers = rd.str_list(raw, "tokenizers")
-    cfg.models = rd.str_list(raw, "models")
-    cfg.requests = rd.string(raw, "requests")
-    out = rd.number(raw, "output_tokens", integer=True)
-    cfg.output_tokens = int(out) if out is not None else None
+def _build(path: Path, text: str, prefix: str, raw: dict[str, Any], base: Path) -> Config:
+    """``raw`` validated by :class:`tokcost.schema.config.ConfigIn`, as a :class:`Config`."""
+    from pydantic import ValidationError
 
-    check = raw.get("check", {})
-    if not isinstance(check, dict):
-        raise rd.fail("check", f"check in {rd.table()} must be a table ([check])")
-    rd.known(check, CHECK_KEYS, "check")
-    baseline = rd.string(check, "baseline", "check")
-    cfg.check = CheckConfig(
-        baseline=_rel(base, baseline) if baseline else None,
-        max_ratio_increase=rd.number(check, "max_ratio_increase", "check"),
-        max_cost_increase=rd.number(check, "max_cost_increase", "check"),
-        max_ratio=rd.number(check, "max_ratio", "check", positive=True),
-    )
+    from tokcost.schema.config import ConfigIn, explain_config
 
-    wl = raw.get("workload", {})
-    if not isinstance(wl, dict):
-        raise rd.fail("workload", f"workload in {rd.table()} must be a table ([workload])")
-    rd.known(wl, WORKLOAD_KEYS, "workload")
-
-    def _int(key: str) -> int | None:
-        v = rd.number(wl, key, "workload", integer=True, positive=key == "days")
-        return int(v) if v is not None else None
-
-    cfg.workload = WorkloadConfig(
-        requests_per_day=rd.number(wl, "requests_per_day", "workload", positive=True),
-        days=_int("days"), input_chars=_int("input_chars"), output_chars=_int("output_chars"),
-        models=rd.str_list(wl, "models", "workload", scalar_ok=True))
-    rep = raw.get("report", {})
-    if not isinstance(rep, dict):
-        raise rd.fail("report", f"report in {rd.table()} must be a table ([report])")
-    rd.known(rep, REPORT_KEYS, "report")
-    out_dir = rd.string(rep, "out", "report")
-    cfg.report = ReportConfig(lang=rd.string(rep, "lang", "report", choices=("en", "ko")),
-                              out=_rel(base, out_dir) if out_dir else None)
-
-    prompts = raw.get("prompts", [])
-    if isinstance(prompts, dict):
-        prompts = [prompts]
-    if not isinstance(prompts, list) or not all(isinstance(p, dict) for p in prompts):
-        raise rd.fail("prompts", f"prompts in {rd.table()} must be tables ([[prompts]])")
-    for entry in prompts:
-        rd.known(entry, PROMPT_KEYS, "prompts")
-        globs = rd.str_list(entry, "glob", "prompts", scalar_ok=True)
-        max_tokens = rd.number(entry, "max_tokens", "prompts", integer=True, positive=True)
-        if not globs or max_tokens is None:
-            raise rd.fail("glob" if not globs else "max_tokens",
-                          f"each [[{rd.table('prompts')[1:-1]}]] needs glob and max_tokens")
-        models = rd.str_list(entry, "model", "prompts", scalar_ok=True) or []
-        toks = rd.str_list(entry, "tokenizer", "prompts", scalar_ok=True) or []
-        if not models and not toks:
-            raise rd.fail("glob", f"a [[{rd.table('prompts')[1:-1]}]] entry for {globs[0]!r} "
-                          "needs model or tokenizer")
-        cfg.prompts.append(PromptBudget(globs, int(max_tokens), models, toks, base))
-    return cfg
+    try:
+        c = ConfigIn.model_validate(raw)
+    except ValidationError as exc:
+        key, what, hint = explain_config(exc, prefix)
+        raise ConfigError(what, hint=hint, path=str(path), line=_line_of(text, key)) from None
+    w = c.workload
+    return Config(
+        path=path, corpora=c.corpora, tokenizers=c.tokenizers, models=c.models,
+        requests=c.requests, output_tokens=c.output_tokens,
+        check=CheckConfig(baseline=_rel(base, c.check.baseline) if c.check.baseline else None,
+                          max_ratio_increase=c.check.max_ratio_increase,
+                          max_cost_increase=c.check.max_cost_increase,
+                          max_ratio=c.check.max_ratio),
+        workload=WorkloadConfig(requests_per_day=w.requests_per_day, days=w.days,
+                                input_chars=w.input_chars, output_chars=w.output_chars,
+                                models=w.models),
+        report=ReportConfig(lang=c.report.lang,
+                            out=_rel(base, c.report.out) if c.report.out else None),
+        prompts=[PromptBudget(list(p.glob), p.max_tokens, list(p.model), list(p.tokenizer), base)
+                 for p in c.prompts])
 
 
 def _has_tool_table(path: Path) -> bool:

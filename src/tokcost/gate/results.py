@@ -11,7 +11,7 @@ Readable documents (see docs/json-schema.md): ``tokcost/measure/1``, ``tokcost/c
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,74 +88,32 @@ def parse_schema(schema: Any, source: str) -> tuple[str, int]:
     return kind, int(ver)
 
 
-def _num(row: dict[str, Any], key: str, source: str, where: str) -> float | None:
-    v = row.get(key)
-    if v is None:
-        return None
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise ResultsError(f"{where}: {key} must be a number or null, not {v!r}", path=source)
-    try:
-        value = float(v)
-    except OverflowError:
-        value = math.inf
-    if not math.isfinite(value) or value < 0:
-        raise ResultsError(f"{where}: {key} must be a finite number of zero or more, not {v!r}",
-                           path=source, hint="a ratio or cost that is NaN, infinite or negative "
-                           "cannot be compared; regenerate the file")
-    return value
-
-
-def _str(row: dict[str, Any], key: str, source: str, where: str, default: str | None = None) -> str:
-    v = row.get(key, default)
-    if not isinstance(v, str) or not v:
-        raise ResultsError(f"{where}: needs a text field {key!r}", path=source)
-    return v
-
-
-def _rows(doc: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
-    rows = doc.get(key, [])
-    if rows is None:
-        return []
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ResultsError(f"{key!r} must be a list of objects", path=source)
-    return rows
-
-
-def measure_metrics(rows: list[dict[str, Any]], source: str, section: str = "rows"
-                    ) -> list[Metric]:
+def measure_metrics(rows: Sequence[Any]) -> list[Metric]:
+    """Ratio metrics of validated measurement rows (:class:`tokcost.schema.results.RatioRowIn`)."""
     out = []
-    for i, r in enumerate(rows, 1):
-        where = f"{section}[{i}]"
-        raw_sig = r.get("signature")
-        sig: dict[str, Any] = raw_sig if isinstance(raw_sig, dict) else {}
-        key = (_str(r, "tokenizer", source, where), _str(r, "corpus", source, where),
-               _str(r, "domain", source, where, "all"))
-        value = _num(r, "ratio", source, where)
-        if value is None and r.get("monolingual"):
+    for r in rows:
+        if r.ratio is None and r.monolingual:
             continue  # monolingual corpora have no ratio to compare
-        facts = {k: v for k, v in (("tokenizer_sha256", sig.get("tokenizer_sha256")),
-                                   ("corpus_sha256", sig.get("corpus_sha256")),
-                                   ("ko_tokens", r.get("ko_tokens")),
-                                   ("en_tokens", r.get("en_tokens")),
-                                   ("ratio_ci_low", r.get("ratio_ci_low")),
-                                   ("ratio_ci_high", r.get("ratio_ci_high"))) if v is not None}
-        out.append(Metric("ratio", key, value, "ok" if value is not None else "no ratio", facts))
+        facts = {k: v for k, v in (("tokenizer_sha256", r.signature.get("tokenizer_sha256")),
+                                   ("corpus_sha256", r.signature.get("corpus_sha256")),
+                                   ("ko_tokens", r.ko_tokens), ("en_tokens", r.en_tokens),
+                                   ("ratio_ci_low", r.ratio_ci_low),
+                                   ("ratio_ci_high", r.ratio_ci_high)) if v is not None}
+        out.append(Metric("ratio", (r.tokenizer, r.corpus, r.domain), r.ratio,
+                          "ok" if r.ratio is not None else "no ratio", facts))
     return out
 
 
-def money_metrics(rows: list[dict[str, Any]], kind: str, source: str, section: str = "rows"
-                  ) -> list[Metric]:
-    value_key = "cost" if kind == "cost" else "monthly_cost"
+def money_metrics(rows: Sequence[Any], kind: str) -> list[Metric]:
+    """Cost or budget metrics of validated money rows (``CostRowIn`` / ``BudgetRowIn``)."""
     out = []
-    for i, r in enumerate(rows, 1):
-        where = f"{section}[{i}]"
-        key = (_str(r, "model", source, where), _str(r, "currency", source, where))
-        value = _num(r, value_key, source, where)
-        raw_status = r.get("status")
-        status = raw_status if isinstance(raw_status, str) else "ok"
-        facts = {k: r[k] for k in ("tokenizer", "price_date", "input_tokens", "output_tokens",
-                                   "tokenizer_match") if r.get(k) is not None}
-        out.append(Metric(kind, key, value, status if value is None else "ok", facts))
+    for r in rows:
+        value = r.cost if kind == "cost" else r.monthly_cost
+        facts = {k: getattr(r, k) for k in ("tokenizer", "price_date", "input_tokens",
+                                            "output_tokens", "tokenizer_match")
+                 if getattr(r, k) is not None}
+        out.append(Metric(kind, (r.model, r.currency), value,
+                          r.status if value is None else "ok", facts))
     return out
 
 
@@ -165,15 +123,22 @@ def normalize(doc: Any, source: str) -> Results:
         raise ResultsError("not a tokcost result document (expected a JSON object)", path=source)
     schema = doc.get("schema")
     kind, _ = parse_schema(schema, source)
-    metrics: list[Metric] = []
-    if kind == "measure":
-        metrics = measure_metrics(_rows(doc, "rows", source), source)
-    elif kind in ("cost", "budget"):
-        metrics = money_metrics(_rows(doc, "rows", source), kind, source)
+    from pydantic import ValidationError
+
+    from tokcost.schema.results import DOCUMENTS, explain_results
+
+    try:
+        typed: Any = DOCUMENTS[kind].model_validate(doc)
+    except ValidationError as exc:
+        what, hint = explain_results(exc)
+        raise ResultsError(what, path=source, hint=hint) from None
+    if kind == "report":
+        metrics = (measure_metrics(typed.measure) + money_metrics(typed.cost, "cost")
+                   + money_metrics(typed.budget, "budget"))
+    elif kind == "measure":
+        metrics = measure_metrics(typed.rows)
     else:
-        metrics = (measure_metrics(_rows(doc, "measure", source), source, "measure")
-                   + money_metrics(_rows(doc, "cost", source), "cost", source, "cost")
-                   + money_metrics(_rows(doc, "budget", source), "budget", source, "budget"))
+        metrics = money_metrics(typed.rows, kind)
     out: dict[str, Metric] = {}
     for m in metrics:
         out.setdefault(m.id, m)

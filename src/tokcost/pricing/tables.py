@@ -24,13 +24,11 @@ Rules:
 from __future__ import annotations
 
 import difflib
-import itertools
-import math
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,10 +36,8 @@ from typing import Any
 from tokcost import tomlsafe
 from tokcost.errors import PricingError
 from tokcost.paths import data_dir
-from tokcost.pricing.fx import CURRENCIES, FxRate, override_rate
+from tokcost.pricing.fx import FxRate, override_rate
 from tokcost.pricing.records import (
-    CONFIDENCE,
-    TOKENIZER_CONFIDENCE,
     Model,
     PriceRow,
     Provider,
@@ -55,25 +51,11 @@ SCHEMA_VERSION = 1
 FX_FILE = "fx.toml"
 FEATURED_FILE = "featured.toml"
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-_PROVIDER_KEYS = frozenset({"schema", "provider", "provider_name", "pricing_url", "model", "rate"})
-_MODEL_KEYS = frozenset({"id", "name", "tokenizer", "tokenizer_confidence", "tokenizer_note",
-                         "context_window", "deprecated", "aliases", "price", "self_hosted",
-                         "overrides", "override_reason", "input_limit", "tokenizer_match",
-                         "alias_of", "drift_reason", "citation"})
 MAINTAINED = "genai-prices"
 _MODEL_META = ("name", "tokenizer", "tokenizer_confidence")
-_PRICE_KEYS = frozenset({"effective", "end", "variant", "default", "currency", "input",
-                         "cached_input", "cache_write", "output", "batch_discount", "source",
-                         "snapshots", "confidence", "notes", "tier"})
-_TIER_KEYS = frozenset({"above_input_tokens", "input", "cached_input", "cache_write", "output"})
-_SELF_KEYS = frozenset({"effective", "gpu", "gpu_count", "gpu_hourly_usd", "output_tokens_per_s",
-                        "prompt_tokens_per_s", "serving", "source", "confidence", "notes"})
-_RATE_KEYS = frozenset({"date", "krw_per_usd", "source", "confidence", "default", "notes"})
-#: The largest price, rate or count a table may hold: anything above is a typo (and 1e308, though
-#: finite, makes every cost overflow to inf). The CLI's options have the same bound.
-MAX_NUMBER = 1e15
+_META_KEYS = ("name", "tokenizer", "tokenizer_confidence", "tokenizer_note", "tokenizer_match",
+              "context_window", "input_limit", "deprecated", "aliases", "overrides",
+              "override_reason", "drift_reason", "citation", "alias_of")
 
 
 # --------------------------------------------------------------------------- data types
@@ -167,433 +149,115 @@ class _FileDoc:
     rates: list[FxRate] = field(default_factory=list)
 
 
-class _Checker:
-    """Collects issues for one file."""
-
-    def __init__(self, path: str, issues: list[Issue]) -> None:
-        self.path = path
-        self.issues = issues
-        self.failed = False
-
-    def error(self, message: str, hint: str | None = None, line: int | None = None) -> None:
-        self.failed = True
-        self.issues.append(Issue("error", self.path, message, hint, line))
-
-    def warn(self, message: str, hint: str | None = None, line: int | None = None) -> None:
-        self.issues.append(Issue("warning", self.path, message, hint, line))
-
-    # -- typed getters: return None (and record an error) when the value is wrong
-    def unknown(self, raw: dict, allowed: frozenset[str], what: str, line: int | None) -> None:
-        for key in raw:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f"did you mean {close[0]}?" if close else \
-                    f"allowed keys: {', '.join(sorted(allowed))}"
-                self.error(f"{what}: unknown key {key!r}", hint, line)
-
-    def date_(self, raw: dict, key: str, what: str, line: int | None,
-              required: bool = True) -> date | None:
-        value = raw.get(key)
-        if value is None:
-            if required:
-                self.error(f"{what}: missing {key}", f"add {key} = 2026-01-31 (a TOML date)", line)
-            return None
-        if isinstance(value, datetime) or not isinstance(value, date):
-            self.error(f"{what}: {key} must be a TOML date like 2026-01-31, got {value!r}",
-                       "write the date unquoted, without a time", line)
-            return None
-        return value
-
-    def number(self, raw: dict, key: str, what: str, line: int | None, *,
-               required: bool = True, allow_zero: bool = False) -> float | None:
-        value = raw.get(key)
-        if value is None:
-            if required:
-                self.error(f"{what}: missing {key}",
-                           f"add {key} = <price per 1,000,000 tokens>" if key in
-                           ("input", "output") else f"add {key}", line)
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value):
-            self.error(f"{what}: {key} must be a number, got {value!r}", None, line)
-            return None
-        if value < 0:
-            self.error(f"{what}: {key} is negative ({value})",
-                       "prices and rates are never negative", line)
-            return None
-        if value > MAX_NUMBER:  # 1e308 is finite, but its costs overflow to inf
-            self.error(f"{what}: {key} = {value:g} is absurdly large (at most {MAX_NUMBER:g})",
-                       "write the price per 1,000,000 tokens (or the rate) as published", line)
-            return None
-        if value == 0 and not allow_zero:
-            self.error(f"{what}: {key} is 0", "0 is not a price: omit the key (or the model) "
-                       "when no price is published", line)
-            return None
-        return float(value)
-
-    def string(self, raw: dict, key: str, what: str, line: int | None,
-               required: bool = True) -> str | None:
-        value = raw.get(key)
-        if value is None:
-            if required:
-                self.error(f"{what}: missing {key}", f'add {key} = "..."', line)
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(f"{what}: {key} must be a non-empty string, got {value!r}", None, line)
-            return None
-        return value
-
-    def choice(self, raw: dict, key: str, options: Sequence[str], what: str,
-               line: int | None, required: bool = True) -> str | None:
-        value = self.string(raw, key, what, line, required)
-        if value is not None and value not in options:
-            self.error(f"{what}: {key} {value!r} is not allowed",
-                       f"use one of {', '.join(options)}", line)
-            return None
-        return value
-
-    def table_list(self, raw: dict, key: str, what: str, line: int | None,
-                   header: str) -> list[dict]:
-        value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.error(f"{what}: {key} must be an array of tables", f"write {header}", line)
-            return []
-        return value
-
-
-def _parse_tier(ck: _Checker, raw: dict, what: str, line: int | None) -> Tier | None:
-    ck.unknown(raw, _TIER_KEYS, what, line)
-    above = raw.get("above_input_tokens")
-    if isinstance(above, bool) or not isinstance(above, int) or above <= 0:
-        ck.error(f"{what}: above_input_tokens must be a positive integer, got {above!r}",
-                 "e.g. above_input_tokens = 200000", line)
-        above = None
-    inp = ck.number(raw, "input", what, line)
-    out = ck.number(raw, "output", what, line)
-    cached = ck.number(raw, "cached_input", what, line, required=False)
-    write = ck.number(raw, "cache_write", what, line, required=False, allow_zero=True)
-    if above is None or inp is None or out is None:
+def _line(lines: _Lines, at: tuple[int | str, ...]) -> int | None:
+    """The line of the table at ``at`` (``("model", 2, "price", 0, ...)``)."""
+    if len(at) >= 2 and at[0] == "rate" and isinstance(at[1], int):
+        return lines.rate(at[1])
+    if len(at) < 2 or at[0] != "model" or not isinstance(at[1], int):
         return None
-    return Tier(above, inp, out, cached, write)
+    i = at[1]
+    if len(at) >= 4 and at[2] == "price" and isinstance(at[3], int):
+        return lines.price(i, at[3])
+    if len(at) >= 3 and at[2] == "self_hosted":
+        return lines.self_hosted(i)
+    return lines.model(i)
 
 
-def _parse_price(ck: _Checker, raw: dict, provider: str, model: str, path: str,
-                 line: int | None, layer: int) -> PriceRow | None:
-    what = f"model {model}: price row"
-    ck.unknown(raw, _PRICE_KEYS, f"model {model}", line)
-    before = len([i for i in ck.issues if i.severity == "error"])
-    effective = ck.date_(raw, "effective", f"model {model}", line)
-    end = ck.date_(raw, "end", f"model {model}", line, required=False)
-    if effective and end and end <= effective:
-        ck.error(f"model {model}: end {end} is not after effective {effective}",
-                 "end is exclusive, the first day the row no longer applies; "
-                 "it must be later than effective", line)
-    currency = ck.choice(raw, "currency", CURRENCIES, f"model {model}", line)
-    inp = ck.number(raw, "input", f"model {model}", line)
-    out = ck.number(raw, "output", f"model {model}", line)
-    cached = ck.number(raw, "cached_input", f"model {model}", line, required=False)
-    write = ck.number(raw, "cache_write", f"model {model}", line, required=False,
-                      allow_zero=True)
-    batch = raw.get("batch_discount")
-    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int | float)
-                              or not 0 < batch < 1):
-        ck.error(f"model {model}: batch_discount must be a fraction between 0 and 1, "
-                 f"got {batch!r}", "0.5 means 50 % off with the batch API", line)
-    source = ck.string(raw, "source", f"model {model}", line)
-    confidence = ck.choice(raw, "confidence", CONFIDENCE, f"model {model}", line)
-    variant = ck.string(raw, "variant", f"model {model}", line, required=False)
-    default = raw.get("default", False)
-    if not isinstance(default, bool):
-        ck.error(f"model {model}: default must be true or false, got {default!r}", None, line)
-        default = False
-    if default and variant is None:
-        ck.error(f"model {model}: default = true on a row without a variant",
-                 "default only picks among variant rows; remove it or add variant = \"...\"",
-                 line)
-    snapshots = raw.get("snapshots", [])
-    if not isinstance(snapshots, list) or not all(isinstance(s, str) for s in snapshots):
-        ck.error(f"model {model}: snapshots must be a list of strings", None, line)
-        snapshots = []
-    notes = raw.get("notes", "")
-    if not isinstance(notes, str):
-        ck.error(f"model {model}: notes must be a string", None, line)
-        notes = ""
-    tiers: list[Tier] = []
-    for k, t in enumerate(ck.table_list(raw, "tier", what, line, "[[model.price.tier]]")):
-        tier = _parse_tier(ck, t, f"model {model}: tier {k + 1}", line)
-        if tier:
-            tiers.append(tier)
-    thresholds = [t.above_input_tokens for t in tiers]
-    if len(set(thresholds)) != len(thresholds):
-        ck.error(f"model {model}: two tiers share above_input_tokens", "give each tier its "
-                 "own threshold", line)
-    errors = len([i for i in ck.issues if i.severity == "error"])
-    if errors > before or None in (effective, currency, inp, out, source, confidence):
-        return None
-    assert effective and currency and inp is not None and out is not None
-    assert source and confidence
-    return PriceRow(
-        provider=provider, model=model, effective=effective, end=end, currency=currency,
-        input=inp, output=out, cached_input=cached, cache_write=write,
-        batch_discount=float(batch) if batch is not None else None, source=source,
-        confidence=confidence, variant=variant, default=default, snapshots=tuple(snapshots),
-        notes=notes, tiers=tuple(sorted(tiers, key=lambda t: t.above_input_tokens)),
-        origin=path, line=line, layer=layer)
+def _read_toml(path: Path, shown: str, issues: list[Issue]) -> tuple[dict | None, str]:
+    def error(message: str, hint: str, line: int | None = None) -> None:
+        issues.append(Issue("error", shown, message, hint, line))
 
-
-def _parse_self_hosted(ck: _Checker, raw: Any, model: str,
-                       line: int | None) -> tuple[SelfHosted, dict[str, Any]] | None:
-    what = f"model {model}: self_hosted"
-    if not isinstance(raw, dict):
-        ck.error(f"{what} must be a table", "write [model.self_hosted] under the [[model]]", line)
-        return None
-    ck.unknown(raw, _SELF_KEYS, what, line)
-    before = sum(1 for i in ck.issues if i.severity == "error")
-    effective = ck.date_(raw, "effective", what, line)
-    gpu = ck.string(raw, "gpu", what, line)
-    count = raw.get("gpu_count")
-    if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
-        ck.error(f"{what}: gpu_count must be a positive integer, got {count!r}",
-                 "e.g. gpu_count = 4", line)
-    hourly = ck.number(raw, "gpu_hourly_usd", what, line)
-    out_tps = ck.number(raw, "output_tokens_per_s", what, line)
-    in_tps = ck.number(raw, "prompt_tokens_per_s", what, line)
-    source = ck.string(raw, "source", what, line)
-    confidence = ck.choice(raw, "confidence", CONFIDENCE, what, line)
-    serving = raw.get("serving", "")
-    notes = raw.get("notes", "")
-    if not isinstance(serving, str) or not isinstance(notes, str):
-        ck.error(f"{what}: serving and notes must be strings", None, line)
-    if sum(1 for i in ck.issues if i.severity == "error") > before:
-        return None
-    spec = SelfHosted(gpu=str(gpu), gpu_count=int(count or 0), gpu_hourly_usd=float(hourly or 0),
-                      output_tokens_per_s=float(out_tps or 0),
-                      prompt_tokens_per_s=float(in_tps or 0), serving=str(serving))
-    return spec, {"effective": effective, "source": source, "confidence": confidence,
-                  "notes": notes}
-
-
-def _parse_rate(ck: _Checker, raw: dict, i: int, line: int | None, path: str) -> FxRate | None:
-    label = raw.get("date", i + 1)
-    what = f"rate {label}"
-    ck.unknown(raw, _RATE_KEYS, what, line)
-    before = sum(1 for x in ck.issues if x.severity == "error")
-    when = ck.date_(raw, "date", what, line)
-    value = ck.number(raw, "krw_per_usd", what, line)
-    source = ck.string(raw, "source", what, line)
-    confidence = ck.choice(raw, "confidence", ("high", "medium", "low"), what, line)
-    default = raw.get("default", False)
-    if not isinstance(default, bool):
-        ck.error(f"{what}: default must be true or false", None, line)
-    if sum(1 for x in ck.issues if x.severity == "error") > before:
-        return None
-    assert value is not None and source and confidence
-    return FxRate(krw_per_usd=value, date=when, source=source, confidence=confidence,
-                  default=bool(default), notes=str(raw.get("notes", "")), origin=path,
-                  line=line)
-
-
-def _read_toml(path: Path, ck: _Checker) -> tuple[dict | None, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        ck.error("no such file", "check the path")
+        error("no such file", "check the path")
         return None, ""
     except (OSError, UnicodeDecodeError) as exc:
-        ck.error(f"cannot read file ({exc})", "give a UTF-8 TOML file")
+        error(f"cannot read file ({exc})", "give a UTF-8 TOML file")
         return None, ""
     try:
         return tomlsafe.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        ck.error(f"invalid TOML: {msg}", "fix the TOML syntax",
-                 int(m.group(1)) if m else None)
+        error(f"invalid TOML: {msg}", "fix the TOML syntax", int(m.group(1)) if m else None)
         return None, text
 
 
 def _parse_file(path: Path, layer: int, shipped: bool, issues: list[Issue]) -> _FileDoc | None:
+    """One table file, validated by :class:`tokcost.schema.tables.PriceFileIn`: every problem
+    becomes one :class:`Issue` at the line of its table. When the file has errors, the models
+    and rates that are valid on their own are still returned (``pricing validate`` then reports
+    the cross-file problems of those too)."""
+    from pydantic import ValidationError
+
+    from tokcost.schema import tables as schema
+
     shown = _display(path)
-    ck = _Checker(shown, issues)
-    doc, text = _read_toml(path, ck)
+    doc, text = _read_toml(path, shown, issues)
     if doc is None:
         return None
     lines = _Lines(text)
     out = _FileDoc(shown, layer)
-    ck.unknown(doc, _PROVIDER_KEYS, "top level", None)
-    if doc.get("schema") != SCHEMA_VERSION:
-        ck.error(f"schema must be {SCHEMA_VERSION}, got {doc.get('schema')!r}",
-                 f"put schema = {SCHEMA_VERSION} at the top")
-    for i, raw in enumerate(ck.table_list(doc, "rate", "top level", None, "[[rate]]")):
-        rate = _parse_rate(ck, raw, i, lines.rate(i), shown)
-        if rate:
-            out.rates.append(rate)
-    _check_rates(ck, out)
-    if "model" not in doc and "provider" not in doc:
-        if not out.rates and not ck.failed:
-            ck.error("no [[model]] and no [[rate]] entries",
-                     "a price file needs provider = \"...\" and [[model]] tables")
-        return out
-    provider = ck.string(doc, "provider", "top level", None)
-    if provider is not None and not _SLUG.match(provider):
-        ck.error(f"provider {provider!r} is not a lowercase slug", "use e.g. provider = "
-                 "\"openai\" (lowercase letters, digits, '-')")
-        provider = None
-    if shipped and provider and provider != path.stem:
-        ck.error(f"provider {provider!r} does not match the file name {path.name}",
-                 f"name the file {provider}.toml")
-    out.provider = provider
-    name = doc.get("provider_name")
-    if name is not None and not isinstance(name, str):
-        ck.error("provider_name must be a string")
-        name = None
-    if shipped and not name:
-        ck.error("missing provider_name", 'add provider_name = "Display Name"')
-    out.provider_name = name
-    url = doc.get("pricing_url")
-    if url is not None and not isinstance(url, str):
-        ck.error("pricing_url must be a string")
-        url = None
-    out.pricing_url = url
+    try:
+        typed = schema.validate_table(doc, shipped=shipped, stem=path.stem)
+    except ValidationError as exc:
+        for at, what, hint in schema.explain_table(exc, doc, schema.root_of(shipped, path.stem)):
+            issues.append(Issue("error", shown, what, hint, _line(lines, at)))
+        typed = None
+    part = schema.parts(typed, doc, shipped)
+    models, rates = part.models, part.rates
+    out.provider, out.provider_name, out.pricing_url = part.provider, part.name, part.url
+    for i, r in rates:
+        out.rates.append(FxRate(krw_per_usd=r.krw_per_usd, date=r.date, source=r.source,
+                                confidence=r.confidence, default=r.default, notes=r.notes,
+                                origin=shown, line=lines.rate(i)))
     seen: set[str] = set()
-    for i, raw in enumerate(ck.table_list(doc, "model", "top level", None, "[[model]]")):
-        entry = _parse_model(ck, raw, i, lines, provider or "?", shown, layer, shipped)
-        if entry is None:
+    for i, m in models:
+        if m.id in seen:
             continue
-        if entry.id in seen:
-            ck.error(f"model {entry.id}: listed twice in this file",
-                     "merge the two [[model]] entries", entry.line)
-            continue
-        seen.add(entry.id)
-        out.models.append(entry)
+        seen.add(m.id)
+        entry = _entry(m, i, lines, out.provider or "?", shown, layer, issues)
+        if entry is not None:
+            out.models.append(entry)
     return out
 
 
-def _parse_model(ck: _Checker, raw: dict, i: int, lines: _Lines, provider: str, path: str,
-                 layer: int, shipped: bool) -> _ModelEntry | None:
+def _entry(m: Any, i: int, lines: _Lines, provider: str, path: str, layer: int,
+           issues: list[Issue]) -> _ModelEntry | None:
+    """A validated [[model]] as the loader keeps it; checks its tokenizer against the catalog."""
     line = lines.model(i)
-    mid = raw.get("id")
-    if not isinstance(mid, str) or not mid.strip():
-        ck.error(f"model #{i + 1}: missing id", 'add id = "<model id as used in the API>"', line)
-        return None
-    what = f"model {mid}"
-    ck.unknown(raw, _MODEL_KEYS, what, line)
-    meta: dict[str, Any] = {}
-    overrides = raw.get("overrides")
-    if overrides is not None:
-        if overrides != MAINTAINED:
-            ck.error(f"{what}: overrides must be {MAINTAINED!r}, got {overrides!r}", None, line)
-        reason = ck.string(raw, "override_reason", what, line)
-        meta["overrides"] = overrides
-        meta["override_reason"] = reason
-    elif "override_reason" in raw:
-        ck.error(f"{what}: override_reason without overrides", f'add overrides = "{MAINTAINED}"',
-                 line)
-    if "input_limit" in raw:
-        il = raw["input_limit"]
-        if isinstance(il, bool) or not isinstance(il, int) or il <= 0:
-            ck.error(f"{what}: input_limit must be a positive integer, got {il!r}", None, line)
-        else:
-            meta["input_limit"] = il
-    if "drift_reason" in raw:
-        meta["drift_reason"] = ck.string(raw, "drift_reason", what, line)
-    if overrides is not None or "drift_reason" in raw:
-        # an override (or an explained drift) says where its claim comes from
-        meta["citation"] = ck.string(raw, "citation", what, line)
-    elif "citation" in raw:
-        ck.error(f"{what}: citation without overrides or drift_reason",
-                 f'add overrides = "{MAINTAINED}" and override_reason, or drift_reason', line)
-    if "alias_of" in raw:
-        meta["alias_of"] = ck.string(raw, "alias_of", what, line)
-        if overrides is None:
-            ck.error(f"{what}: alias_of is an override", f'add overrides = "{MAINTAINED}"', line)
-    if "tokenizer_match" in raw:
-        from tokcost.tokenizers.families import TOKENIZER_MATCH
-
-        meta["tokenizer_match"] = ck.choice(raw, "tokenizer_match", TOKENIZER_MATCH, what, line)
-    for key in _MODEL_META:
-        if key in raw or (shipped and overrides is None):
-            if key == "tokenizer_confidence":
-                meta[key] = ck.choice(raw, key, TOKENIZER_CONFIDENCE, what, line)
-            else:
-                meta[key] = ck.string(raw, key, what, line)
+    meta: dict[str, Any] = {k: getattr(m, k) for k in _META_KEYS if getattr(m, k) is not None}
+    if "aliases" in meta:
+        meta["aliases"] = tuple(meta["aliases"])
     if meta.get("tokenizer"):
         from tokcost.tokenizers.catalog import load_catalog
 
         catalog = load_catalog()
         if meta["tokenizer"] not in catalog:
             close = difflib.get_close_matches(meta["tokenizer"], list(catalog), n=2)
-            ck.error(f"{what}: unknown tokenizer {meta['tokenizer']!r}",
-                     f"did you mean {' or '.join(close)}?" if close else
-                     "use a catalog id from `tokcost tokenizers list`", line)
-    if "tokenizer_note" in raw:
-        meta["tokenizer_note"] = ck.string(raw, "tokenizer_note", what, line) or ""
-    if "context_window" in raw:
-        cw = raw["context_window"]
-        if isinstance(cw, bool) or not isinstance(cw, int) or cw <= 0:
-            ck.error(f"{what}: context_window must be a positive integer, got {cw!r}", None, line)
-        else:
-            meta["context_window"] = cw
-    if "deprecated" in raw:
-        meta["deprecated"] = ck.date_(raw, "deprecated", what, line)
-    if "aliases" in raw:
-        al = raw["aliases"]
-        if not isinstance(al, list) or not all(isinstance(a, str) and a for a in al):
-            ck.error(f"{what}: aliases must be a list of model ids", None, line)
-        else:
-            meta["aliases"] = tuple(al)
-    has_price = "price" in raw
-    has_self = "self_hosted" in raw
-    if has_price and has_self:
-        ck.error(f"{what}: has both [[model.price]] rows and [model.self_hosted]",
-                 "a model is either priced by its provider or self-hosted; split it in two",
-                 line)
-        return None
-    rows: list[PriceRow] = []
+            issues.append(Issue(
+                "error", path, f"model {m.id}: unknown tokenizer {meta['tokenizer']!r}",
+                f"did you mean {' or '.join(close)}?" if close else
+                "use a catalog id from `tokcost tokenizers list`", line))
+    rows = [PriceRow(
+        provider=provider, model=m.id, effective=p.effective, end=p.end, currency=p.currency,
+        input=p.input, output=p.output, cached_input=p.cached_input, cache_write=p.cache_write,
+        batch_discount=p.batch_discount, source=p.source, confidence=p.confidence,
+        variant=p.variant, default=p.default, snapshots=tuple(p.snapshots), notes=p.notes,
+        tiers=tuple(sorted((Tier(t.above_input_tokens, t.input, t.output, t.cached_input,
+                                 t.cache_write) for t in p.tier),
+                           key=lambda t: t.above_input_tokens)),
+        origin=path, line=lines.price(i, j), layer=layer) for j, p in enumerate(m.price or [])]
     self_hosted = None
-    if has_self:
-        self_hosted = _parse_self_hosted(ck, raw["self_hosted"], mid, lines.self_hosted(i))
-    elif has_price:
-        for j, pr in enumerate(ck.table_list(raw, "price", what, line, "[[model.price]]")):
-            row = _parse_price(ck, pr, provider, mid, path, lines.price(i, j), layer)
-            if row:
-                rows.append(row)
-    elif overrides is None:
-        ck.error(f"{what}: no [[model.price]] rows",
-                 "add at least one dated [[model.price]] (or [model.self_hosted]), "
-                 "or leave the model out: an unpriced model is never priced at 0", line)
-        return None
-    _check_rows(ck, mid, rows)
-    return _ModelEntry(provider, mid, meta, rows, self_hosted, path, line, layer)
-
-
-def _span(row: PriceRow) -> str:
-    end = row.end.isoformat() if row.end else "open"
-    return f"{row.effective}..{end}"
-
-
-def _check_rows(ck: _Checker, model: str, rows: list[PriceRow]) -> None:
-    """Rows of one model in one file: no two rows of the same variant overlap."""
-    by_variant: dict[str | None, list[PriceRow]] = {}
-    for r in rows:
-        by_variant.setdefault(r.variant, []).append(r)
-    for variant, group in by_variant.items():
-        group.sort(key=lambda r: r.effective)
-        for a, b in itertools.pairwise(group):
-            if a.end is None or a.end > b.effective:
-                label = f" (variant {variant})" if variant else ""
-                ck.error(f"model {model}: price rows overlap{label}: {_span(a)} and {_span(b)}",
-                         f"give the earlier row end = {b.effective}", b.line)
-
-
-def _check_rates(ck: _Checker, doc: _FileDoc) -> None:
-    defaults = [r for r in doc.rates if r.default]
-    if len(defaults) > 1:
-        ck.error(f"{len(defaults)} rates have default = true", "mark exactly one rate default",
-                 defaults[1].line)
-    dates = [r.date for r in doc.rates]
-    for d in {d for d in dates if dates.count(d) > 1}:
-        ck.error(f"rate {d}: listed twice", "keep one rate per date")
+    if m.self_hosted is not None:
+        sh = m.self_hosted
+        spec = SelfHosted(gpu=sh.gpu, gpu_count=sh.gpu_count, gpu_hourly_usd=sh.gpu_hourly_usd,
+                          output_tokens_per_s=sh.output_tokens_per_s,
+                          prompt_tokens_per_s=sh.prompt_tokens_per_s, serving=sh.serving)
+        self_hosted = (spec, {"effective": sh.effective, "source": sh.source,
+                              "confidence": sh.confidence, "notes": sh.notes})
+    return _ModelEntry(provider, m.id, meta, rows, self_hosted, path, line, layer)
 
 
 def _display(path: Path) -> str:
@@ -748,10 +412,16 @@ def featured_ids() -> tuple[str, ...]:
         raw = tomlsafe.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PricingError(f"cannot read {FEATURED_FILE} ({exc})", path=str(path)) from None
-    ids = raw.get("models", [])
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise PricingError("models must be a list of model ids", path=str(path))
-    return tuple(ids)
+    from pydantic import ValidationError
+
+    from tokcost.schema.inputs import explain
+    from tokcost.schema.tables import FeaturedIn
+
+    try:
+        return tuple(FeaturedIn.model_validate(raw).models)
+    except ValidationError as exc:
+        what, hint = explain(exc)
+        raise PricingError(what, hint=hint, path=str(path)) from None
 
 
 @cache

@@ -1,9 +1,8 @@
 """Typed records of input files, validated by pydantic, and the one line a validation error
 becomes (``file:line: what (how to fix)``, through :class:`tokcost.errors.TokcostError`).
 
-Chat requests (``tokcost cost --request``, the shipped ``corpora/requests``) are the first input
-read this way; the price tables, FX, the catalog, the configuration and baselines still check
-their shape by hand (issue #15).
+Chat requests (``tokcost cost --request``, the shipped ``corpora/requests``) are read this way;
+the price tables and FX by :mod:`tokcost.schema.tables`.
 """
 
 from __future__ import annotations

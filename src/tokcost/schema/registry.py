@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tokcost.schema.catalog import CatalogIn
+from tokcost.schema.config import ConfigIn
 from tokcost.schema.count import CountDocument, CountRecord
 from tokcost.schema.diagnostics import (
     BreakdownRecord,
@@ -20,6 +22,8 @@ from tokcost.schema.inputs import ChatRequestRecord
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
 from tokcost.schema.report import ReportDocument
+from tokcost.schema.results import ReportDocIn
+from tokcost.schema.tables import FeaturedIn, FxFileIn, PriceFileIn
 
 
 def _models() -> dict[str, type[BaseModel]]:
@@ -30,7 +34,9 @@ def _models() -> dict[str, type[BaseModel]]:
             "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
             "diagnostics-summary-row": DiagnosticsSummaryRow,
             "check-row": CheckRecord, "check-prompt-row": PromptRecord, "check": CheckDocument,
-            "diff-row": DiffRecord, "report": ReportDocument}
+            "diff-row": DiffRecord, "report": ReportDocument,
+            "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn,
+            "baseline": ReportDocIn, "catalog": CatalogIn}
 
 
 SCHEMAS = tuple(_models())

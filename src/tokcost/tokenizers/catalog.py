@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,38 +13,8 @@ from tokcost.errors import TokcostError
 
 BACKENDS = ("tiktoken", "hf", "sentencepiece", "tekken", "transformers", "proxy", "api")
 EXACTNESS = ("exact", "proxy", "none")
-
-_REQUIRED = ("id", "name", "vendor", "country", "backend", "licence", "exactness")
-_ALLOWED = {
-    *_REQUIRED,
-    "korean_trained",
-    "models",
-    "encoding",
-    "url",
-    "sha256",
-    "repo",
-    "alt_repos",
-    "file",
-    "revision",
-    "gated",
-    "vocab_size",
-    "note",
-    "refs",
-    "bundled",
-    "proxy",
-    "trust_remote_code",
-    # recorded identities (tokcost.tokenizers.verify)
-    "sha256_alt",
-    "git_blob",
-    "llamacpp",
-    "llamacpp_hash",
-    "llamacpp_bos",
-    "ko_check_hash",
-    # vendor token-count endpoints (tokcost.tokenizers.api_backend)
-    "api",
-    "api_model",
-}
 API_VENDORS = ("anthropic", "google", "naver")
+# the record that validates catalog.toml: tokcost.schema.catalog.TokenizerIn
 
 
 @dataclass(frozen=True)
@@ -112,66 +83,38 @@ class CatalogEntry:
         return f"tokcost tokenizers pull {self.id}"
 
 
-def _entry_from_dict(raw: dict, where: str) -> CatalogEntry:
-    unknown = set(raw) - _ALLOWED
-    if unknown:
-        raise TokcostError(f"unknown catalog field(s) {sorted(unknown)}", path=where)
-    missing = [k for k in _REQUIRED if k not in raw]
-    if missing:
-        raise TokcostError(f"catalog entry misses {missing}", path=where)
-    if raw["backend"] not in BACKENDS:
-        raise TokcostError(f"unknown backend {raw['backend']!r}", path=where)
-    if raw["exactness"] not in EXACTNESS:
-        raise TokcostError(f"unknown exactness {raw['exactness']!r}", path=where)
-    data = dict(raw)
-    for key in ("models", "alt_repos", "refs", "sha256_alt", "git_blob"):
-        if key in data:
-            data[key] = tuple([data[key]] if isinstance(data[key], str) else data[key])
-    for key, value in [("sha256", data.get("sha256")), ("llamacpp_hash", data.get("llamacpp_hash")),
-                       ("ko_check_hash", data.get("ko_check_hash")),
-                       *(("sha256_alt", v) for v in data.get("sha256_alt", ()))]:
-        if value is not None and not _is_hex(value, 64):
-            raise TokcostError(f"{key}: not a 64-digit hex sha256: {value!r}", path=where)
-    for blob in data.get("git_blob", ()):
-        if not _is_hex(blob, 40):
-            raise TokcostError(f"git_blob: not a 40-digit hex id: {blob!r}", path=where)
-    if "api" in data and data["api"] not in API_VENDORS:
-        raise TokcostError(f"unknown api vendor {data['api']!r}", path=where,
-                           hint=f"one of {', '.join(API_VENDORS)}")
-    data["bundled"] = tuple(Bundled(**b) for b in data.get("bundled", ()))
-    return CatalogEntry(**data)
-
-
-def _is_hex(value: object, n: int) -> bool:
-    return isinstance(value, str) and len(value) == n and all(c in "0123456789abcdef" for c in value)
+_HEADER = re.compile(r"^\s*\[\[\s*tokenizer\s*\]\]", re.MULTILINE)
 
 
 @cache
 def load_catalog(path: str | None = None) -> dict[str, CatalogEntry]:
-    """Catalog entries by id, in file order."""
+    """Catalog entries by id, in file order, validated by
+    :class:`tokcost.schema.catalog.CatalogIn` (one line naming the file, the entry's line and
+    the field on the first problem)."""
     file = Path(path) if path else Path(__file__).with_name("catalog.toml")
     try:
-        doc = tomlsafe.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        doc = tomlsafe.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise TokcostError(f"cannot read the tokenizer catalog ({exc})", path=str(file),
                            hint="reinstall tokcost or give a readable UTF-8 catalog") from None
     except tomllib.TOMLDecodeError as exc:
         raise TokcostError(f"the tokenizer catalog is not valid TOML: {exc}", path=str(file),
                            hint="reinstall tokcost or fix the catalog's syntax") from None
-    rows = doc.get("tokenizer", [])
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise TokcostError("the tokenizer catalog must hold [[tokenizer]] tables", path=str(file),
-                           hint="reinstall tokcost or fix the catalog")
-    entries: dict[str, CatalogEntry] = {}
-    for i, raw in enumerate(rows):
-        entry = _entry_from_dict(raw, f"{file.name} entry {i + 1} ({raw.get('id', '?')})")
-        if entry.id in entries:
-            raise TokcostError(f"duplicate catalog id {entry.id!r}", path=str(file))
-        entries[entry.id] = entry
-    for entry in entries.values():
-        if entry.backend == "proxy" and entry.proxy not in entries:
-            raise TokcostError(f"{entry.id}: proxy {entry.proxy!r} is not in the catalog")
-    return entries
+    from pydantic import ValidationError
+
+    from tokcost.schema.catalog import CatalogIn, explain_catalog
+
+    try:
+        typed = CatalogIn.model_validate(doc)
+    except ValidationError as exc:
+        index, what, hint = explain_catalog(exc, doc)
+        heads = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
+        line = heads[index] if index is not None and index < len(heads) else None
+        raise TokcostError(what, hint=hint, path=str(file), line=line) from None
+    return {t.id: CatalogEntry(**{**dict(t), "bundled": tuple(Bundled(**dict(b))
+                                                               for b in t.bundled)})
+            for t in typed.tokenizer}
 
 
 def get_entry(tokenizer_id: str) -> CatalogEntry:
