@@ -56,7 +56,7 @@ def open_resolution(res: Resolution, *, trust_remote_code: bool = False) -> Toke
 
         key = (*same, fast_counter.mode())  # TOKCOST_COUNTER is read when a file is opened
         loaded = _OPEN.get(key)
-        if loaded is not None:
+        if loaded is not None and loaded.id != res.entry.id:  # the same id opens afresh
             return loaded.for_resolution(res)
     try:
         tok = _open_backend(res, trust_remote_code=trust_remote_code)
