@@ -103,7 +103,10 @@ def test_reference_only_when_asked(mirror, monkeypatch):
 def test_small_inputs_never_load_it(mirror):
     """By default the fast counter starts loading only once a tokenizer has been asked for a
     chunk's worth of texts; a few texts are counted by the reference, and the counter says so."""
-    tok = load_tokenizer("o200k_base")
+    from tokcost.tokenizers import resolve_spec
+    from tokcost.tokenizers.tiktoken_backend import TiktokenTokenizer
+
+    tok = TiktokenTokenizer(resolve_spec("o200k_base"))  # fresh: no earlier test warmed it
     assert tok.count(["안녕하세요", "hello"]) == [len(tok._enc.encode_ordinary(t))
                                                for t in ("안녕하세요", "hello")]
     assert tok._warm._thread is None
