@@ -180,6 +180,12 @@ def _sandbox(bound: int, deadline: float) -> Any:
                 raise SecurityError(f"a value of more than {bound:,} characters")
             return check(super().call_binop(context, operator, left, right))
 
+        def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+            # jinja2 returns an Undefined that prints as ""; a template reaching for Python's
+            # internals is refused instead
+            raise SecurityError(f"access to attribute {attribute!r} of a "
+                                f"{type(obj).__name__!r} object is unsafe")
+
         def tokcost_concat(self, parts: Sequence[Any]) -> str:
             texts = [p if isinstance(p, str) else str(p) for p in parts]
             if sum(map(len, texts)) > bound:
