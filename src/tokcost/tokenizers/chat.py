@@ -120,23 +120,33 @@ def find_template(folder: Path) -> tuple[str, str, dict[str, str]] | str:
     return f"no chat template in the tokenizer's folder ({folder.name})"
 
 
-def _sandbox(bound: int, deadline: float) -> Any:
+@dataclass
+class _Limits:
+    """The bounds of the render under way (one compiled template serves many renders)."""
+
+    bound: int = MIN_RENDER_BOUND
+    deadline: float = 0.0
+
+
+def _sandbox(limits: _Limits) -> Any:
     """jinja2's ImmutableSandboxedEnvironment, configured as transformers configures its own,
-    with every string the template builds bounded to ``bound`` characters (``+``, ``*``, ``**``,
-    ``~``, method calls and filters) and the time to ``deadline``."""
+    with every string the template builds bounded to ``limits.bound`` characters (``+``, ``*``,
+    ``**``, ``~``, method calls and filters) and the time to ``limits.deadline``."""
     import jinja2
     from jinja2.compiler import CodeGenerator
     from jinja2.ext import Extension, loopcontrols
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
     def check(value: Any) -> Any:
+        bound = limits.bound
         if isinstance(value, str | bytes | list | tuple | dict) and len(value) > bound:
             raise SecurityError(f"a value of more than {bound:,} characters")
-        if time.monotonic() > deadline:
+        if time.monotonic() > limits.deadline:
             raise SecurityError(f"rendering took more than {RENDER_SECONDS:g} s")
         return value
 
     def check_args(args: Sequence[Any], kwargs: dict[str, Any]) -> None:
+        bound = limits.bound
         for a in (*args, *kwargs.values()):
             if isinstance(a, int) and not isinstance(a, bool) and abs(a) > bound:
                 raise SecurityError(f"a number argument above {bound:,}")
@@ -163,6 +173,7 @@ def _sandbox(bound: int, deadline: float) -> Any:
         intercepted_binops = frozenset({"+", "*", "**"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            bound = limits.bound
             if operator == "**":
                 if isinstance(right, int | float) and abs(right) > 64 and \
                         isinstance(left, int | float) and abs(left) > 1:
@@ -187,6 +198,7 @@ def _sandbox(bound: int, deadline: float) -> Any:
                                 f"{type(obj).__name__!r} object is unsafe")
 
         def tokcost_concat(self, parts: Sequence[Any]) -> str:
+            bound = limits.bound
             texts = [p if isinstance(p, str) else str(p) for p in parts]
             if sum(map(len, texts)) > bound:
                 raise SecurityError(f"a value of more than {bound:,} characters")
@@ -194,6 +206,7 @@ def _sandbox(bound: int, deadline: float) -> Any:
 
         def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             check_args(args, kwargs)
+            bound = limits.bound
             owner = getattr(__obj, "__self__", None)
             if isinstance(owner, str) and getattr(__obj, "__name__", "") == "replace" and \
                     len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
@@ -234,51 +247,72 @@ def _sandbox(bound: int, deadline: float) -> Any:
     return env
 
 
+class Renderer:
+    """One chat template, compiled once in the bounded sandbox, rendered for many conversations.
+    Every failure is :class:`RenderRefused` with a one-line reason (never a traceback)."""
+
+    def __init__(self, template: str) -> None:
+        if len(template) > MAX_TEMPLATE_CHARS:
+            raise RenderRefused(f"a chat template longer than {MAX_TEMPLATE_CHARS:,} characters")
+        self._limits = _Limits()
+        self._compiled: Any = self._guarded(lambda: _sandbox(self._limits).from_string(template))
+
+    def _guarded(self, work: Callable[[], Any]) -> Any:
+        """``work()`` under the time bound (every line of the compiled template checks it, so
+        even a loop that neither emits nor calls stops), its errors as RenderRefused."""
+        from jinja2.exceptions import TemplateError
+
+        limits = self._limits
+        limits.deadline = time.monotonic() + RENDER_SECONDS
+        previous = sys.gettrace()
+
+        def local(frame: Any, event: str, arg: Any) -> Any:
+            if time.monotonic() > limits.deadline:
+                raise RenderRefused(f"rendering took more than {RENDER_SECONDS:g} s")
+            return local
+
+        def tracer(frame: Any, event: str, arg: Any) -> Any:
+            return local if frame.f_code.co_filename == "<template>" else None
+
+        sys.settrace(tracer)
+        try:
+            return work()
+        except RenderRefused:
+            raise
+        except TemplateError as exc:  # SecurityError and raise_exception are TemplateErrors
+            raise RenderRefused(f"{type(exc).__name__}: {_one_line(str(exc))}") from None
+        except (MemoryError, RecursionError) as exc:
+            raise RenderRefused(f"{type(exc).__name__} while rendering") from None
+        except Exception as exc:  # a template's own bug (a wrong key, a type error)
+            raise RenderRefused(f"{type(exc).__name__}: {_one_line(str(exc))}") from None
+        finally:
+            sys.settrace(previous)
+
+    def render(self, messages: Sequence[Any], specials: dict[str, str], *,
+               add_generation_prompt: bool = True, bound: int = MIN_RENDER_BOUND) -> str:
+        self._limits.bound = bound
+        variables = dict(messages=[_message(m) for m in messages], tools=None, documents=None,
+                         add_generation_prompt=add_generation_prompt, **specials)
+
+        def work() -> str:
+            out: list[str] = []
+            size = 0
+            for chunk in self._compiled.generate(**variables):
+                size += len(chunk)
+                if size > bound:
+                    raise RenderRefused(f"the rendered conversation exceeds {bound:,} characters")
+                out.append(chunk)
+            return "".join(out)
+
+        return str(self._guarded(work))
+
+
 def render(template: str, messages: Sequence[Any], specials: dict[str, str], *,
            add_generation_prompt: bool = True, bound: int = MIN_RENDER_BOUND) -> str:
     """The conversation rendered by ``template`` in the bounded sandbox; raises
     :class:`RenderRefused` with a one-line reason when it fails or breaks a bound."""
-    from jinja2.exceptions import TemplateError
-
-    if len(template) > MAX_TEMPLATE_CHARS:
-        raise RenderRefused(f"a chat template longer than {MAX_TEMPLATE_CHARS:,} characters")
-    deadline = time.monotonic() + RENDER_SECONDS
-    out: list[str] = []
-    size = 0
-    previous = sys.gettrace()
-
-    def local(frame: Any, event: str, arg: Any) -> Any:  # every line of the template's code
-        if time.monotonic() > deadline:
-            raise RenderRefused(f"rendering took more than {RENDER_SECONDS:g} s")
-        return local
-
-    def tracer(frame: Any, event: str, arg: Any) -> Any:  # a loop with no call in it stops too
-        return local if frame.f_code.co_filename == "<template>" else None
-
-    sys.settrace(tracer)
-    try:
-        env = _sandbox(bound, deadline)
-        compiled = env.from_string(template)
-        for chunk in compiled.generate(messages=[_message(m) for m in messages], tools=None,
-                                       documents=None,
-                                       add_generation_prompt=add_generation_prompt, **specials):
-            size += len(chunk)
-            if size > bound:
-                raise RenderRefused(f"the rendered conversation exceeds {bound:,} characters")
-            if time.monotonic() > deadline:
-                raise RenderRefused(f"rendering took more than {RENDER_SECONDS:g} s")
-            out.append(chunk)
-    except RenderRefused:
-        raise
-    except TemplateError as exc:  # SecurityError and raise_exception are TemplateErrors
-        raise RenderRefused(f"{type(exc).__name__}: {_one_line(str(exc))}") from None
-    except (MemoryError, RecursionError) as exc:
-        raise RenderRefused(f"{type(exc).__name__} while rendering") from None
-    except Exception as exc:  # a template's own bug (a wrong key, a type error): never a traceback
-        raise RenderRefused(f"{type(exc).__name__}: {_one_line(str(exc))}") from None
-    finally:
-        sys.settrace(previous)
-    return "".join(out)
+    return Renderer(template).render(messages, specials,
+                                     add_generation_prompt=add_generation_prompt, bound=bound)
 
 
 def _one_line(text: str, limit: int = 160) -> str:
@@ -293,6 +327,7 @@ class ChatFramer:
         self.tok = tok
         self.source = ""
         self._template: tuple[str, dict[str, str]] | None = None
+        self._renderer: Renderer | None = None
         self._openai = False
         res = tok.resolution
         encoding = getattr(res.entry, "encoding", None)
@@ -334,7 +369,9 @@ class ChatFramer:
         contents = [_message(m)["content"] for m in messages]
         bound = MIN_RENDER_BOUND + 4 * sum(map(len, contents))
         try:
-            rendered = render(text, messages, specials, bound=bound)
+            if self._renderer is None:
+                self._renderer = Renderer(text)
+            rendered = self._renderer.render(messages, specials, bound=bound)
         except RenderRefused as exc:
             name = self.source.removeprefix("template:")
             return Framing(None, f"not counted: the chat template ({name}) was refused: {exc}")
