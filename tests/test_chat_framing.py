@@ -247,3 +247,31 @@ def test_cost_warns_only_for_rows_whose_framing_is_not_counted(mirror):
         res = runner.invoke(app, ["cost", *args, "-m", "gpt-4o", "-f", "json"])
         assert res.exit_code == 0, res.output
         assert "chat_framing" not in json.loads(res.stdout)["rows"][0]
+
+
+def test_a_hostile_template_on_the_mirror_path_leaves_the_cost_row_unframed(mirror, tmp_path,
+                                                                            monkeypatch):
+    """Through cost_rows and the CLI: qwen3-max read from a folder whose template loops to a huge
+    string is costed on its contents, its row says the template was refused, one warning."""
+    from tokcost.tokenizers import load_tokenizer
+
+    folder = tmp_path / "mirror" / "Qwen" / "Qwen3-1.7B"
+    folder.mkdir(parents=True)
+    (folder / "tokenizer.json").symlink_to(mirror / "Qwen/Qwen3-1.7B/tokenizer.json")
+    (folder / "tokenizer_config.json").write_text(json.dumps({"chat_template": HOSTILE[
+        "doubled with ~"]}))
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
+    reqs, [row] = _requests_rows(["qwen3-max"])
+    assert row["chat_framing"].startswith("not counted: the chat template "
+                                          "(tokenizer_config.json) was refused: SecurityError")
+    assert row["framing_tokens"] is None
+    tok = load_tokenizer("qwen3")
+    assert row["input_tokens"] == round(sum(sum(tok.count(r.texts("ko"))) for r in reqs)
+                                        / len(reqs))
+    res = runner.invoke(app, ["cost", "-m", "qwen3-max", "-f", "json"])
+    assert res.exit_code == 0 and res.exception is None, res.output
+    assert "Traceback" not in res.output
+    assert [ln for ln in res.stderr.splitlines() if "chat requests" in ln] == [
+        "warning: chat requests: the chat template's role markers and turn separators are left "
+        "out of these rows' input (the messages' text only) for qwen3-max (chat_framing says "
+        "why)"]
