@@ -279,7 +279,12 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     tokenizer id) adds the effective context in Korean characters and English words, and is
     where a workload without English (``--text`` without ``--en-text``) takes the Korean answer's
     length from: the English answer × the measured Korean/English ratio (``output_premium``,
-    ``output_premium_basis`` and a warning say so)."""
+    ``output_premium_basis`` and a warning say so).
+
+    Chat requests (:meth:`Workload.from_requests`) count each conversation's chat framing in its
+    input, Korean and English alike (:mod:`tokcost.tokenizers.chat`): ``chat_framing`` on the row
+    says where it comes from or why it is not counted, ``framing_tokens`` /
+    ``en_framing_tokens`` its mean per request."""
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     toks: dict[str, Any] = {}
