@@ -120,6 +120,17 @@ HOSTILE = {
     "padded filter": "{{ 'a'|center(10**9) }}",
     "replaced": "{{ ('ab' * 1000).replace('', 'x' * 1000) }}",
     "joined": "{{ range(10)|map('string')|join('y' * 100000) }}",
+    "joined 10 GB": "{{ range(100000)|join('y' * 100000) }}",
+    "str.join": "{{ ('y' * 100000).join(range(100000)|map('string')) }}",
+    "indented": "{{ ('a\n' * 100000)|indent(100000) }}",
+    "summed lists": "{{ ([['x'] * 150000] * 150000)|sum(start=[]) }}",
+    "replace filter": "{{ ('ab' * 1000)|replace('', 'x' * 1000) }}",
+    "%-width": "{{ '%0999999999d' % 1 }}",
+    "format width": "{{ '{:>999999999}'.format(1) }}",
+    "format_map width": "{{ '{x:>999999999}'.format_map({'x': 1}) }}",
+    "format filter width": "{{ '%999999999d'|format(1) }}",
+    "squared number": "{% set ns = namespace(x=10) %}{% for i in range(40) %}"
+                      "{% set ns.x = ns.x * ns.x %}{% endfor %}{{ ns.x }}",
     "recursion": "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
     "raises": "{{ raise_exception('roles must alternate') }}",
     "broken": "{% for m in messages %}{{ m.nothing.here }}{% endfor %}",
@@ -135,6 +146,22 @@ def test_a_hostile_or_broken_template_is_refused_in_one_line(name):
         render(HOSTILE[name], [{"role": "user", "content": "안녕"}], {"bos_token": "<s>"})
     reason = str(err.value)
     assert reason and "\n" not in reason and "Traceback" not in reason
+    expected = {"raises": "TemplateError: roles must alternate", "broken": "UndefinedError",
+                "unparsable": "TemplateSyntaxError", "recursion": "RecursionError"}
+    # refused by a bound before the work is done, never by running out of memory
+    assert reason.startswith(expected.get(name, ("SecurityError",
+                                                 "the rendered conversation exceeds"))), reason
+
+
+def test_the_bounded_filters_and_methods_still_render_what_templates_use():
+    from tokcost.tokenizers.chat import render
+
+    t = ("{{ [1, 2, 3]|join(', ') }} {{ 'a-b'|replace('-', '+') }} {{ '%s=%d'|format('x', 3) }} "
+         "{{ '{}!'.format('hi') }} {{ 'a\nb'|indent(2) }} {{ ([[1], [2]])|sum(start=[]) }} "
+         "{{ messages|join(',', attribute='role') }} {{ '%s' % 'q' }} {{ 2 ** 10 }} "
+         "{{ 'x' ~ 1 }} {{ messages[0] | tojson }}{{ bos_token }}")
+    assert render(t, [{"role": "user", "content": "안녕"}], {"bos_token": "<s>"}) == (
+        '1, 2, 3 a+b x=3 hi! a\n  b [1, 2] user q 1024 x1 {"role": "user", "content": "안녕"}<s>')
 
 
 def test_a_silent_endless_loop_stops_at_the_time_bound(monkeypatch):

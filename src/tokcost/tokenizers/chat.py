@@ -25,6 +25,7 @@ jinja2 is imported only when a template is rendered (``tokcost --help`` stays fa
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -43,6 +44,10 @@ OPENAI_CHAT_ENCODINGS = frozenset({"o200k_base", "cl100k_base"})
 MAX_TEMPLATE_CHARS = 200_000  # a chat template longer than this is refused unread
 MIN_RENDER_BOUND = 200_000  # characters the rendered conversation may exceed its contents by
 RENDER_SECONDS = 5.0
+MAX_INT_BITS = 100_000  # a number a template computes: at most this many bits
+# a width or precision in a %-format or a format spec (what follows %, a flag, ".", ":" or an
+# alignment): a template's format string may not ask for more than the bound
+_DIGITS = re.compile(r"[%.:<>^=+\- #0](\d+)")
 _TEMPLATE_BACKENDS = frozenset({"hf", "transformers"})
 _SPECIAL_KEYS = ("bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token",
                  "mask_token")
@@ -137,10 +142,15 @@ def _sandbox(limits: _Limits) -> Any:
     from jinja2.ext import Extension, loopcontrols
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+    def too_long() -> SecurityError:
+        return SecurityError(f"a value of more than {limits.bound:,} characters")
+
     def check(value: Any) -> Any:
         bound = limits.bound
         if isinstance(value, str | bytes | list | tuple | dict) and len(value) > bound:
-            raise SecurityError(f"a value of more than {bound:,} characters")
+            raise too_long()
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            raise SecurityError(f"a number of more than {MAX_INT_BITS:,} bits")
         if time.monotonic() > limits.deadline:
             raise SecurityError(f"rendering took more than {RENDER_SECONDS:g} s")
         return value
@@ -151,6 +161,23 @@ def _sandbox(limits: _Limits) -> Any:
             if isinstance(a, int) and not isinstance(a, bool) and abs(a) > bound:
                 raise SecurityError(f"a number argument above {bound:,}")
             check(a)
+
+    def check_format(fmt: Any) -> None:
+        """A width or precision in a format string (``%999999999d``, ``{:>999999999}``)."""
+        if isinstance(fmt, str) and any(int(d) > limits.bound for d in _DIGITS.findall(fmt)):
+            raise SecurityError(f"a format width above {limits.bound:,}")
+
+    def joined(sep: str, items: Any) -> str:
+        parts = [x if isinstance(x, str) else str(x) for x in items]
+        if sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0) > limits.bound:
+            raise too_long()
+        return sep.join(parts)
+
+    def replaced(text: str, old: str, new: str, count: int | None = None) -> str:
+        n = text.count(old) if count is None or count < 0 else min(count, text.count(old) + 1)
+        if len(text) + n * len(new) > limits.bound:
+            raise too_long()
+        return text.replace(old, new) if count is None else text.replace(old, new, count)
 
     class _Generator(CodeGenerator):
         def visit_Concat(self, node: Any, frame: Any) -> None:  # ``a ~ b``: bounded
@@ -170,26 +197,36 @@ def _sandbox(limits: _Limits) -> Any:
 
     class _Env(ImmutableSandboxedEnvironment):
         code_generator_class = _Generator
-        intercepted_binops = frozenset({"+", "*", "**"})
+        intercepted_binops = frozenset({"+", "*", "**", "%"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             bound = limits.bound
+            ints = isinstance(left, int) and isinstance(right, int)
             if operator == "**":
-                if isinstance(right, int | float) and abs(right) > 64 and \
-                        isinstance(left, int | float) and abs(left) > 1:
-                    raise SecurityError("a power too large")
+                if ints and right > 0 and left.bit_length() * right > MAX_INT_BITS:
+                    raise SecurityError(f"a number of more than {MAX_INT_BITS:,} bits")
                 return check(left ** right)
             if operator == "*":
+                if ints and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                    raise SecurityError(f"a number of more than {MAX_INT_BITS:,} bits")
                 n, seq = (right, left) if isinstance(right, int) else (left, right)
                 if isinstance(n, int) and isinstance(seq, str | bytes | list | tuple) \
                         and len(seq) * max(n, 0) > bound:
-                    raise SecurityError(f"a value of more than {bound:,} characters")
+                    raise too_long()
                 return check(left * right)
+            if operator == "%":
+                check_format(left)
+                return check(super().call_binop(context, operator, left, right))
             if isinstance(left, str | bytes | list | tuple) and \
                     isinstance(right, str | bytes | list | tuple) and \
                     len(left) + len(right) > bound:
                 raise SecurityError(f"a value of more than {bound:,} characters")
             return check(super().call_binop(context, operator, left, right))
+
+        def wrap_str_format(self, value: Any) -> Any:  # "{:>999999999}".format: refused
+            if getattr(value, "__name__", "") in ("format", "format_map"):
+                check_format(getattr(value, "__self__", None))
+            return super().wrap_str_format(value)
 
         def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
             # jinja2 returns an Undefined that prints as ""; a template reaching for Python's
@@ -208,11 +245,15 @@ def _sandbox(limits: _Limits) -> Any:
             check_args(args, kwargs)
             bound = limits.bound
             owner = getattr(__obj, "__self__", None)
-            if isinstance(owner, str) and getattr(__obj, "__name__", "") == "replace" and \
-                    len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
-                grow = owner.count(args[0]) * len(args[1])
-                if len(owner) + grow > bound:
-                    raise SecurityError(f"a value of more than {bound:,} characters")
+            name = getattr(__obj, "__name__", "")
+            if isinstance(owner, str):  # the string methods that can grow a string
+                if name == "replace" and len(args) >= 2 and isinstance(args[0], str) \
+                        and isinstance(args[1], str):
+                    return check(replaced(owner, args[0], args[1], *args[2:3]))
+                if name == "join" and len(args) == 1:
+                    return joined(owner, args[0])
+                if name == "expandtabs" and len(owner) * 8 > bound:
+                    raise too_long()
             return check(super().call(__context, __obj, *args, **kwargs))
 
     def tojson(x: Any, ensure_ascii: bool = False, indent: int | None = None,
@@ -230,6 +271,39 @@ def _sandbox(limits: _Limits) -> Any:
 
     env = _Env(trim_blocks=True, lstrip_blocks=True, extensions=[_Generation, loopcontrols])
     env.filters["tojson"] = tojson
+    original = dict(env.filters)
+    from jinja2.filters import make_attrgetter
+
+    def join_filter(value: Any, d: str = "", attribute: Any = None) -> str:
+        items = list(value)
+        if attribute is not None:
+            get = make_attrgetter(env, attribute)
+            items = [get(x) for x in items]
+        return joined(str(d), items)
+
+    def replace_filter(s: Any, old: Any, new: Any, count: int | None = None) -> str:
+        return replaced(str(s), str(old), str(new), count)
+
+    def indent_filter(s: Any, width: Any = 4, *args: Any, **kwargs: Any) -> Any:
+        w = len(width) if isinstance(width, str) else int(width)
+        if len(str(s)) + w * (str(s).count("\n") + 1) > limits.bound:
+            raise too_long()
+        return original["indent"](s, width, *args, **kwargs)
+
+    def format_filter(value: Any, *args: Any, **kwargs: Any) -> Any:
+        check_format(value)
+        return original["format"](value, *args, **kwargs)
+
+    def sum_filter(env_: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+        items = list(iterable)
+        sized = sum(len(x) for x in items if hasattr(x, "__len__"))
+        if isinstance(start, str | list | tuple) and len(start) + sized > limits.bound:
+            raise too_long()
+        return original["sum"](env_, items, attribute, start)
+
+    sum_filter.jinja_pass_arg = original["sum"].jinja_pass_arg  # type: ignore[attr-defined]
+    env.filters.update(join=join_filter, replace=replace_filter, indent=indent_filter,
+                       format=format_filter, sum=sum_filter)
 
     def bounded(fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
