@@ -302,3 +302,14 @@ def test_a_hostile_template_on_the_mirror_path_leaves_the_cost_row_unframed(mirr
         "warning: chat requests: the chat template's role markers and turn separators are left "
         "out of these rows' input (the messages' text only) for qwen3-max (chat_framing says "
         "why)"]
+
+
+def test_an_unreadable_tokenizer_config_is_said_not_taken_for_no_template(mirror, tmp_path):
+    from tokcost.tokenizers import load_tokenizer
+    from tokcost.tokenizers.chat import ChatFramer
+
+    path = _hostile_folder(tmp_path, mirror, "")
+    (path.parent / "tokenizer_config.json").write_text('{"chat_template": "{{ x }}"')
+    f = ChatFramer(load_tokenizer(f"qwen3={path}")).framing([Message("user", "안녕")])
+    assert (f.tokens, f.source) == (
+        None, "not counted: tokenizer_config.json unreadable (JSONDecodeError)")

@@ -42,6 +42,7 @@ OPENAI_PER_NAME = 1
 OPENAI_REPLY_PRIMING = 3  # every reply is primed with <|start|>assistant<|message|>
 OPENAI_CHAT_ENCODINGS = frozenset({"o200k_base", "cl100k_base"})
 MAX_TEMPLATE_CHARS = 200_000  # a chat template longer than this is refused unread
+MAX_CONFIG_BYTES = 32 * 2**20  # a tokenizer_config.json larger than this is not read
 MIN_RENDER_BOUND = 200_000  # characters the rendered conversation may exceed its contents by
 RENDER_SECONDS = 5.0
 MAX_INT_BITS = 100_000  # a number a template computes: at most this many bits
@@ -88,20 +89,28 @@ def _token_text(v: Any) -> str | None:
     return None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _read_json(path: Path) -> dict[str, Any] | str:
+    """A JSON object file beside the tokenizer ({} when absent), or why it cannot be read."""
     try:
+        if not path.is_file():
+            return {}
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            return f"{path.name} is larger than {MAX_CONFIG_BYTES // 2**20} MB"
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return f"{path.name} unreadable ({type(exc).__name__})"
+    return data if isinstance(data, dict) else f"{path.name} is not a JSON object"
 
 
 def find_template(folder: Path) -> tuple[str, str, dict[str, str]] | str:
     """The folder's chat template: (source, template text, special tokens), or why there is
     none. ``chat_template.jinja`` wins over ``tokenizer_config.json`` (as in transformers)."""
     config = _read_json(folder / "tokenizer_config.json")
+    if isinstance(config, str):
+        return config
     specials: dict[str, str] = {}
-    for src in (_read_json(folder / "special_tokens_map.json"), config):
+    tokens_map = _read_json(folder / "special_tokens_map.json")
+    for src in (tokens_map if isinstance(tokens_map, dict) else {}, config):
         for key in _SPECIAL_KEYS:
             text = _token_text(src.get(key))
             if text is not None:
