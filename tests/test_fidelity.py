@@ -569,18 +569,3 @@ def test_budget_range_is_labelled_for_what_it_is(mirror):
     assert row["monthly_high"] > row["monthly_cost"] * (1 + (scale - 1) / 2)
     res = _run(*args)
     assert "range (ratio 95% CI)" in res.stdout and "95% range" not in res.stdout
-
-
-def test_chat_request_rows_say_the_framing_is_not_counted(mirror):
-    """Chat-template framing is not counted yet: a request row says so (never silently)."""
-    import tokcost
-    from tokcost.costing import CHAT_FRAMING
-
-    res = _run("cost", "-m", "gpt-4o", "-f", "json")
-    assert res.exit_code == 0, res.output
-    assert json.loads(res.stdout)["rows"][0]["chat_framing"] == CHAT_FRAMING
-    assert "chat_framing" in res.stderr and CHAT_FRAMING.startswith("not counted")
-    assert tokcost.cost(["gpt-4o"])[0]["chat_framing"] == CHAT_FRAMING
-    # a text is not a chat request: no framing claim either way
-    res = _run("cost", "--text", "안녕", "--en-text", "hi", "-m", "gpt-4o", "-f", "json")
-    assert "chat_framing" not in json.loads(res.stdout)["rows"][0]

@@ -257,6 +257,12 @@ def test_report_side_by_side_with_api_counts(server, api_on, mirror, tmp_path):
     costed = {r["model"]: r for r in doc["cost"]}
     assert costed["claude-sonnet-4-5"]["cost"] is not None
     assert costed["claude-sonnet-4-5"]["tokenizer_match"] == "vendor-api"
+    # the report's chat requests: OpenAI's per-message framing; none claimed for the endpoint,
+    # which counts each message on its own (its framing subtracted)
+    assert costed["gpt-4o"]["chat_framing"] == "vendor:openai-per-message"
+    assert costed["claude-sonnet-4-5"]["chat_framing"].startswith(
+        "not counted: the vendor's endpoint counts each message's text on its own")
+    assert costed["claude-sonnet-4-5"]["framing_tokens"] is None
     assert all(b["tokenizer"] != "claude" for b in doc["boundaries"])
 
     import datetime

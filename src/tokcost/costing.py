@@ -42,6 +42,9 @@ class Workload:
     # one (ko texts, en texts) per request: tiered prices are then chosen per request, summed
     # (ko_texts must then be the requests' ko texts in order; their counts are reused)
     requests: list[tuple[list[str], list[str] | None]] | None = None
+    # chat requests: each request's (ko messages, en messages), whose chat framing is counted
+    # (tokcost.tokenizers.chat); None for texts and corpus pairs, which are not conversations
+    chats: list[tuple[Sequence[Any], Sequence[Any] | None]] | None = None
 
     @classmethod
     def from_requests(cls, label: str, reqs: Sequence[ChatRequest]) -> Workload:
@@ -49,7 +52,8 @@ class Workload:
         return cls(label, [t for r in reqs for t in r.texts("ko")],
                    [t for r in reqs for t in r.texts("en")] if all(r.en for r in reqs) else None,
                    len(reqs), requests=[(list(r.texts("ko")), list(r.texts("en")) if r.en
-                                         else None) for r in reqs])
+                                         else None) for r in reqs],
+                   chats=[(r.ko, r.en) for r in reqs])
 
     @classmethod
     def from_pairs(cls, label: str, pairs: Sequence[Any]) -> Workload:
@@ -210,9 +214,9 @@ def context_fit(window: int | None, stats: dict[str, Any] | None) -> dict[str, i
     return out
 
 
-#: What a chat request's count leaves out (docs/pricing.md): said on every row of a request workload.
-CHAT_FRAMING = ("not counted: the chat template's role markers and turn separators are left out; "
-                "input is the messages' text")
+#: Said in the warning of ``tokcost cost`` when a row's chat framing is not counted.
+FRAMING_NOT_COUNTED = ("the chat template's role markers and turn separators are left out of "
+                       "these rows' input (the messages' text only)")
 NO_PREMIUM = "none: no English text and no measured ratio, the Korean answer counted as long as " \
     "the English one"
 _NO_EN_WARNING = {
@@ -236,6 +240,35 @@ def _answer_premium(ko_in: float, en_in: float | None,
     return 1.0, NO_PREMIUM
 
 
+def _with_framing(tok: Any, chats: Sequence[tuple[Sequence[Any], Sequence[Any] | None]],
+                  per: list[tuple[int, int | None]]
+                  ) -> tuple[list[tuple[int, int | None]], tuple[str, float | None, float | None]]:
+    """Each request's input with its chat framing added (Korean and English alike), and
+    (source, mean Korean framing, mean English framing). When the framing of any conversation
+    cannot be counted, none is added and the source says why (``not counted: …``)."""
+    from tokcost.tokenizers.chat import ChatFramer
+
+    framer = ChatFramer(tok)
+    out: list[tuple[int, int | None]] = []
+    ko_f: list[int] = []
+    en_f: list[int] = []
+    for (ko_msgs, en_msgs), (k, e) in zip(chats, per, strict=True):
+        fk = framer.framing(ko_msgs, k)
+        fe = framer.framing(en_msgs, e) if en_msgs and e is not None else None
+        for f in (fk, fe):
+            if f is not None and f.tokens is None:
+                return per, (f.source, None, None)
+        assert fk.tokens is not None
+        ko_f.append(fk.tokens)
+        if fe is not None and fe.tokens is not None and e is not None:
+            en_f.append(fe.tokens)
+            out.append((k + fk.tokens, e + fe.tokens))
+        else:
+            out.append((k + fk.tokens, e))
+    return out, (framer.source, sum(ko_f) / len(ko_f) if ko_f else None,
+                 sum(en_f) / len(en_f) if en_f and len(en_f) == len(per) else None)
+
+
 def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
               *, measured: dict[str, dict[str, Any]] | None = None,
               memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -246,7 +279,12 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     tokenizer id) adds the effective context in Korean characters and English words, and is
     where a workload without English (``--text`` without ``--en-text``) takes the Korean answer's
     length from: the English answer × the measured Korean/English ratio (``output_premium``,
-    ``output_premium_basis`` and a warning say so)."""
+    ``output_premium_basis`` and a warning say so).
+
+    Chat requests (:meth:`Workload.from_requests`) count each conversation's chat framing in its
+    input, Korean and English alike (:mod:`tokcost.tokenizers.chat`): ``chat_framing`` on the row
+    says where it comes from or why it is not counted, ``framing_tokens`` /
+    ``en_framing_tokens`` its mean per request."""
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     toks: dict[str, Any] = {}
@@ -274,24 +312,28 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
         row["proxy_of"] = tok.resolution.proxy_of
         row.update(count_labels(model.match, tok))
         n = max(1, workload.n_requests)
-        if workload.requests is not None:  # chat requests: their messages' text only, so far
-            row["chat_framing"] = CHAT_FRAMING
         if tok.id not in counted:
+            frame: tuple[str, float | None, float | None] | None = None
             if workload.requests:  # each text counted once: the totals are the requests' sums
                 per = [(sum(tok.count(k)), sum(tok.count(e)) if e else None)
                        for k, e in workload.requests]
+                if workload.chats is not None:  # + each conversation's chat framing
+                    per, frame = _with_framing(tok, workload.chats, per)
                 ko_sum = sum(k for k, _ in per)
                 en_sum = sum(e for _, e in per if e is not None) \
                     if workload.en_texts and all(e is not None for _, e in per) else \
                     (sum(tok.count(workload.en_texts)) if workload.en_texts else None)
-                counted[tok.id] = (ko_sum, en_sum, per)
+                counted[tok.id] = (ko_sum, en_sum, per, frame)
             else:
                 counted[tok.id] = (sum(tok.count(workload.ko_texts)),
                                    sum(tok.count(workload.en_texts)) if workload.en_texts
-                                   else None, None)
+                                   else None, None, None)
         if tok.backend == "vendor-api":  # after counting: the day(s) the vendor made the counts
             row["counted_date"] = getattr(tok, "counted_date", None)
-        ko_total, en_total, per_request = counted[tok.id]
+        ko_total, en_total, per_request, frame = counted[tok.id]
+        if frame is not None:  # chat requests: where the framing comes from, and its size
+            row.update(chat_framing=frame[0], framing_tokens=frame[1],
+                       en_framing_tokens=frame[2])
         ko_in = ko_total / n
         en_in = en_total / n if en_total is not None else None
         if measured is not None:

@@ -168,10 +168,15 @@ def register(app: typer.Typer) -> None:
                           "variant_shown", "age_shown"):
                     r.pop(k)
         _warn(rows)
-        if wl.requests is not None:
-            from tokcost.costing import CHAT_FRAMING
+        uncounted = [r["model"] for r in rows
+                     if str(r.get("chat_framing", "")).startswith("not counted")]
+        if uncounted:  # once, naming the models; each row's chat_framing says why
+            from tokcost.costing import FRAMING_NOT_COUNTED
 
-            typer.echo(f"warning: chat requests: framing {CHAT_FRAMING} (chat_framing)", err=True)
+            shown = ", ".join(uncounted[:6]) + (f" and {len(uncounted) - 6} more"
+                                                if len(uncounted) > 6 else "")
+            typer.echo(f"warning: chat requests: {FRAMING_NOT_COUNTED} for {shown} "
+                       "(chat_framing says why)", err=True)
         _emit(rows, cols, SCHEMA_COST, fmt, output, force,
               f"Cost per request ({wl.label}, prices as of {opts.as_of})")
 

@@ -94,6 +94,15 @@ class CostRecord(_MoneyRow):
     en_cost: float | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+    chat_framing: str | None = Field(
+        default=None, description="chat requests: where the chat framing counted in "
+        "input_tokens comes from (template:<file>, vendor:openai-per-message) or 'not counted: "
+        "<why>'")
+    framing_tokens: float | None = Field(
+        default=None, description="chat requests: mean framing tokens per request in "
+        "input_tokens (Korean); null when not counted")
+    en_framing_tokens: float | None = Field(
+        default=None, description="the same for en_input_tokens (English)")
 
 
 class BudgetRecord(_MoneyRow):
