@@ -101,37 +101,16 @@ def _imports(mods: dict[str, Path]) -> dict[str, set[str]]:
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    out: list[list[str]] = []
+    """The strongly connected components of more than one module: tools/arch_metrics.py's, the
+    same finder that measures the cycles reported in docs/architecture.md."""
+    import importlib.util
 
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on.add(v)
-        for w in graph[v]:
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            comp = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                comp.append(w)
-                if w == v:
-                    break
-            if len(comp) > 1:
-                out.append(sorted(comp))
-
-    for v in graph:
-        if v not in index:
-            visit(v)
-    return out
+    spec = importlib.util.spec_from_file_location(
+        "tokcost_arch_metrics", Path(__file__).resolve().parents[1] / "tools" / "arch_metrics.py")
+    assert spec and spec.loader
+    metrics = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(metrics)
+    return metrics.cycles(graph)
 
 
 def test_no_import_cycles():
