@@ -15,37 +15,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from tokcost.schema.checks import choice as _choice
 from tokcost.schema.checks import fail
+from tokcost.schema.checks import flag as _flag
+from tokcost.schema.checks import string as _string
+from tokcost.schema.checks import text as _text
 
 BACKENDS = ("tiktoken", "hf", "sentencepiece", "tekken", "transformers", "proxy", "api")
 EXACTNESS = ("exact", "proxy", "none")
 API_VENDORS = ("anthropic", "google", "naver")
-
-
-def _text(v: Any) -> str:
-    if not isinstance(v, str) or not v:
-        raise fail(f"must be a non-empty string, not {v!r}", 'write it as "text"')
-    return v
-
-
-def _string(v: Any) -> str:
-    if not isinstance(v, str):
-        raise fail(f"must be a string, not {v!r}", 'write it as "text"')
-    return v
-
-
-def _flag(v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise fail(f"must be true or false, not {v!r}", "write true or false, unquoted")
-    return v
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
-    def check(v: Any) -> str:
-        if v not in options:
-            raise fail(f"{v!r} is not allowed", f"use one of {', '.join(options)}")
-        return str(v)
-    return check
 
 
 def _strings(v: Any) -> tuple[str, ...]:

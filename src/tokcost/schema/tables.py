@@ -36,7 +36,11 @@ from pydantic import (
 
 from tokcost.pricing.fx import CURRENCIES
 from tokcost.pricing.records import CONFIDENCE, TOKENIZER_CONFIDENCE
+from tokcost.schema.checks import choice as _choice
 from tokcost.schema.checks import fail
+from tokcost.schema.checks import flag as _flag
+from tokcost.schema.checks import string as _string
+from tokcost.schema.checks import text as _text
 from tokcost.tokenizers.families import TOKENIZER_MATCH
 
 MAINTAINED = "genai-prices"
@@ -78,39 +82,12 @@ def _number(allow_zero: bool) -> Callable[[Any], float]:
     return check
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(f"must be a non-empty string, got {value!r}", 'write it as "text"')
-    return value
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _fail(f"must be a string, got {value!r}", 'write it as "text"')
-    return value
-
-
-def _choice(options: Sequence[str]) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        _text(value)
-        if value not in options:
-            raise _fail(f"{value!r} is not allowed", f"use one of {', '.join(options)}")
-        return str(value)
-    return check
-
-
 def _positive_int(example: str) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise _fail(f"must be a positive integer, got {value!r}", f"e.g. {example}")
         return value
     return check
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(f"must be true or false, got {value!r}", "write true or false, unquoted")
-    return value
 
 
 def _fraction(value: Any) -> float:
