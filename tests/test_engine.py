@@ -173,13 +173,21 @@ def test_any_worker_count_gives_identical_rows(mirror):
     assert len(one) > 2
 
 
-def test_auto_workers(mirror):
-    tok = load_tokenizer("o200k_base")
-    assert auto_workers([tok], 1000) == 1
-    assert auto_workers([tok], None) == 1
+def test_auto_workers(mirror, monkeypatch):
     from tokcost.engines.local import cpu_count
+    from tokcost.tokenizers import fast_counter
 
-    assert auto_workers([tok], AUTO_MIN_BYTES) == (cpu_count() if cpu_count() > 1 else 1)
+    many = cpu_count() if cpu_count() > 1 else 1
+    tok, spm = load_tokenizer("o200k_base"), load_tokenizer("mistral-spm-v3")
+    assert auto_workers([spm], 1000) == 1
+    assert auto_workers([spm], None) == 1
+    assert auto_workers([spm], AUTO_MIN_BYTES) == many
+    # the fast counter makes this process faster than a pool (reading is the slow part)
+    fast = fast_counter.version() is not None
+    assert auto_workers([tok], AUTO_MIN_BYTES) == (1 if fast else many)
+    assert auto_workers([tok, spm], AUTO_MIN_BYTES) == many
+    monkeypatch.setenv("TOKCOST_COUNTER", "reference")
+    assert auto_workers([tok], AUTO_MIN_BYTES) == many
 
 
 def test_workers_option_is_checked(mirror):

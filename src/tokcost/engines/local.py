@@ -319,6 +319,11 @@ AUTO_STRATEGY: dict[str, str] = {
 # meanwhile), so ``auto`` counts in this process below this much text x tokenizers (2 workers
 # break even at ~8 MB for tiktoken and ~16 MB for SentencePiece: docs/performance.md).
 AUTO_MIN_BYTES = 16 * 1024 * 1024
+# With the fast exact counter (fastokens) counting is no longer the slow part: the reading process
+# is, and shipping chunks to a second process costs more than it saves. Measured on 2 cores
+# (docs/performance.md, 2026-12-04): o200k_base 100 MB 3.98 s in this process vs 5.51 s with two,
+# 256 MB 7.7 s vs 9.1 s; A.X 4.0 (HF) 4.08 s vs 5.04 s, 256 MB 7.6 s vs 9.4 s. So ``auto``
+# counts in this process when every tokenizer will use it; SentencePiece still gains from two.
 
 
 def cpu_count() -> int:
@@ -340,14 +345,18 @@ def corpus_bytes(corpus: object) -> int | None:
 def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine: str = LOCAL
                  ) -> int:
     """``--workers auto``: every core for a distributed engine; locally, a process pool of every
-    core when the backends prefer processes and the input is large enough to pay for the pool's
-    start-up, else 1 (in this process)."""
+    core when the backends prefer processes, the input is large enough to pay for the pool's
+    start-up and some tokenizer counts without the fast counter, else 1 (in this process)."""
     cpus = cpu_count()
     if engine != LOCAL:
         return cpus
     if cpus <= 1 or nbytes is None or nbytes * max(1, len(tokenizers)) < AUTO_MIN_BYTES:
         return 1
     if all(AUTO_STRATEGY.get(t.backend, "processes") != "processes" for t in tokenizers):
+        return 1
+    from tokcost.tokenizers import fast_counter
+
+    if all(fast_counter.expected(t.backend, t.resolution.entry.encoding) for t in tokenizers):
         return 1
     return cpus
 

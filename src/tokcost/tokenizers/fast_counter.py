@@ -46,6 +46,15 @@ def wanted() -> bool:
     return mode() != REFERENCE
 
 
+def expected(backend: str, encoding: str | None) -> bool:
+    """Whether a tokenizer of ``backend`` (tiktoken: ``encoding``) will count with fastokens here,
+    known before it is opened: fastokens installed, not turned off, a file kind it reads (it can
+    still be rejected on load, when the reference counts)."""
+    if mode() == REFERENCE or version() is None:
+        return False
+    return backend == "hf" or (backend == "tiktoken" and encoding in TIKTOKEN_ENCODINGS)
+
+
 def version() -> str | None:
     from importlib import metadata
 
