@@ -118,3 +118,19 @@ class CorpusError(TokcostError):
 
 class PricingError(TokcostError):
     """A price table is malformed."""
+
+
+def positive_env(name: str, default: float, unit: str) -> float:
+    """``$name`` as a positive finite number (``default`` when unset); anything else is one line
+    naming the variable (downloads' size cap and timeout, the Dask workers' timeout)."""
+    import math
+
+    raw = os.environ.get(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise TokcostError(f"{name}={raw!r} is not a positive number of {unit}",
+                           hint=f"set {name}={default}, or unset it")
+    return value

@@ -18,7 +18,7 @@ from typing import Any
 
 from tokcost.engines import check_versions, library_versions
 from tokcost.engines.local import Chunk, ChunkResult, count_chunk, ordered_window, worker_tokenizers
-from tokcost.errors import TokcostError
+from tokcost.errors import TokcostError, positive_env
 from tokcost.tokenizers.resolver import Resolution
 
 EXTRA_HINT = "pip install 'tokcost[dask]'"
@@ -102,17 +102,7 @@ def probe_scheduler(address: str, timeout: float = PROBE_TIMEOUT) -> None:
 def workers_timeout() -> float:
     """Seconds a cluster may be without workers (``$TOKCOST_DASK_WORKERS_TIMEOUT``, default 60)
     before the run ends with one line: waiting for the first one, or after the last one died."""
-    import math
-
-    raw = os.environ.get(WORKERS_TIMEOUT_ENV, str(WORKERS_TIMEOUT))
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise TokcostError(f"{WORKERS_TIMEOUT_ENV}={raw!r} is not a positive number of seconds",
-                           hint=f"set {WORKERS_TIMEOUT_ENV}={WORKERS_TIMEOUT}, or unset it")
-    return value
+    return positive_env(WORKERS_TIMEOUT_ENV, WORKERS_TIMEOUT, "seconds")
 
 
 def _quiet_dask_logs() -> None:

@@ -21,7 +21,6 @@ import dataclasses
 import hashlib
 import http.client
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tokcost.errors import DownloadError, TokcostError
+from tokcost.errors import DownloadError, TokcostError, positive_env
 from tokcost.hashing import sha256_file
 from tokcost.paths import check_file_name, check_repo_id, tokenizer_cache_dir
 from tokcost.tokenizers.catalog import DIR_CANDIDATES, CatalogEntry, load_catalog
@@ -52,15 +51,7 @@ def offline() -> bool:
 
 
 def _max_bytes() -> int:
-    raw = os.environ.get(MAX_MB_ENV, str(DEFAULT_MAX_MB))
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise TokcostError(f"{MAX_MB_ENV}={raw!r} is not a positive number of megabytes",
-                           hint=f"set {MAX_MB_ENV}={DEFAULT_MAX_MB}, or unset it")
-    return int(value * 1_000_000)
+    return int(positive_env(MAX_MB_ENV, DEFAULT_MAX_MB, "megabytes") * 1_000_000)
 
 
 def _token() -> str | None:
@@ -177,15 +168,7 @@ class _Denied(Exception):
 
 def _timeout() -> float:
     """Seconds a connect or a read may stall (``$TOKCOST_DOWNLOAD_TIMEOUT``, default 30)."""
-    raw = os.environ.get(TIMEOUT_ENV, "30")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise TokcostError(f"{TIMEOUT_ENV}={raw!r} is not a positive number of seconds",
-                           hint=f"set {TIMEOUT_ENV}=30, or unset it")
-    return value
+    return positive_env(TIMEOUT_ENV, 30, "seconds")
 
 
 def _endpoint() -> str:
