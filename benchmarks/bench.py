@@ -673,6 +673,7 @@ def bench_report(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ok" if res["rc"] == 0 else f"failed ({res['rc']})",
             "command": "tokcost report --out DIR --timings", "wall_s": round(res["wall_s"], 2),
             "stages_s": stages, "stages_total_s": total,
+            "peak_rss_mb": round(res["tree_peak_rss_mb"] or res["maxrss_mb"], 1),
             "error": res["stderr"].strip().splitlines()[-1:] if res["rc"] else None}
 
 
@@ -831,7 +832,7 @@ def table(doc: dict[str, Any]) -> str:
         parts = ", ".join(f"{k} {v:.2f} s" for k, v in (r.get("stages_s") or {}).items())
         lines.append(f"| `tokcost report --out DIR --timings` (defaults) | {r.get('wall_s', '—')} s "
                      f"wall; stages: {parts or 'none printed'} (sum {r.get('stages_total_s')} s); "
-                     f"{r['status']} | — | — |")
+                     f"peak RSS {r.get('peak_rss_mb', '—')} MB; {r['status']} | — | — |")
     rs = doc.get("report_scale")
     if rs:
         parts = ", ".join(f"{k} {v:.1f} s" for k, v in (rs.get("stages_s") or {}).items())

@@ -438,8 +438,7 @@ def _measure_one(
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows for every tokenizer in ``toks``; a file shared by several ids is counted once."""
     counted, source = _distinct(toks)
-    opened = _count_distinct(corpus, counted, settings, workers, progress)
-    hists, shared, used = opened
+    hists, shared, used = _count_distinct(corpus, counted, settings, workers, progress)
     by_id = {t.id: t for t in used}
     out: dict[str, list[dict[str, Any]]] = {}
     facts = (shared.ko_chars, shared.en_chars, shared.ko_bytes, shared.en_bytes,

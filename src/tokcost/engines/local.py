@@ -321,7 +321,8 @@ AUTO_STRATEGY: dict[str, str] = {
 AUTO_MIN_BYTES = 16 * 1024 * 1024
 # With the fast exact counter (fastokens) counting is no longer the slow part: the reading process
 # is, and shipping chunks to a second process costs more than it saves. Measured on 2 cores
-# (docs/performance.md, 2026-12-04): o200k_base 100 MB 3.98 s in this process vs 5.51 s with two,
+# (docs/performance.md, 2026-12-04; 100 MB by bench.py, 256 MB timed by hand as described there):
+# o200k_base 100 MB 3.98 s in this process vs 5.51 s with two,
 # 256 MB 7.7 s vs 9.1 s; A.X 4.0 (HF) 4.08 s vs 5.04 s, 256 MB 7.6 s vs 9.4 s. So ``auto``
 # counts in this process when every tokenizer will use it; SentencePiece still gains from two.
 
