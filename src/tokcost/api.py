@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tokcost.costing import CostOptions, Workload
     from tokcost.gate.check import CheckOutcome, CheckRequest
     from tokcost.report.collect import ReportOptions
+    from tokcost.schema.measure import MeasureRow
     from tokcost.tokenizers import Tokenizer
 
 __all__ = ["budget", "check", "cost", "count", "load_tokenizer", "measure", "open_corpus", "report"]
@@ -93,22 +94,22 @@ def cost(models: Sequence[str] | None = None, *, text: str | None = None,
 
 
 def measured_rows(models: Sequence[str] | None, opts: CostOptions,
-                  corpus: str = "samples") -> dict[str, dict[str, Any]]:
-    """``corpus`` measured (cached) on the tokenizers ``models`` need: measure rows by tokenizer
-    id, for :func:`tokcost.costing.budget_rows` and :func:`tokcost.costing.cost_rows`."""
+                  corpus: str = "samples") -> dict[str, MeasureRow]:
+    """``corpus`` measured (cached) on the tokenizers ``models`` need: typed measure rows by
+    tokenizer id, for :func:`tokcost.costing.budget_rows` and :func:`tokcost.costing.cost_rows`."""
     from tokcost.costing import budget_tokenizers
     from tokcost.measurement import run_measure
 
     toks = budget_tokenizers(models, opts)
-    measured: dict[str, dict[str, Any]] = {}
+    measured: dict[str, MeasureRow] = {}
     if toks:
-        for r in run_measure([corpus], toks).rows:
-            measured.setdefault(r["tokenizer"], r)
+        for r in run_measure([corpus], toks).records():
+            measured.setdefault(r.tokenizer, r)
     return measured
 
 
 def answer_ratios(workload: Workload, models: Sequence[str] | None,
-                  opts: CostOptions) -> dict[str, dict[str, Any]] | None:
+                  opts: CostOptions) -> dict[str, MeasureRow] | None:
     """A workload without English (``--text`` without ``--en-text``) sizes the Korean answer by
     each tokenizer's Korean/English ratio measured on the shipped corpora; None otherwise."""
     if workload.en_texts is not None or opts.output_ratio is not None:

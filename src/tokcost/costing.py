@@ -8,7 +8,7 @@ unpriced, never as 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,13 @@ from tokcost.errors import TokcostError
 
 if TYPE_CHECKING:
     from tokcost.corpora.requests import ChatRequest
+    from tokcost.schema.measure import MeasureRow
+    from tokcost.schema.pricing import BudgetRecord, CostRecord
     from tokcost.tokenizers.base import Tokenizer
+
+#: Measure rows by tokenizer id, as cost and budget take them: typed records (a row in its JSON
+#: form, as ``tokcost measure -f json`` writes it, is read into one).
+Measured = Mapping[str, "MeasureRow | Mapping[str, Any]"]
 
 SCHEMA_COST = "tokcost/cost/1"
 SCHEMA_BUDGET = "tokcost/budget/1"
@@ -181,9 +187,21 @@ def labels(model, price, fx, opts: CostOptions, *, variant: str | None = None,
     return out
 
 
-def collect_warnings(rows: Sequence[dict[str, Any]]) -> list[str]:
-    """Every distinct warning of money rows, in order (for CLI footers, results.json, report)."""
-    return list(dict.fromkeys(w for r in rows for w in r.get("warnings", [])))
+def collect_warnings(rows: Sequence[Any]) -> list[str]:
+    """Every distinct warning of money rows (records, or their JSON form), in order (for CLI
+    footers, results.json, report)."""
+    return list(dict.fromkeys(w for r in rows for w in (
+        r.get("warnings", []) if isinstance(r, Mapping) else r.warnings)))
+
+
+def measure_records(measured: Measured | None) -> dict[str, MeasureRow] | None:
+    """``measured`` as typed measure rows (a JSON-form row is validated into one here)."""
+    if measured is None:
+        return None
+    from tokcost.schema.measure import MeasureRow
+
+    return {tid: r if isinstance(r, MeasureRow) else MeasureRow.model_validate(r)
+            for tid, r in measured.items()}
 
 
 def _money_row(price, fx, opts: CostOptions, inp: int, out: int):
@@ -201,16 +219,16 @@ def _per_request(price, fx, opts: CostOptions, inputs: Sequence[int], out: int) 
     return sum(_money_row(price, fx, opts, i, out) for i in inputs) / len(inputs)
 
 
-def context_fit(window: int | None, stats: dict[str, Any] | None) -> dict[str, int | None]:
+def context_fit(window: int | None, stats: MeasureRow | None) -> dict[str, int | None]:
     """Effective context: how many Korean characters and English words fit in ``window`` tokens,
     from a measure row's Korean characters per token and English tokens per word."""
     out: dict[str, int | None] = {"context_chars_ko": None, "context_words_en": None}
-    if not window or not stats:
+    if not window or stats is None:
         return out
-    if stats.get("ko_chars_per_token"):
-        out["context_chars_ko"] = round(window * stats["ko_chars_per_token"])
-    if stats.get("en_fertility"):
-        out["context_words_en"] = round(window / stats["en_fertility"])
+    if stats.ko_chars_per_token:
+        out["context_chars_ko"] = round(window * stats.ko_chars_per_token)
+    if stats.en_fertility:
+        out["context_words_en"] = round(window / stats.en_fertility)
     return out
 
 
@@ -228,15 +246,14 @@ _NO_EN_WARNING = {
 
 
 def _answer_premium(ko_in: float, en_in: float | None,
-                    measured: dict[str, Any] | None) -> tuple[float, str]:
+                    measured: MeasureRow | None) -> tuple[float, str]:
     """How much longer the same answer is in Korean (tokens of Korean per English token), and
     where that figure comes from: this workload's own English version when it has one, else the
     tokenizer's measured Korean/English ratio on a corpus, else 1.0 (said in the basis)."""
     if en_in:
         return ko_in / en_in, "this input's Korean/English tokens"
-    ratio = (measured or {}).get("ratio")
-    if ratio and measured is not None:
-        return float(ratio), f"measured Korean/English ratio on {measured.get('corpus')}"
+    if measured is not None and measured.ratio:
+        return float(measured.ratio), f"measured Korean/English ratio on {measured.corpus}"
     return 1.0, NO_PREMIUM
 
 
@@ -270,9 +287,19 @@ def _with_framing(tok: Any, chats: Sequence[tuple[Sequence[Any], Sequence[Any] |
 
 
 def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
-              *, measured: dict[str, dict[str, Any]] | None = None,
+              *, measured: Measured | None = None,
               memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Per-request cost for Korean and English on each model's own tokenizer.
+    """:func:`cost_records` in their JSON form (``tokcost cost -f json``'s rows), for the
+    renderer and the library API."""
+    return [r.as_row() for r in cost_records(workload, models, opts, measured=measured,
+                                             memo=memo)]
+
+
+def cost_records(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
+                 *, measured: Measured | None = None,
+                 memo: dict[str, Any] | None = None) -> list[CostRecord]:
+    """Per-request cost for Korean and English on each model's own tokenizer, as typed
+    :class:`~tokcost.schema.pricing.CostRecord` rows, cheapest first.
 
     Each tokenizer counts the workload once, however many models share it (pass the same ``memo``
     dict to share counts of the same workload across calls). ``measured`` (measure rows by
@@ -285,11 +312,14 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     input, Korean and English alike (:mod:`tokcost.tokenizers.chat`): ``chat_framing`` on the row
     says where it comes from or why it is not counted, ``framing_tokens`` /
     ``en_framing_tokens`` its mean per request."""
+    from tokcost.schema.pricing import CostRecord, money_records
+
+    stats = measure_records(measured)
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     toks: dict[str, Any] = {}
     counted: dict[str, Any] = memo if memo is not None else {}
-    rows = []
+    rows: list[dict[str, Any]] = []  # each row is built here, then leaves as a CostRecord
     for model in _select_models(tables, models):
         price = model.price_for(opts.as_of, opts.variant)
         tok, reason = tokenizer_for(model, toks)
@@ -302,8 +332,9 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             "vat_included": opts.vat,
             "deprecated": model.deprecated.isoformat() if model.deprecated else None,
             "status": _status(model, opts.as_of),
-            **labels(model, price, fx, opts),
+            **(lab := labels(model, price, fx, opts)),
         }
+        lab_warnings: list[str] = lab["warnings"]
         if tok is None:
             row["status"] = reason
             rows.append(row)
@@ -336,19 +367,19 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
                        en_framing_tokens=frame[2])
         ko_in = ko_total / n
         en_in = en_total / n if en_total is not None else None
-        if measured is not None:
-            row.update(context_fit(model.effective_input_limit, measured.get(tok.id)))
+        if stats is not None:
+            row.update(context_fit(model.effective_input_limit, stats.get(tok.id)))
         if opts.output_ratio is not None:
             ko_out = ko_in * opts.output_ratio
             en_out = en_in * opts.output_ratio if en_in is not None else None
         else:
             base = opts.output_tokens if opts.output_tokens is not None else 0
-            premium, basis = _answer_premium(ko_in, en_in, (measured or {}).get(tok.id))
+            premium, basis = _answer_premium(ko_in, en_in, (stats or {}).get(tok.id))
             en_out = float(base) if en_in is not None else None
             ko_out = base * premium  # the same answer written in Korean
             row.update(output_premium=premium, output_premium_basis=basis)
             if en_in is None:
-                row["warnings"] = [*row["warnings"], _NO_EN_WARNING[basis != NO_PREMIUM]]
+                row.update(warnings=[*lab_warnings, _NO_EN_WARNING[basis != NO_PREMIUM]])
         ko_in_i, ko_out_i = round(ko_in), round(ko_out)
         row.update(input_tokens=ko_in_i, output_tokens=ko_out_i)
         if en_in is not None and en_out is not None:
@@ -357,24 +388,25 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
             row["status"] = "unpriced"
             rows.append(row)
             continue
+        en_cost: float | None = None
         if per_request and price.tiers:
             # each request priced on its own tier, then averaged (never the tier of the mean)
-            row["cost"] = _per_request(price, fx, opts, [k for k, _ in per_request], ko_out_i)
+            cost = _per_request(price, fx, opts, [k for k, _ in per_request], ko_out_i)
             ens = [e for _, e in per_request]
             if en_in is not None and en_out is not None and all(e is not None for e in ens):
-                row["en_cost"] = _per_request(price, fx, opts, ens, round(en_out))
+                en_cost = _per_request(price, fx, opts, ens, round(en_out))
             row["tiers_used"] = sorted({t for k, _ in per_request
                                         if (t := price.rates(k).tier) is not None})
         else:
-            row["cost"] = _money_row(price, fx, opts, ko_in_i, ko_out_i)
+            cost = _money_row(price, fx, opts, ko_in_i, ko_out_i)
         if not (per_request and price.tiers) and en_in is not None and en_out is not None:
-            row["en_cost"] = _money_row(price, fx, opts, round(en_in), round(en_out))
-        if row["en_cost"] is not None and row["en_cost"]:
-            row["premium_pct"] = (row["cost"] / row["en_cost"] - 1) * 100
+            en_cost = _money_row(price, fx, opts, round(en_in), round(en_out))
+        row.update(cost=cost, en_cost=en_cost)
+        if en_cost:
+            row["premium_pct"] = (cost / en_cost - 1) * 100
         rows.append(row)
-    from tokcost.schema.pricing import CostRecord, checked_rows
-
-    return checked_rows(CostRecord, sorted(rows, key=lambda r: (r["cost"] is None, r["cost"] or 0)))
+    records = money_records(CostRecord, rows)
+    return sorted(records, key=lambda r: (r.cost is None, r.cost or 0))
 
 
 # ------------------------------------------------------------------------------- budget
@@ -405,8 +437,16 @@ def budget_tokenizers(models: Sequence[str] | None, opts: CostOptions) -> list[A
 
 
 def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
-                *, measured: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Monthly cost per model for Korean traffic, with a low/high range from the ratio CI.
+                *, measured: Measured | None = None) -> list[dict[str, Any]]:
+    """:func:`budget_records` in their JSON form (``tokcost budget -f json``'s rows), for the
+    renderer and the library API."""
+    return [r.as_row() for r in budget_records(inp, models, opts, measured=measured)]
+
+
+def budget_records(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
+                   *, measured: Measured | None = None) -> list[BudgetRecord]:
+    """Monthly cost per model for Korean traffic, with a low/high range from the ratio CI, as
+    typed :class:`~tokcost.schema.pricing.BudgetRecord` rows, cheapest first.
 
     Tokens per request come from characters × the tokenizer's measured tokens per Korean
     character on ``corpus``; the English-equivalent from the measured Korean/English ratio.
@@ -415,6 +455,8 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     ``measured``: measure rows of ``corpus`` by tokenizer id (see :func:`budget_tokenizers`);
     a model whose tokenizer is not in it is reported as not measured, never costed.
     """
+    from tokcost.schema.pricing import BudgetRecord, money_records
+
     if inp.requests_per_day <= 0 or inp.days <= 0:
         raise TokcostError("--requests-per-day and --days must be positive")
     if not 0 <= opts.peak_share <= 1:
@@ -424,11 +466,11 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     chosen = _select_models(tables, models)
     toks: dict[str, Any] = {}
-    stats = dict(measured or {})
+    stats = measure_records(measured) or {}
     in_chars = inp.input_chars if inp.input_chars is not None else 2000
     out_chars = inp.output_chars if inp.output_chars is not None else 500
     n_req = inp.requests_per_day * inp.days
-    rows = []
+    rows: list[dict[str, Any]] = []  # each row is built here, then leaves as a BudgetRecord
     for m in chosen:
         price = m.price_for(opts.as_of, opts.variant)
         tok, reason = tokenizer_for(m, toks)
@@ -453,14 +495,18 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
             row["status"] = reason or "not measured"
             rows.append(row)
             continue
-        cpt = st["ko_chars_per_token"]
-        ratio, lo, hi = st["ratio"], st["ratio_ci_low"], st["ratio_ci_high"]
+        cpt = st.ko_chars_per_token
+        ratio, lo, hi = st.ratio, st.ratio_ci_low, st.ratio_ci_high
+        if not cpt:  # nothing Korean counted: no tokens per character to scale by
+            row["status"] = "not measured"
+            rows.append(row)
+            continue
         ko_in, ko_out = in_chars / cpt, out_chars / cpt
         row.update(input_tokens=round(ko_in), output_tokens=round(ko_out),
                    ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi,
                    exactness=tok.resolution.entry.exactness, **count_labels(m.match, tok))
-        if st.get("counted_date"):  # vendor-api: the day(s) the vendor counted the corpus
-            row["counted_date"] = st["counted_date"]
+        if st.counted_date:  # vendor-api: the day(s) the vendor counted the corpus
+            row["counted_date"] = st.counted_date
         row.update(context_fit(m.effective_input_limit, st))
         if price is None:
             row["status"] = "unpriced"
@@ -476,17 +522,14 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
                     _peak, fx, opts, i, o)
             return one * n_req
 
-        row["monthly_cost"] = monthly(1.0)
+        row["monthly_cost"] = ko_cost = monthly(1.0)
         if ratio:
             if lo is not None and hi is not None:  # no interval below MIN_PAIRS pairs
-                row["monthly_low"] = monthly(lo / ratio)
-                row["monthly_high"] = monthly(hi / ratio)
-                row["range_basis"] = RANGE_BASIS
-            row["monthly_cost_en"] = monthly(1 / ratio)
-            if row["monthly_cost_en"]:
-                row["premium_pct"] = (row["monthly_cost"] / row["monthly_cost_en"] - 1) * 100
+                row.update(monthly_low=monthly(lo / ratio), monthly_high=monthly(hi / ratio),
+                           range_basis=RANGE_BASIS)
+            row["monthly_cost_en"] = en_cost = monthly(1 / ratio)
+            if en_cost:
+                row["premium_pct"] = (ko_cost / en_cost - 1) * 100
         rows.append(row)
-    from tokcost.schema.pricing import BudgetRecord, checked_rows
-
-    return checked_rows(BudgetRecord, sorted(rows, key=lambda r: (r["monthly_cost"] is None,
-                                                                  r["monthly_cost"] or 0)))
+    records = money_records(BudgetRecord, rows)
+    return sorted(records, key=lambda r: (r.monthly_cost is None, r.monthly_cost or 0))

@@ -127,8 +127,14 @@ class _Shared:
 
 @dataclass
 class MeasureResult:
+    """What :func:`run_measure` returns: ``rows`` in their JSON form (what the cache stores and
+    ``tokcost measure -f json`` writes) and :meth:`records`, the same rows typed, which the
+    stages after measurement (costing, the report) read."""
+
     rows: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    _records: list[MeasureRow] | None = field(default=None, init=False, repr=False,
+                                               compare=False)
 
     def to_json(self) -> str:
         from tokcost.render import to_json
@@ -136,10 +142,13 @@ class MeasureResult:
         return to_json(SCHEMA, self.rows, warnings=self.warnings)
 
     def records(self) -> list[MeasureRow]:
-        """The rows as typed records (validated: a key the schema does not name is an error)."""
+        """The rows as typed records (validated once: a key the schema does not name is an
+        error)."""
         from tokcost.schema.measure import MeasureRow
 
-        return [MeasureRow.model_validate(r) for r in self.rows]
+        if self._records is None:
+            self._records = [MeasureRow.model_validate(r) for r in self.rows]
+        return self._records
 
     def dataframe(self) -> Any:
         """The rows as a pandas DataFrame (``pip install "tokcost[pandas]"``), signature fields

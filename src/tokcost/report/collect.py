@@ -4,7 +4,9 @@ Each corpus is tokenized once per tokenizer (``run_measure``); cost and budget r
 (budget through the measured characters per token and ratio; cost of a typical request counts the
 request file once per tokenizer, however many models share that tokenizer). The result is a plain
 JSON-ready document, ``tokcost/report/1``, which the HTML and Markdown reports only format: every
-number a report shows is in ``results.json``.
+number a report shows is in ``results.json``. Between the stages the rows are typed records
+(:class:`~tokcost.schema.measure.MeasureRow`, :class:`~tokcost.schema.report.ReportCostRecord`,
+:class:`~tokcost.schema.report.ReportBudgetRecord`); the document holds their JSON form.
 """
 
 from __future__ import annotations
@@ -15,10 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost._version import __version__
 from tokcost.costing import DEFAULT_OUTPUT_TOKENS
+
+if TYPE_CHECKING:
+    from tokcost.schema.measure import MeasureRow
+    from tokcost.schema.pricing import BudgetRecord, CostRecord
+    from tokcost.schema.report import ReportBudgetRecord, ReportCostRecord
 
 SCHEMA_REPORT = "tokcost/report/1"
 REQUESTS_PER_BATCH = 1000
@@ -106,88 +113,88 @@ def _boundaries(texts: list[dict[str, str]], toks: Sequence[Any]) -> list[dict[s
     return rows
 
 
-def _summary(measure: list[dict[str, Any]], cost: list[dict[str, Any]],
-             budget: Sequence[dict[str, Any]] = (), max_price_age_days: int = 180
+def _summary(measure: Sequence[MeasureRow], cost: Sequence[ReportCostRecord],
+             budget: Sequence[ReportBudgetRecord] = (), max_price_age_days: int = 180
              ) -> dict[str, Any]:
     """The facts the plain-words summary states, computed from the rows (so they are checkable)."""
-    main = [r for r in measure if r["domain"] == "all" and r.get("ratio") is not None]
-    first_corpus = main[0]["corpus"] if main else None
-    main = [r for r in main if r["corpus"] == first_corpus]
-    english_centric = [r for r in main if not r["korean_trained"]]
-    korean = [r for r in main if r["korean_trained"]]
+    main = [(r, r.ratio) for r in measure if r.domain == "all" and r.ratio is not None]
+    first_corpus = main[0][0].corpus if main else None
+    main = [(r, ratio) for r, ratio in main if r.corpus == first_corpus]
+    english_centric = [ratio for r, ratio in main if not r.korean_trained]
+    korean = [ratio for r, ratio in main if r.korean_trained]
     out: dict[str, Any] = {"corpus": first_corpus}
     if main:
-        lo = min(main, key=lambda r: r["ratio"])
-        hi = max(main, key=lambda r: r["ratio"])
-        out.update(lowest_ratio_tokenizer=lo["tokenizer"], lowest_ratio=lo["ratio"],
-                   highest_ratio_tokenizer=hi["tokenizer"], highest_ratio=hi["ratio"])
+        lo = min(main, key=lambda m: m[1])
+        hi = max(main, key=lambda m: m[1])
+        out.update(lowest_ratio_tokenizer=lo[0].tokenizer, lowest_ratio=lo[1],
+                   highest_ratio_tokenizer=hi[0].tokenizer, highest_ratio=hi[1])
     if english_centric:
-        ratios = [r["ratio"] for r in english_centric]
+        ratios = english_centric
         out.update(english_centric_ratio_min=min(ratios), english_centric_ratio_max=max(ratios),
                    english_centric_premium_pct_min=(min(ratios) - 1) * 100,
                    english_centric_premium_pct_max=(max(ratios) - 1) * 100,
                    english_centric_tokenizers=len(ratios))
     if korean:
-        ratios = [r["ratio"] for r in korean]
+        ratios = korean
         out.update(korean_trained_ratio_min=min(ratios), korean_trained_ratio_max=max(ratios),
                    korean_trained_tokenizers=len(ratios))
     # "Korean costs 347 % more": 4.47× English tokens for the same content. Does any measured
     # tokenizer come near? (Premium = ratio − 1; even its interval's upper end is compared.)
     # Below the minimum number of pairs a ratio has no interval: judge on its point estimate.
-    def upper(r: dict[str, Any]) -> float:
-        return r["ratio_ci_high"] if r["ratio_ci_high"] is not None else r["ratio"]
+    def upper(m: tuple[MeasureRow, float]) -> float:
+        return m[0].ratio_ci_high if m[0].ratio_ci_high is not None else m[1]
 
     if main:
         top = max(main, key=upper)
         out["claim_347_ratio_needed"] = 4.47
         out["claim_347_max_ratio_ci_high"] = upper(top)
-        out["claim_347_max_tokenizer"] = top["tokenizer"]
+        out["claim_347_max_tokenizer"] = top[0].tokenizer
         out["claim_347_holds"] = upper(top) >= 4.47
         # Read loosely as "3.47× the tokens", the figure is reached by these tokenizers:
         out["claim_347_loose_ratio"] = 3.47
-        out["claim_347_loose_reached_by"] = sorted(r["tokenizer"] for r in main
-                                                   if upper(r) >= 3.47)
-    usd = [r for r in cost if r["currency"] == "USD" and r.get("cost") is not None]
+        out["claim_347_loose_reached_by"] = sorted(m[0].tokenizer for m in main
+                                                   if upper(m) >= 3.47)
+    usd = [(r, r.cost) for r in cost if r.currency == "USD" and r.cost is not None]
     if usd:
-        cheapest = min(usd, key=lambda r: r["cost"])
-        out.update(cheapest_model=cheapest["model"], cheapest_provider=cheapest["provider"],
-                   cheapest_tokenizer=cheapest["tokenizer"],
-                   cheapest_cost_usd_per_batch=cheapest["cost_per_batch"],
-                   cheapest_kind=cheapest.get("kind"))
-        api = [r for r in usd if r.get("kind") != "self-hosted"]
+        cheapest = min(usd, key=lambda c: c[1])[0]
+        out.update(cheapest_model=cheapest.model, cheapest_provider=cheapest.provider,
+                   cheapest_tokenizer=cheapest.tokenizer,
+                   cheapest_cost_usd_per_batch=cheapest.cost_per_batch,
+                   cheapest_kind=cheapest.kind)
+        api = [c for c in usd if c[0].kind != "self-hosted"]
         if api:
-            c = min(api, key=lambda r: r["cost"])
-            out.update(cheapest_api_model=c["model"], cheapest_api_provider=c["provider"],
-                       cheapest_api_cost_usd_per_batch=c["cost_per_batch"])
-        dearest = max(usd, key=lambda r: r["cost"])
-        out.update(dearest_model=dearest["model"],
-                   dearest_cost_usd_per_batch=dearest["cost_per_batch"])
+            c = min(api, key=lambda c: c[1])[0]
+            out.update(cheapest_api_model=c.model, cheapest_api_provider=c.provider,
+                       cheapest_api_cost_usd_per_batch=c.cost_per_batch)
+        dearest = max(usd, key=lambda c: c[1])[0]
+        out.update(dearest_model=dearest.model,
+                   dearest_cost_usd_per_batch=dearest.cost_per_batch)
     out["models_priced"] = len(usd)
-    out["models_not_costed"] = sorted({r["model"] for r in cost if r.get("cost") is None})
+    out["models_not_costed"] = sorted({r.model for r in cost if r.cost is None})
     out.update(_staleness(cost, budget, max_price_age_days))
     return out
 
 
-def _staleness(cost: Sequence[dict[str, Any]], budget: Sequence[dict[str, Any]],
+def _staleness(cost: Sequence[CostRecord], budget: Sequence[BudgetRecord],
                max_price_age_days: int) -> dict[str, Any]:
     """Stale money inputs the summary states: prices used in a cost older than the threshold
     (oldest first, one per model) and the KRW/USD rate when older than the FX threshold."""
     from tokcost.costing import DEFAULT_MAX_FX_AGE_DAYS
 
-    used = [r for r in [*cost, *budget]
-            if r.get("cost", r.get("monthly_cost")) is not None]
-    stale: dict[str, dict[str, Any]] = {}
+    used = [*(r for r in cost if r.cost is not None),
+            *(r for r in budget if r.monthly_cost is not None)]
+    stale: dict[str, tuple[str | None, int]] = {}
     for r in used:  # the flags tokcost.costing set with this run's thresholds
-        if r.get("price_stale") and r["model"] not in stale:
-            stale[r["model"]] = {"model": r["model"], "price_date": r.get("price_date"),
-                                 "price_age_days": r.get("price_age_days")}
-    fx = next((r for r in used if r.get("fx_stale")), None)
+        if r.price_stale and r.model not in stale and r.price_age_days is not None:
+            stale[r.model] = (r.price_date.isoformat() if r.price_date else None,
+                              r.price_age_days)
+    fx = next((r for r in used if r.fx_stale), None)
     return {"price_age_threshold_days": max_price_age_days,
-            "stale_prices": sorted(stale.values(), key=lambda x: -x["price_age_days"]),
+            "stale_prices": [{"model": m, "price_date": d, "price_age_days": age}
+                             for m, (d, age) in sorted(stale.items(), key=lambda x: -x[1][1])],
             "stale_fx": None if fx is None else {
-                "fx_rate": fx.get("fx_rate"), "fx_date": fx.get("fx_date"),
-                "fx_age_days": fx.get("fx_age_days"),
-                "threshold_days": DEFAULT_MAX_FX_AGE_DAYS}}
+                "fx_rate": fx.fx_rate, "fx_date": fx.fx_date.isoformat() if fx.fx_date else None,
+                "fx_age_days": fx.fx_age_days, "threshold_days": DEFAULT_MAX_FX_AGE_DAYS}}
 
 
 def collect_results(opts: ReportOptions | None = None, timings: Timings | None = None
@@ -196,9 +203,10 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
     :class:`tokcost.schema.report.ReportDocument`)."""
     from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
-    from tokcost.costing import BudgetInput, CostOptions, Workload, budget_rows, cost_rows
+    from tokcost.costing import BudgetInput, CostOptions, Workload, budget_records, cost_records
     from tokcost.counting import load_many
     from tokcost.measurement import DEFAULT_CORPORA, Settings, run_measure
+    from tokcost.schema.report import ReportBudgetRecord, ReportCostRecord, ReportDocument
 
     opts = opts or ReportOptions()
     timings = timings or Timings()
@@ -210,10 +218,10 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         settings = Settings(by_domain=True)
         result = run_measure(corpora, toks, settings=settings, use_cache=opts.use_cache,
                              workers=opts.workers, progress_factory=opts.progress_factory)
-    measure = whole_corpus_rows(result.rows)
+    measure = whole_corpus_rows(result.records())
     first = corpora[0]
-    measured = {r["tokenizer"]: r for r in measure
-                if r["corpus"] == measure[0]["corpus"] and r["domain"] == "all"} if measure else {}
+    measured = {r.tokenizer: r for r in measure
+                if r.corpus == measure[0].corpus and r.domain == "all"} if measure else {}
 
     with timings.stage("cost"):
         reqs = load_requests(Path(opts.requests) if opts.requests else requests_file())
@@ -223,39 +231,39 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         catalog = load_catalog()
         ptables = CostOptions(tables=opts.tables).price_tables()
         memo: dict[str, Any] = {}
-        cost: list[dict[str, Any]] = []
+        cost: list[ReportCostRecord] = []
         for cur in ("USD", "KRW"):
             copts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
                                 output_tokens=opts.output_tokens, tables=opts.tables,
                                 max_price_age_days=opts.max_price_age_days)
-            for r in cost_rows(wl, opts.models, copts, measured=measured, memo=memo):
-                entry = catalog.get(r["tokenizer"] or "")
-                r["korean_trained"] = bool(entry and entry.korean_trained)
-                r["requests"] = REQUESTS_PER_BATCH
-                r["cost_per_batch"] = r["cost"] * REQUESTS_PER_BATCH if r["cost"] is not None \
-                    else None
-                r["en_cost_per_batch"] = r["en_cost"] * REQUESTS_PER_BATCH \
-                    if r["en_cost"] is not None else None
-                r["premium_basis"] = "requests"
-                add_labels(r, ptables, opts.as_of)
-                cost.append(r)
+            for c in cost_records(wl, opts.models, copts, measured=measured, memo=memo):
+                entry = catalog.get(c.tokenizer or "")
+                cost.append(ReportCostRecord.model_validate({
+                    **c.given(), "korean_trained": bool(entry and entry.korean_trained),
+                    "requests": REQUESTS_PER_BATCH,
+                    "cost_per_batch": c.cost * REQUESTS_PER_BATCH if c.cost is not None
+                    else None,
+                    "en_cost_per_batch": c.en_cost * REQUESTS_PER_BATCH
+                    if c.en_cost is not None else None,
+                    "premium_basis": "requests", **add_labels(c, ptables, opts.as_of)}))
     budget_corpus = first if isinstance(first, str) else "samples"
     with timings.stage("budget"):
-        budget = []
+        budget: list[ReportBudgetRecord] = []
         for cur in ("USD", "KRW"):
             bopts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
                                 tables=opts.tables, max_price_age_days=opts.max_price_age_days)
-            for r in budget_rows(BudgetInput(opts.requests_per_day, opts.days, opts.input_chars,
-                                             opts.output_chars, budget_corpus),
-                                 opts.models, bopts, measured=measured):
-                m = ptables.find_model(r["model"], r.get("provider"))
-                r.setdefault("kind", m.kind if m is not None else None)
-                entry = catalog.get(r["tokenizer"] or "")
-                r["korean_trained"] = bool(entry and entry.korean_trained)
-                r["premium_basis"] = "corpus"
-                r["premium_corpus"] = measure[0]["corpus"] if measure else budget_corpus
-                add_labels(r, ptables, opts.as_of)
-                budget.append(r)
+            for b in budget_records(BudgetInput(opts.requests_per_day, opts.days,
+                                                opts.input_chars, opts.output_chars,
+                                                budget_corpus),
+                                    opts.models, bopts, measured=measured):
+                m = ptables.find_model(b.model, b.provider)
+                entry = catalog.get(b.tokenizer or "")
+                budget.append(ReportBudgetRecord.model_validate({
+                    **b.given(), "kind": m.kind if m is not None else None,
+                    "korean_trained": bool(entry and entry.korean_trained),
+                    "premium_basis": "corpus",
+                    "premium_corpus": measure[0].corpus if measure else budget_corpus,
+                    **add_labels(b, ptables, opts.as_of, kind=m.kind if m is not None else None)}))
         headline = _headline(cost, budget, opts)
     diagnostics: list[dict[str, Any]] = []
     boundaries: list[dict[str, Any]] = []
@@ -285,12 +293,12 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             "models": list(opts.models) if opts.models else "all",
             "requests": wl.label, "requests_in_file": len(reqs),
             "requests_per_batch": REQUESTS_PER_BATCH, "output_tokens": opts.output_tokens,
-            "as_of": opts.as_of.isoformat(), "fx_krw_per_usd": cost[0]["fx_krw_per_usd"]
+            "as_of": opts.as_of.isoformat(), "fx_krw_per_usd": cost[0].fx_krw_per_usd
             if cost else None, "vat": opts.vat,
             "budget": {"requests_per_day": opts.requests_per_day, "days": opts.days,
                        "input_chars": opts.input_chars, "output_chars": opts.output_chars,
                        "requests_per_month": opts.requests_per_day * opts.days,
-                       "corpus": measure[0]["corpus"] if measure else budget_corpus,
+                       "corpus": measure[0].corpus if measure else budget_corpus,
                        "source": opts.workload_source or "defaults",
                        "shortlist": headline["models"], "shortlist_given": headline["given"]},
             "measure": settings.key(),
@@ -298,99 +306,106 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         },
         "summary": _summary(measure, cost, budget, opts.max_price_age_days),
         "headline": headline["rows"],
-        "measure": measure,
-        "cost": cost,
-        "budget": budget,
+        "measure": [r.as_row() for r in measure],  # the records' JSON form, as written
+        "cost": [r.as_row() for r in cost],
+        "budget": [r.as_row() for r in budget],
         "diagnostics": diagnostics,
         "samples": samples,
         "boundaries": boundaries,
         "warnings": [*result.warnings, *_money_warnings(cost, budget)],
     }
-    from tokcost.schema.report import ReportDocument
-
     # the document as written, validated: a renamed or missing key, or a wrong type, in any
     # section fails here, not in the HTML/Markdown/xlsx writers that read it
     ReportDocument.model_validate(doc)
     return doc
 
 
-def whole_corpus_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def whole_corpus_rows(rows: Sequence[MeasureRow]) -> list[MeasureRow]:
     """The report reads a corpus's total from its ``domain == "all"`` row. A corpus narrowed to
     one domain (``-c samples/news``, ``--domain law``) has one row per tokenizer, labelled with
     that domain: it is the whole of what was asked for, so it becomes ``samples/news`` / ``all``
     (the signature keeps what was measured). Without this the report had no tokenizer rows and
     every budget row said "not measured"."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], int] = {}
     for r in rows:
-        groups.setdefault((r["corpus"], r["tokenizer"]), []).append(r)
+        groups[(r.corpus, r.tokenizer)] = groups.get((r.corpus, r.tokenizer), 0) + 1
     out = []
     for r in rows:
-        group = groups[(r["corpus"], r["tokenizer"])]
-        if len(group) == 1 and r["domain"] not in ("all", None):
-            r = {**r, "corpus": f"{r['corpus']}/{r['domain']}", "domain": "all"}
+        if groups[(r.corpus, r.tokenizer)] == 1 and r.domain not in ("all", None):
+            r = r.model_copy(update={"corpus": f"{r.corpus}/{r.domain}", "domain": "all"})
         out.append(r)
     return out
 
 
-def _money_warnings(*rows: Sequence[dict[str, Any]]) -> list[str]:
+def _money_warnings(*rows: Sequence[CostRecord | BudgetRecord]) -> list[str]:
     """Stale prices / FX and retired models of the cost and budget rows (tokcost.costing)."""
     from tokcost.costing import collect_warnings
 
     return collect_warnings([r for group in rows for r in group])
 
 
-def _diagnostics(toks: Sequence[Any], corpus: Any, measured: dict[str, dict[str, Any]]
+def _diagnostics(toks: Sequence[Any], corpus: Any, measured: dict[str, MeasureRow]
                  ) -> list[dict[str, Any]]:
     """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility).
     The corpus token totals come from the measurement, not from counting the corpus again."""
     from tokcost.diagnostics import summary
 
-    totals = {tid: (r["ko_tokens"], r["en_tokens"]) for tid, r in measured.items()}
+    totals = {tid: (r.ko_tokens, r.en_tokens) for tid, r in measured.items()}
     return summary(list(toks), corpus, totals=totals)
 
 
-def tokenizer_match(row: dict[str, Any], model: Any) -> str:
+def tokenizer_match(row: CostRecord | BudgetRecord, model: Any) -> str:
     """``exact`` / ``presumed`` / ``proxy`` / ``none`` (COMMON vocabulary) from what the row and the
     price table know: a proxy tokenizer, an uncountable one, or the table's tokenizer confidence."""
-    if row.get("tokenizer") is None or (row.get("input_tokens") is None
-                                        and "not published" in str(row.get("status", ""))):
+    if row.tokenizer is None or (row.input_tokens is None
+                                 and "not published" in row.status):
         return "none"
-    if row.get("proxy_of") or row.get("exactness") == "proxy":
+    if getattr(row, "proxy_of", None) or row.exactness == "proxy":
         return "proxy"
     if model is not None and getattr(model, "tokenizer_confidence", "high") != "high":
         return "presumed"
     return "exact"
 
 
-def add_labels(row: dict[str, Any], tables: Any, as_of: date) -> None:
-    """The label fields of a cost or budget row (``tokenizer_match``, ``price_variant``,
-    ``price_age_days``, ``retired``, ``assumption``). Fields the costing stage already set are kept
-    as they are; only missing ones are derived here."""
+def add_labels(row: CostRecord | BudgetRecord, tables: Any, as_of: date,
+               kind: str | None = None) -> dict[str, Any]:
+    """The label fields the report adds to a cost or budget row (``tokenizer_confidence``,
+    ``assumption``, and ``tokenizer_match``, ``price_variant``, ``price_confidence``,
+    ``price_age_days``, ``retired`` where the costing stage did not set them). Fields the costing
+    stage already set are kept as they are; only missing ones are derived here. ``kind``: the
+    model's, where the row has none."""
     try:
-        model = tables.find_model(row["model"], row.get("provider"))
+        model = tables.find_model(row.model, row.provider)
     except Exception:  # an ambiguous id: no table facts, the row's own fields only
         model = None
     price = model.price_for(as_of) if model is not None else None
-    row.setdefault("tokenizer_match", tokenizer_match(row, model))
-    if model is not None:
-        row.setdefault("tokenizer_confidence", model.tokenizer_confidence)
-    row.setdefault("price_variant", (price.variant or "standard") if price else None)
-    row.setdefault("price_confidence", price.confidence if price else None)
-    if row.get("price_age_days") is None and row.get("price_date"):
-        row["price_age_days"] = (as_of - date.fromisoformat(row["price_date"])).days
-    row.setdefault("retired", bool(model is not None and model.deprecated
-                                   and model.deprecated <= as_of))
-    kind = row.get("kind") or (model.kind if model is not None else None)
-    row["assumption"] = "self-hosted" if kind == "self-hosted" else None
+    given = row.model_fields_set
+    out: dict[str, Any] = {}
+    if "tokenizer_match" not in given:
+        out["tokenizer_match"] = tokenizer_match(row, model)
+    if model is not None and "tokenizer_confidence" not in given:
+        out["tokenizer_confidence"] = model.tokenizer_confidence
+    if "price_variant" not in given:
+        out["price_variant"] = (price.variant or "standard") if price else None
+    if "price_confidence" not in given:
+        out["price_confidence"] = price.confidence if price else None
+    if row.price_age_days is None and row.price_date:
+        out["price_age_days"] = (as_of - row.price_date).days
+    if "retired" not in given:
+        out["retired"] = bool(model is not None and model.deprecated
+                              and model.deprecated <= as_of)
+    kind = getattr(row, "kind", None) or kind or (model.kind if model is not None else None)
+    out["assumption"] = "self-hosted" if kind == "self-hosted" else None
+    return out
 
 
-def _headline(cost: list[dict[str, Any]], budget: list[dict[str, Any]], opts: ReportOptions
-              ) -> dict[str, Any]:
+def _headline(cost: Sequence[ReportCostRecord], budget: Sequence[ReportBudgetRecord],
+              opts: ReportOptions) -> dict[str, Any]:
     """The page's first answer: monthly cost per shortlisted model, USD and KRW, Korean and English,
     with the range. Shortlist: the models named (``shortlist``, else ``models``), else the cheapest
     costed pay-per-token models."""
-    usd = {r["model"]: r for r in budget if r["currency"] == "USD"}
-    krw = {r["model"]: r for r in budget if r["currency"] == "KRW"}
+    usd = {r.model: r for r in budget if r.currency == "USD"}
+    krw = {r.model: r for r in budget if r.currency == "KRW"}
     given = list(opts.shortlist or opts.models or [])
     if given:
         from tokcost.pricing import load_tables
@@ -404,29 +419,30 @@ def _headline(cost: list[dict[str, Any]], budget: list[dict[str, Any]], opts: Re
                 names.append(m)
     else:
         # the cheapest current pay-per-token model of each provider, cheapest first
-        api = [r for r in usd.values() if r["monthly_cost"] is not None
-               and r.get("assumption") != "self-hosted" and not r.get("retired")]
-        api.sort(key=lambda r: r["monthly_cost"])
+        api = [(r, r.monthly_cost) for r in usd.values() if r.monthly_cost is not None
+               and r.assumption != "self-hosted" and not r.retired]
+        api.sort(key=lambda a: a[1])
         per_provider: dict[str, str] = {}
-        for r in api:
-            per_provider.setdefault(r["provider"], r["model"])
+        for r, _ in api:
+            per_provider.setdefault(r.provider, r.model)
         names = list(per_provider.values())[:opts.shortlist_size]
     rows = []
     for name in dict.fromkeys(names):
         u, k = usd.get(name), krw.get(name)
         if u is None:
             continue
-        row = {key: u.get(key) for key in (
+        json = u.as_row()
+        row = {key: json.get(key) for key in (
             "model", "provider", "tokenizer", "korean_trained", "requests", "input_tokens",
             "output_tokens", "premium_pct", "premium_basis", "premium_corpus", "status", "kind",
             "tokenizer_match", "tokenizer_confidence", "price_source", "price_date",
             "price_age_days", "price_confidence", "price_variant", "retired", "assumption",
             "deprecated")}
-        for cur, src in (("usd", u), ("krw", k or {})):
-            row[f"monthly_{cur}"] = src.get("monthly_cost")
-            row[f"monthly_low_{cur}"] = src.get("monthly_low")
-            row[f"monthly_high_{cur}"] = src.get("monthly_high")
-            row[f"monthly_en_{cur}"] = src.get("monthly_cost_en")
+        for cur, src in (("usd", u), ("krw", k)):
+            row[f"monthly_{cur}"] = src.monthly_cost if src else None
+            row[f"monthly_low_{cur}"] = src.monthly_low if src else None
+            row[f"monthly_high_{cur}"] = src.monthly_high if src else None
+            row[f"monthly_en_{cur}"] = src.monthly_cost_en if src else None
         rows.append(row)
     rows.sort(key=lambda r: (r["monthly_usd"] is None, r["monthly_usd"] or 0))
     return {"models": [r["model"] for r in rows], "given": bool(given), "rows": rows}

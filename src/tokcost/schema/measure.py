@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from tokcost.schema.base import Record
+from tokcost.schema.base import Record, Row
 
 
 class Bootstrap(Record):
@@ -33,7 +33,7 @@ class Signature(Record):
     bootstrap: Bootstrap
 
 
-class MeasureRow(Record):
+class MeasureRow(Row):
     """Korean/English token statistics of one tokenizer on one corpus (``domain`` ``all`` is the
     whole corpus). English fields are None for a monolingual corpus; the ratio fields are None
     when there is no English side (and the interval is None below the minimum number of pairs)."""

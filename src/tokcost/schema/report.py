@@ -1,8 +1,8 @@
 """The report document, ``results.json`` (``tokcost/report/1``, ``tokcost report``).
 
-``measure``, ``cost`` and ``budget`` are the published measure, cost and budget rows (the report's
-cost and budget rows add per-batch figures and labels, which those records allow); the other
-sections are typed here, one model each.
+``measure`` holds the published measure rows; ``cost`` and ``budget`` the published cost and
+budget rows with the report's own per-batch figures and labels (:class:`ReportCostRecord`,
+:class:`ReportBudgetRecord`); the other sections are typed here, one model each.
 """
 
 from __future__ import annotations
@@ -17,6 +17,36 @@ from tokcost.schema.measure import MeasureRow
 from tokcost.schema.pricing import BudgetRecord, Confidence, CostRecord, TokenizerMatch
 
 IsoDate = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ReportCostRecord(CostRecord):
+    """A ``tokcost/cost/1`` row as the report shows it: the cost of a batch of requests, and
+    the labels the report adds from the catalog and the price tables."""
+
+    korean_trained: bool = Field(description="the tokenizer was trained with Korean in mind")
+    requests: int = Field(gt=0, description="requests in a batch (cost_per_batch)")
+    cost_per_batch: float | None = Field(description="cost × requests; null when not costed")
+    en_cost_per_batch: float | None = Field(description="en_cost × requests")
+    premium_basis: Literal["requests"] = Field(
+        description="the premium compares the requests' Korean and English versions")
+    tokenizer_confidence: str | None = Field(
+        default=None, description="the price table's confidence in the model → tokenizer match")
+    assumption: Literal["self-hosted"] | None = Field(
+        description="self-hosted: the price is an assumed GPU cost, not a list price")
+
+
+class ReportBudgetRecord(BudgetRecord):
+    """A ``tokcost/budget/1`` row as the report shows it, with the labels the report adds."""
+
+    kind: str | None = Field(description="api or self-hosted (from the price tables)")
+    korean_trained: bool = Field(description="the tokenizer was trained with Korean in mind")
+    premium_basis: Literal["corpus"] = Field(
+        description="the premium comes from the measured ratio on premium_corpus")
+    premium_corpus: str = Field(description="the corpus whose measured ratio scales the budget")
+    tokenizer_confidence: str | None = Field(
+        default=None, description="the price table's confidence in the model → tokenizer match")
+    assumption: Literal["self-hosted"] | None = Field(
+        description="self-hosted: the price is an assumed GPU cost, not a list price")
 
 
 class BudgetSettings(StrictRecord):
@@ -201,8 +231,8 @@ class ReportDocument(StrictRecord):
     summary: ReportSummary
     headline: list[HeadlineRow]
     measure: list[MeasureRow]
-    cost: list[CostRecord]
-    budget: list[BudgetRecord]
+    cost: list[ReportCostRecord]
+    budget: list[ReportBudgetRecord]
     diagnostics: list[ReportDiagnosticsRow]
     samples: list[Sample]
     boundaries: list[BoundaryRow]
