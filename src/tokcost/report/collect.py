@@ -25,7 +25,12 @@ from tokcost.costing import DEFAULT_OUTPUT_TOKENS
 if TYPE_CHECKING:
     from tokcost.schema.measure import MeasureRow
     from tokcost.schema.pricing import BudgetRecord, CostRecord
-    from tokcost.schema.report import ReportBudgetRecord, ReportCostRecord
+    from tokcost.schema.report import (
+        HeadlineRow,
+        ReportBudgetRecord,
+        ReportCostRecord,
+        Sample,
+    )
 
 SCHEMA_REPORT = "tokcost/report/1"
 REQUESTS_PER_BATCH = 1000
@@ -60,6 +65,15 @@ class ReportOptions:
 
 
 @dataclass
+class Headline:
+    """The page's first answer: the shortlisted models' rows, and whether the shortlist was
+    given (``--shortlist`` / ``--model``) or chosen (the cheapest of each provider)."""
+
+    rows: list[HeadlineRow]
+    given: bool
+
+
+@dataclass
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
     on_stage: Callable[[str], None] | None = None  # told each stage's name as it starts
@@ -83,7 +97,9 @@ class Timings:
 _SAMPLE_PICKS = (("news", 1), ("software", 3), ("casual-chat", 5), ("medical", 2))
 
 
-def _samples(corpus_pairs: list[Any], n: int) -> list[dict[str, str]]:
+def _samples(corpus_pairs: list[Any], n: int) -> list[Sample]:
+    from tokcost.schema.report import Sample
+
     by_domain: dict[str, list[Any]] = {}
     for p in corpus_pairs:
         by_domain.setdefault(p.domain or "", []).append(p)
@@ -92,20 +108,20 @@ def _samples(corpus_pairs: list[Any], n: int) -> list[dict[str, str]]:
         pairs = by_domain.get(dom)
         if pairs:
             p = pairs[min(i, len(pairs) - 1)]
-            out.append({"id": p.id, "domain": dom, "ko": p.ko, "en": p.en})
+            out.append(Sample(id=p.id, domain=dom, ko=p.ko, en=p.en))
     if not out:
-        out = [{"id": p.id, "domain": p.domain, "ko": p.ko, "en": p.en} for p in corpus_pairs[:n]]
+        out = [Sample(id=p.id, domain=p.domain, ko=p.ko, en=p.en) for p in corpus_pairs[:n]]
     return out[:n]
 
 
-def _boundaries(texts: list[dict[str, str]], toks: Sequence[Any]) -> list[dict[str, Any]]:
+def _boundaries(texts: list[Sample], toks: Sequence[Any]) -> list[dict[str, Any]]:
     from tokcost.diagnostics.boundaries import inspect_text
 
     rows = []
     for s in texts:
-        for tok, insp in zip(toks, inspect_text(s["ko"], toks), strict=True):
+        for tok, insp in zip(toks, inspect_text(s.ko, toks), strict=True):
             rows.append({
-                "sample": s["id"], "domain": s["domain"], "tokenizer": tok.id,
+                "sample": s.id, "domain": s.domain, "tokenizer": tok.id,
                 "tokens": insp.tokens, "byte_fallback_tokens": insp.byte_fallback_tokens,
                 "groups": [{"text": g.text, "tokens": g.count, "byte_fallback": g.byte_fallback,
                             "special": g.special} for g in insp.groups],
@@ -300,17 +316,18 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                        "requests_per_month": opts.requests_per_day * opts.days,
                        "corpus": measure[0].corpus if measure else budget_corpus,
                        "source": opts.workload_source or "defaults",
-                       "shortlist": headline["models"], "shortlist_given": headline["given"]},
+                       "shortlist": [r.model for r in headline.rows],
+                       "shortlist_given": headline.given},
             "measure": settings.key(),
             "diagnostics": sampling,  # None: --no-diagnostics
         },
         "summary": _summary(measure, cost, budget, opts.max_price_age_days),
-        "headline": headline["rows"],
+        "headline": [r.model_dump(mode="json") for r in headline.rows],
         "measure": [r.as_row() for r in measure],  # the records' JSON form, as written
         "cost": [r.as_row() for r in cost],
         "budget": [r.as_row() for r in budget],
         "diagnostics": diagnostics,
-        "samples": samples,
+        "samples": [r.model_dump(mode="json") for r in samples],
         "boundaries": boundaries,
         "warnings": [*result.warnings, *_money_warnings(cost, budget)],
     }
@@ -400,10 +417,12 @@ def add_labels(row: CostRecord | BudgetRecord, tables: Any, as_of: date,
 
 
 def _headline(cost: Sequence[ReportCostRecord], budget: Sequence[ReportBudgetRecord],
-              opts: ReportOptions) -> dict[str, Any]:
+              opts: ReportOptions) -> Headline:
     """The page's first answer: monthly cost per shortlisted model, USD and KRW, Korean and English,
     with the range. Shortlist: the models named (``shortlist``, else ``models``), else the cheapest
     costed pay-per-token models."""
+    from tokcost.schema.report import HeadlineRow
+
     usd = {r.model: r for r in budget if r.currency == "USD"}
     krw = {r.model: r for r in budget if r.currency == "KRW"}
     given = list(opts.shortlist or opts.models or [])
@@ -426,23 +445,18 @@ def _headline(cost: Sequence[ReportCostRecord], budget: Sequence[ReportBudgetRec
         for r, _ in api:
             per_provider.setdefault(r.provider, r.model)
         names = list(per_provider.values())[:opts.shortlist_size]
+    shared = [f for f in HeadlineRow.model_fields if not f.startswith("monthly_")]
     rows = []
     for name in dict.fromkeys(names):
         u, k = usd.get(name), krw.get(name)
         if u is None:
             continue
-        json = u.as_row()
-        row = {key: json.get(key) for key in (
-            "model", "provider", "tokenizer", "korean_trained", "requests", "input_tokens",
-            "output_tokens", "premium_pct", "premium_basis", "premium_corpus", "status", "kind",
-            "tokenizer_match", "tokenizer_confidence", "price_source", "price_date",
-            "price_age_days", "price_confidence", "price_variant", "retired", "assumption",
-            "deprecated")}
-        for cur, src in (("usd", u), ("krw", k)):
-            row[f"monthly_{cur}"] = src.monthly_cost if src else None
-            row[f"monthly_low_{cur}"] = src.monthly_low if src else None
-            row[f"monthly_high_{cur}"] = src.monthly_high if src else None
-            row[f"monthly_en_{cur}"] = src.monthly_cost_en if src else None
-        rows.append(row)
-    rows.sort(key=lambda r: (r["monthly_usd"] is None, r["monthly_usd"] or 0))
-    return {"models": [r["model"] for r in rows], "given": bool(given), "rows": rows}
+        written = u.as_row()  # the budget row's fields as results.json has them (dates as text)
+        rows.append(HeadlineRow.model_validate({
+            **{f: written.get(f) for f in shared},
+            **{f"monthly{part}_{cur}": (getattr(src, field) if src is not None else None)
+               for cur, src in (("usd", u), ("krw", k))
+               for part, field in (("", "monthly_cost"), ("_low", "monthly_low"),
+                                   ("_high", "monthly_high"), ("_en", "monthly_cost_en"))}}))
+    rows.sort(key=lambda r: (r.monthly_usd is None, r.monthly_usd or 0))
+    return Headline(rows, bool(given))
