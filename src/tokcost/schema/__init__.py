@@ -5,7 +5,9 @@ price, FX, cost and budget rows in :mod:`tokcost.schema.pricing`, count rows in
 :mod:`~tokcost.schema.count`, diagnostics rows in :mod:`~tokcost.schema.diagnostics`, check and
 diff rows in :mod:`~tokcost.schema.gate`, ``results.json`` in :mod:`~tokcost.schema.report`; the
 output records refuse unknown keys and are checked where their rows are made, with
-:func:`tokcost.schema.base.checked`); every input file is read through one too (price tables and
+:func:`tokcost.schema.base.checked`, or made there as records: measure, cost and budget rows are
+:class:`tokcost.schema.base.Row` records that the stages read by attribute and the renderers take
+in their JSON form, ``as_row()``); every input file is read through one too (price tables and
 FX in :mod:`tokcost.schema.tables`, the configuration in :mod:`tokcost.schema.config`, baselines
 in :mod:`tokcost.schema.results`, the tokenizer catalog in :mod:`tokcost.schema.catalog`, chat
 requests in :mod:`tokcost.schema.inputs`); the JSON Schemas under
