@@ -14,7 +14,10 @@ from tokcost.schema.diagnostics import (
     BreakdownRecord,
     CoverageRecord,
     DiagnosticsSummaryRow,
+    ExplainComparison,
+    ExplainRecord,
     FertilityRecord,
+    InspectRecord,
     NormalizationRecord,
 )
 from tokcost.schema.gate import CheckDocument, CheckRecord, DiffRecord, PromptRecord
@@ -33,6 +36,8 @@ def _models() -> dict[str, type[BaseModel]]:
             "coverage-row": CoverageRecord, "normalization-row": NormalizationRecord,
             "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
             "diagnostics-summary-row": DiagnosticsSummaryRow,
+            "inspect-row": InspectRecord, "explain-row": ExplainRecord,
+            "explain-comparison": ExplainComparison,
             "check-row": CheckRecord, "check-prompt-row": PromptRecord, "check": CheckDocument,
             "diff-row": DiffRecord, "report": ReportDocument,
             "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn,
