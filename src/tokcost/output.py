@@ -53,6 +53,13 @@ class Output:
     right: frozenset[str] = frozenset()
 
 
+def name_proxies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for the table and Markdown views with a proxy named in the tokenizer column
+    (``gemini (proxy: gemma-3)``); JSON and CSV keep ``tokenizer`` and ``proxy_of`` apart."""
+    return [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {r['proxy_of']})"}
+            if r.get("proxy_of") and r.get("tokenizer") else r for r in rows]
+
+
 def shown_columns(out: Output) -> list[tuple[str, str]]:
     """The table/Markdown columns: the command's, then every label field the rows carry."""
     cols = list(out.columns) or [(k, k) for k in (out.rows[0] if out.rows else {})]

@@ -87,12 +87,12 @@ def _table_output(
     command's record (a renamed, missing or extra key fails here, not in a reader) with the
     labels of the tokenizer that counted them; tables and Markdown name proxies in the tokenizer
     column (``gemini (proxy: gemma-3)``), JSON and CSV keep ``tokenizer`` and ``proxy_of``."""
-    from tokcost.output import Output
+    from tokcost.output import Output, name_proxies
     from tokcost.schema.base import checked
     from tokcost.schema.diagnostics import BY_SCHEMA
 
     rows = checked(BY_SCHEMA[schema], _with_labels(rows, toks))
-    shown = _labelled(rows, toks) if fmt in ("table", "markdown") else rows
+    shown = name_proxies(rows) if fmt in ("table", "markdown") else rows
     return Output(schema, shown, cols, title=title, meta=meta, footer=footer or [],
                   csv_columns=None if csv_all else [*(k for k, _ in cols), "proxy_of"])
 
@@ -174,13 +174,6 @@ def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
     for r in renderables:
         console.print(r)
     write_output(buf.getvalue(), output, force)
-
-
-def _labelled(rows: list[dict[str, Any]], toks: list[Any]) -> list[dict[str, Any]]:
-    """Table rows with proxies named as such: ``gemini (proxy: gemma-3)``."""
-    proxies = {t.id: t.resolution.proxy_of for t in toks if t.resolution.proxy_of}
-    return [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {proxies[r['tokenizer']]})"}
-            if r.get("tokenizer") in proxies else r for r in rows]
 
 
 def _load(tokenizer: list[str] | None, download: bool, trust: bool):
