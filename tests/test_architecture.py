@@ -404,3 +404,16 @@ def test_listings_are_typed_records_made_in_the_library(mirror, args, record):
         assert any(r.status == "priced" and r.currency == "KRW" for r in rows)
         assert all(r.input is None for r in rows if r.status == "unpriced")
 
+
+def test_default_answer_length_is_named_once():
+    """500 (English answer tokens, Korean answer characters) is costing.DEFAULT_OUTPUT_TOKENS /
+    DEFAULT_OUTPUT_CHARS; no option default, dataclass field or fallback repeats the number."""
+    found = []
+    pkg = SRC / "tokcost"
+    where = [*(pkg / "cli").glob("*.py"), *(pkg / "report").glob("*.py"),
+             *(pkg / "gate").glob("*.py"), pkg / "costing.py", pkg / "api.py", pkg / "config.py"]
+    for path in sorted(where):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value == 500 and type(node.value) is int:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == ["tokcost/costing.py:31", "tokcost/costing.py:32"], found
