@@ -307,6 +307,8 @@ DIAGNOSTICS = [  # command, arguments, the class whose as_dict makes its rows
     ("breakdown", ["한국어 `code` 12"], "tokcost.diagnostics.breakdown.Breakdown"),
     ("fertility", ["--no-morphemes", "-c", "samples/news"],
      "tokcost.diagnostics.fertility.FertilityRow"),
+    ("inspect", ["한국어 토큰"], "tokcost.diagnostics.boundaries.Inspection"),
+    ("explain", ["한국어 토큰 한국어"], "tokcost.diagnostics.explain.EojeolProfile:summary"),
 ]
 
 
@@ -332,16 +334,17 @@ def test_diagnostics_rows_are_validated_where_the_command_makes_them(mirror, mon
     assert [(r.tokenizer, r.proxy_of, r.tokenizer_match) for r in checked] == [
         ("o200k_base", None, "exact"), ("gemini", "gemma-3", "proxy")]
 
+    maker, _, method = maker.partition(":")
     module, cls_name = maker.rsplit(".", 1)
     cls = getattr(importlib.import_module(module), cls_name)
-    real = cls.as_dict
+    real = getattr(cls, method or "as_dict")
 
     def renamed(self):
         row = real(self)
         row["tokenizer_id"] = row.pop("tokenizer")
         return row
 
-    monkeypatch.setattr(cls, "as_dict", renamed)
+    monkeypatch.setattr(cls, method or "as_dict", renamed)
     res = CliRunner().invoke(app, [command, *args, *toks, "-f", "json"])
     assert isinstance(res.exception, pydantic.ValidationError), res.output
     assert "tokenizer_id" in str(res.exception) and res.stdout == ""
@@ -366,3 +369,51 @@ def test_diagnostics_summary_rows_are_validated_where_summary_makes_them(mirror,
     monkeypatch.setattr(fertility.FertilityRow, "as_dict", wrong)
     with pytest.raises(pydantic.ValidationError, match="ko_words"):
         summary(["o200k_base"], "samples/news", morphemes=False)
+
+
+@pytest.mark.parametrize("args, record", [
+    (["tokenizers", "list", "-f", "json"], "TokenizerListRecord"),
+    (["pricing", "list", "--as-of", "2026-12-01", "--currency", "KRW", "-f", "json"],
+     "PriceListRecord"),
+    (["pricing", "show", "deepseek-v4-flash", "--as-of", "2026-12-01", "-f", "json"],
+     "PriceListRecord"),
+    (["corpora", "list", "-f", "json"], "CorpusListRecord"),
+    (["tokenizers", "show", "gemini", "-f", "json"], "ResolutionStep"),
+])
+def test_listings_are_typed_records_made_in_the_library(mirror, args, record):
+    """The listings' rows are the library's typed records (tokenizers/, pricing/, corpora/
+    listing.py), published as JSON Schemas; the command only emits them."""
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+    from tokcost.schema import listing
+
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["rows"]
+    rows = [getattr(listing, record).model_validate(r) for r in doc["rows"]]
+    if args[:2] == ["tokenizers", "show"]:
+        info = {k: v for k, v in doc.items()
+                if k not in ("schema", "tokcost_version", "warnings", "rows")}
+        shown = listing.TokenizerShowRecord.model_validate(info)
+        assert (shown.proxy, shown.tokenizer_match, shown.identity) == ("gemma-3", "proxy",
+                                                                        "verified")
+        assert [r.model_dump() for r in shown.resolution] == [r.model_dump() for r in rows]
+    if args[:2] == ["pricing", "list"]:
+        assert any(r.status == "priced" and r.currency == "KRW" for r in rows)
+        assert all(r.input is None for r in rows if r.status == "unpriced")
+
+
+def test_default_answer_length_is_named_once():
+    """500 (English answer tokens, Korean answer characters) is costing.DEFAULT_OUTPUT_TOKENS /
+    DEFAULT_OUTPUT_CHARS; no option default, dataclass field or fallback repeats the number."""
+    found = []
+    pkg = SRC / "tokcost"
+    where = [*(pkg / "cli").glob("*.py"), *(pkg / "report").glob("*.py"),
+             *(pkg / "gate").glob("*.py"), pkg / "costing.py", pkg / "api.py", pkg / "config.py"]
+    for path in sorted(where):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value == 500 and type(node.value) is int:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == ["tokcost/costing.py:31", "tokcost/costing.py:32"], found

@@ -461,3 +461,31 @@ def test_property_a_bad_baseline_value_is_one_line_naming_row_and_key(case, n_be
     msg = str(exc.value)
     assert msg.startswith(f"base.json: {where}: ") and key in msg and "\n" not in msg, msg
     assert exc.value.hint, msg
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+def test_check_and_diff_tables_keep_a_label_in_every_format(project, fmt):
+    """check and diff rows go through the one renderer: a label field a row carries (here a
+    tokenizer match, as a cost row would) is a column in every format, not only in JSON."""
+    from tokcost.gate.check import CheckRequest, run_check
+    from tokcost.gate.compare import check_output, diff_output, diff_rows
+    from tokcost.gate.results import load_results
+    from tokcost.output import render
+
+    _update(project)
+    outcome = run_check(CheckRequest(baseline=Path("ci/baseline.json"),
+                                     results=Path("ci/baseline.json")))
+    assert outcome.comparison is not None and outcome.comparison.rows
+    checks = [r.as_dict() for r in outcome.comparison.rows]
+    doc = load_results(Path("ci/baseline.json"))
+    diffs = diff_rows(doc, doc)
+    for make, rows in ((check_output, checks), (diff_output, diffs)):
+        rows = [{**rows[0], "tokenizer_match": "presumed", "price_date": "2026-09-10"}, *rows[1:]]
+        text = render(make(rows, fmt=fmt), fmt)
+        assert "presumed" in text and "2026-09-10" in text, (make.__name__, text)
+        assert rows[0]["metric"] in text
+        if fmt in ("table", "markdown"):
+            assert "tokenizer match" in text and "price date" in text
+    r = runner.invoke(app, ["diff", "ci/baseline.json", "ci/baseline.json", "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("metric,id,kind,") and "ratio:o200k_base:pairs:all" in r.stdout

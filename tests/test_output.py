@@ -153,3 +153,38 @@ def test_library_cost_is_the_cli_cost(mirror):
     for key in ("input_tokens", "output_tokens", "en_input_tokens", "en_output_tokens"):
         assert lib[key] == cli[key], key
     assert lib["cost"] == pytest.approx(cli["cost"], rel=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+@pytest.mark.parametrize("command", ["inspect", "explain"])
+def test_inspect_and_explain_carry_the_labels_in_every_format(mirror, command, fmt):
+    """inspect and explain go through the one renderer: the proxy and identity labels of the
+    tokenizer that counted (gemini is counted with gemma-3) reach every format."""
+    text = _cli(command, "한국어 토큰 한국어", "-t", "gemini", "-t", "o200k_base", "-f", fmt).stdout
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["schema"] == f"tokcost/{command}/1" and doc["input"] == "text"
+        rows = {r["tokenizer"]: r for r in doc["rows"]}
+        assert rows["gemini"]["tokenizer_match"] == "proxy"
+        assert rows["gemini"]["proxy_of"] == "gemma-3"
+        assert rows["o200k_base"]["identity"] == "verified"
+        assert ("pieces" if command == "inspect" else "top") in rows["gemini"]
+    elif fmt == "csv":
+        rows = {r["tokenizer"]: r for r in csv.DictReader(io.StringIO(text))}
+        assert (rows["gemini"]["tokenizer_match"], rows["gemini"]["proxy_of"]) == ("proxy",
+                                                                                  "gemma-3")
+        assert rows["o200k_base"]["identity"] == "verified"
+    else:
+        assert "gemini (proxy: gemma-3)" in text, text
+        assert "tokenizer match" in text and "identity" in text and "verified" in text, text
+        if fmt == "markdown":
+            assert "| proxy |" in text
+
+
+def test_html_rendering_escapes_every_cell_and_keeps_the_labels():
+    out = _out()
+    out.rows[0] = {**out.rows[0], "model": '<script>alert("x")</script>'}
+    text = render(out, "html")
+    assert "<script>" not in text and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
+    assert "<th>tokenizer match</th>" in text and '<td data-col="price_variant">off-peak</td>' in text
+    assert "<caption>cost</caption>" in text

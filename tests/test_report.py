@@ -810,3 +810,31 @@ def test_results_json_is_a_typed_document_checked_where_collected(mirror: Path, 
     monkeypatch.setattr(collect, "_summary", renamed)
     with pytest.raises(pydantic.ValidationError, match="cheapest_modle"):
         collect.collect_results(opts)
+
+
+def test_report_tables_go_through_the_one_renderer(report_dir: Path, doc: dict) -> None:
+    """The HTML and Markdown tables are one Output each: the budget table shows the price date
+    (it used to drop it), a label no column shows becomes a column of its own in both, and a
+    cell is escaped (a model named <script> stays text)."""
+    from tokcost.report.document import _budget_cols, _md_table, _table, budget_view
+    from tokcost.report.i18n import Words
+
+    w = Words("en")
+    p = _parse((report_dir / "report.html").read_text("utf-8"))
+    head = p.tables["budget-table"][0]
+    assert "price date" in head and "labels" in head
+    dated = {r["model"]: r["price_date"] for r in budget_view(doc) if r["price_date"]}
+    for cells in p.tables["budget-table"][1:]:
+        if cells[0] in dated:
+            assert dated[cells[0]] in cells, cells
+
+    rows = [r for r in budget_view(doc) if r["status"] == "ok"][:2]
+    assert rows, "no budget row"
+    rows[0] = {**rows[0], "model": "<script>alert(1)</script>", "counted": "2026-12-01"}
+    html_text = _table(rows, _budget_cols(doc, w), "t", w)
+    md = _md_table(rows, _budget_cols(doc, w))
+    assert "<script>" not in html_text and "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+    for text in (html_text, md):
+        assert "counted" in text and "2026-12-01" in text, text  # the label, appended
+    assert '<td data-col="counted" class="n">2026-12-01</td>' in html_text
+    assert "| counted |" in md.splitlines()[0]

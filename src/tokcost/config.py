@@ -96,7 +96,7 @@ class Config:
     tokenizers: list[str] | None = None
     models: list[str] | None = None
     requests: str | None = None  # a request file as written (relative to root); None: shipped
-    output_tokens: int | None = None  # None: 500
+    output_tokens: int | None = None  # None: costing.DEFAULT_OUTPUT_TOKENS
     check: CheckConfig = field(default_factory=CheckConfig)
     workload: WorkloadConfig = field(default_factory=WorkloadConfig)
     report: ReportConfig = field(default_factory=ReportConfig)

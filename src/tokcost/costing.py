@@ -35,6 +35,7 @@ DEFAULT_PEAK_SHARE = 0.5
 # Answer length in English tokens when neither --output-tokens nor --output-ratio is given (the
 # Korean answer is this scaled by the measured premium): CLI, library, report and check alike.
 DEFAULT_OUTPUT_TOKENS = 500
+DEFAULT_OUTPUT_CHARS = 500  # Korean characters out per request, for the budget (cost, report)
 
 
 @dataclass
@@ -468,7 +469,7 @@ def budget_records(inp: BudgetInput, models: Sequence[str] | None, opts: CostOpt
     toks: dict[str, Any] = {}
     stats = measure_records(measured) or {}
     in_chars = inp.input_chars if inp.input_chars is not None else 2000
-    out_chars = inp.output_chars if inp.output_chars is not None else 500
+    out_chars = inp.output_chars if inp.output_chars is not None else DEFAULT_OUTPUT_CHARS
     n_req = inp.requests_per_day * inp.days
     rows: list[dict[str, Any]] = []  # each row is built here, then leaves as a BudgetRecord
     for m in chosen:

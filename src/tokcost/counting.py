@@ -133,6 +133,31 @@ class CountRow:
         }
 
 
+def rows_from_counts(
+    tokenizers: Sequence[Tokenizer],
+    labels: Sequence[str],
+    sizes: Sequence[tuple[int, int]],
+    counts: dict[str, list[int]],
+    *,
+    total: bool = False,
+) -> list[CountRow]:
+    """One row per tokenizer × input from tokens counted elsewhere (an engine): ``sizes`` are
+    each input's (characters, UTF-8 bytes), ``counts`` each tokenizer id's tokens per input, in
+    the order of ``labels``. ``total`` folds the inputs into one row per tokenizer."""
+    if total and labels:
+        labels = [f"{len(labels)} inputs" if len(labels) > 1 else labels[0]]
+        sizes = [(sum(c for c, _ in sizes), sum(b for _, b in sizes))]
+        counts = {k: [sum(v)] for k, v in counts.items()}
+    rows = []
+    for tok in tokenizers:
+        res = tok.resolution
+        for label, (nchars, nbytes), n in zip(labels, sizes, counts[tok.id], strict=True):
+            rows.append(CountRow(tok.id, label, n, nchars, nbytes,
+                                 res.entry.exactness if not res.entry.adhoc else "exact",
+                                 res.proxy_of, res.sha256, res.labels()))
+    return rows
+
+
 def count_texts(
     texts: Sequence[tuple[str, str]],
     tokenizers: Sequence[Tokenizer],
@@ -142,17 +167,10 @@ def count_texts(
     """One row per (tokenizer, labelled text); each text is tokenized whole."""
     for label, text in texts:
         check_text(text, label)
-    rows = []
-    for tok in tokenizers:
-        counts = tok.count([t for _, t in texts], add_special_tokens=add_special_tokens)
-        res = tok.resolution
-        for (label, text), n in zip(texts, counts, strict=True):
-            rows.append(
-                CountRow(tok.id, label, n, len(text), len(text.encode("utf-8")),
-                         res.entry.exactness if not res.entry.adhoc else "exact",
-                         res.proxy_of, res.sha256, res.labels())
-            )
-    return rows
+    counts = {tok.id: tok.count([t for _, t in texts], add_special_tokens=add_special_tokens)
+              for tok in tokenizers}
+    return rows_from_counts(tokenizers, [label for label, _ in texts],
+                            [(len(t), len(t.encode("utf-8"))) for _, t in texts], counts)
 
 
 def count(

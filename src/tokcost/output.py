@@ -1,6 +1,7 @@
 """One way out: every table command hands its rows to :func:`emit`, which writes them as a
-terminal table, JSON, CSV or Markdown (:func:`table_cells` gives the same headings and cells to a
-renderer that builds its own tables, such as HTML; the report does not use it yet).
+terminal table, JSON, CSV or Markdown; :func:`render` also writes an HTML table (escaped cells),
+which the report builds its tables with (:func:`html_table`, with its own cells where it draws
+badges). :func:`table_cells` gives the same headings and cells to any other renderer.
 
 Labels are fields of the rows (how a count was made, how a price is known), so no format can drop
 them: JSON and CSV carry every field, and the table and Markdown views append any label field the
@@ -10,12 +11,13 @@ rows carry that the command's chosen columns leave out. No heavy imports at modu
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 FORMATS = ("table", "json", "csv", "markdown")
+RENDERINGS = (*FORMATS, "html")  # html: a table fragment, for documents (the report)
 
 # Label fields (shared vocabulary of every typed row) and their column headings.
 LABEL_FIELDS: tuple[tuple[str, str], ...] = (
@@ -47,6 +49,15 @@ class Output:
     # Label fields the table/Markdown columns already show inside a composed column (e.g.
     # "tokenizer (match)"), so they are not appended a second time.
     shown_in: frozenset[str] = frozenset()
+    # Columns aligned right in Markdown (``---:``) and classed ``n`` in HTML (numbers).
+    right: frozenset[str] = frozenset()
+
+
+def name_proxies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for the table and Markdown views with a proxy named in the tokenizer column
+    (``gemini (proxy: gemma-3)``); JSON and CSV keep ``tokenizer`` and ``proxy_of`` apart."""
+    return [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {r['proxy_of']})"}
+            if r.get("proxy_of") and r.get("tokenizer") else r for r in rows]
 
 
 def shown_columns(out: Output) -> list[tuple[str, str]]:
@@ -77,8 +88,43 @@ def table_cells(out: Output) -> tuple[list[str], list[list[str]]]:
     return [t for _, t in cols], [[fmt_cell(r.get(k)) for k, _ in cols] for r in out.rows]
 
 
+def html_table(out: Output, table_id: str | None = None,
+               cell: Callable[[int, str, str], str | None] | None = None) -> str:
+    """The table as HTML: every heading and cell escaped, each cell marked with its column
+    (``data-col``). ``cell(row_index, key, text)`` may return a whole ``<td>`` of its own (already
+    escaped by the caller), or None for the default."""
+    import html
+
+    cols = shown_columns(out)
+    heads, cells = table_cells(out)
+    ident = f' id="{html.escape(table_id)}"' if table_id else ""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in heads)
+    body = []
+    for i, row in enumerate(cells):
+        tds = []
+        for (key, _), text in zip(cols, row, strict=True):
+            own = cell(i, key, text) if cell is not None else None
+            if own is None:
+                cls = ' class="n"' if key in out.right else ""
+                own = f'<td data-col="{html.escape(key)}"{cls}>{html.escape(text)}</td>'
+            tds.append(own)
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    caption = f"<caption>{html.escape(out.title)}</caption>" if out.title else ""
+    return (f"<table{ident}>{caption}<thead><tr>{head}</tr></thead><tbody>" + "".join(body)
+            + "</tbody></table>")
+
+
+def renderable(out: Output) -> Any:
+    """The table view as a rich renderable, for a command that prints it among other things
+    (``inspect``: token boundaries, then this table); labels appended as in every format."""
+    from tokcost.render import rich_table
+
+    return rich_table(out.rows, shown_columns(out), title=out.title)
+
+
 def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
-    """The document as text in ``fmt``; ``terminal`` renders tables for the screen."""
+    """The document as text in ``fmt`` (one of :data:`RENDERINGS`); ``terminal`` renders tables
+    for the screen."""
     from tokcost import render as r
     from tokcost.sanitize import markdown_code
 
@@ -90,7 +136,7 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
         return r.to_csv(out.rows, csv_columns(out))
     if fmt == "markdown":
         head = f"**{out.title}**\n\n" if out.title else ""
-        text = head + r.to_markdown(out.rows, shown_columns(out))
+        text = head + r.to_markdown(out.rows, shown_columns(out), right=out.right)
         if out.footer:
             text += "\n" + "\n".join(f"{markdown_code(line)}  " for line in out.footer)
         return text if text.endswith("\n") else text + "\n"
@@ -99,7 +145,7 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
 
         from rich.console import Console
 
-        table = r.rich_table(out.rows, shown_columns(out), title=out.title)
+        table = renderable(out)
         width = None
         if not (terminal and sys.stdout.isatty()):  # piped or a file: the table's natural width,
             probe = Console(width=100_000, soft_wrap=True, file=io.StringIO())  # never squeezed
@@ -109,7 +155,9 @@ def render(out: Output, fmt: str, *, terminal: bool = False) -> str:
         for line in out.footer:
             con.print(line, highlight=False, markup=False)
         return "" if terminal else con.export_text()
-    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "html":
+        return html_table(out) + "\n"
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(RENDERINGS)})")
 
 
 def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from tokcost._version import __version__
@@ -75,10 +75,12 @@ def fmt_cell(value: Any) -> str:
 
 
 def to_markdown(
-    rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]]
+    rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]],
+    right: Collection[str] = (),
 ) -> str:
+    """A GitHub Markdown table; the columns in ``right`` are aligned right (``---:``)."""
     head = "| " + " | ".join(markdown_inline(title) for _, title in columns) + " |"
-    sep = "|" + "|".join("---" for _ in columns) + "|"
+    sep = "|" + "|".join("---:" if key in right else "---" for key, _ in columns) + "|"
     lines = [head, sep]
     for r in rows:
         cells = [markdown_inline(fmt_cell(r.get(key))) for key, _ in columns]

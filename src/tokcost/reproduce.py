@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tokcost.corpora import ReadOptions
 from tokcost.corpora.flores import FloresCorpus
@@ -46,9 +47,13 @@ class Check:
         return (self.ko_tokens, self.en_tokens) == (self.published.ko_tokens,
                                                     self.published.en_tokens)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
+        """The row as ``tokcost validate`` writes it (``schema.listing.ValidateRecord``)."""
+        from tokcost.schema.base import checked
+        from tokcost.schema.listing import ValidateRecord
+
         p = self.published
-        return {
+        return checked(ValidateRecord, [{
             "tokenizer": p.tokenizer, "split": p.split,
             "method": "joined" if p.joined else "per sentence",
             "published_ko": p.ko_tokens, "published_en": p.en_tokens,
@@ -56,7 +61,7 @@ class Check:
             "published_ratio": p.ko_tokens / p.en_tokens,
             "tokcost_ratio": self.ko_tokens / self.en_tokens if self.en_tokens else None,
             "match": self.ok, "source": p.source,
-        }
+        }])[0]
 
 
 def _petrov_join(corpus: FloresCorpus, lang: str) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tokcost.cli.common import DownloadOpt, ForceOpt, OutOpt, print_table, warn, write_output
+from tokcost.cli.common import DownloadOpt, ForceOpt, OutOpt, warn, write_output
+
+if TYPE_CHECKING:
+    from tokcost.gate.check import CheckOutcome
 
 
 class CheckFmt(str, Enum):
@@ -21,6 +24,7 @@ class CheckFmt(str, Enum):
 class DiffFmt(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
     markdown = "markdown"
 
 
@@ -38,30 +42,18 @@ def _append_step_summary(text: str) -> None:
                            path=target) from None
 
 
-def _print_check_tables(outcome) -> None:
-    from tokcost.gate.compare import fmt_pct, fmt_value
-    from tokcost.render import rich_table
+def _print_check_tables(outcome: CheckOutcome) -> None:
+    from tokcost.gate.compare import check_output
+    from tokcost.gate.prompts import prompts_output
+    from tokcost.output import emit
 
     if outcome.comparison is not None:
-        rows = []
-        for r in outcome.comparison.rows:
-            cur = r.metric.key[1] if r.metric.kind != "ratio" else None
-            rows.append({"metric": r.metric.label,
-                         "baseline": fmt_value(r.metric.kind, r.baseline, cur),
-                         "current": fmt_value(r.metric.kind, r.current, cur),
-                         "change": fmt_pct(r.change_pct), "limit": r.limit_text(),
-                         "status": r.status.upper() if r.failed else r.status})
         verdict = "passed" if outcome.comparison.passed else "FAILED"
-        print_table(rich_table(rows, [(k, k) for k in ("metric", "baseline", "current", "change",
-                                                       "limit", "status")],
-                               title=f"tokcost check: {verdict} (baseline {outcome.baseline_path})"))
+        emit(check_output([r.as_dict() for r in outcome.comparison.rows], fmt="table",
+                          title=f"tokcost check: {verdict} (baseline {outcome.baseline_path})"),
+             "table")
     if outcome.prompts is not None:
-        rows = [{"file": p.file, "model": p.target, "tokenizer": p.tokenizer, "tokens": p.tokens,
-                 "budget": p.budget, "status": p.status.upper() if p.failed else p.status}
-                for p in outcome.prompts]
-        print_table(rich_table(rows, [(k, k) for k in ("file", "model", "tokenizer", "tokens",
-                                                       "budget", "status")],
-                               title="Prompt budgets"))
+        emit(prompts_output([p.as_dict() for p in outcome.prompts], fmt="table"), "table")
     for note in outcome.notes:
         typer.echo(note)
 
@@ -181,23 +173,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Per-metric old, new and change between any two tokcost result files (report, measure,
         cost or budget JSON): ratios per tokenizer × corpus, costs per model."""
-        from tokcost.gate.compare import DIFF_SCHEMA, diff_markdown, diff_rows, fmt_pct, fmt_value
+        from tokcost.gate.compare import diff_output, diff_rows
         from tokcost.gate.results import load_results
-        from tokcost.render import rich_table, to_json
+        from tokcost.output import emit
 
-        a, b = load_results(old), load_results(new)
-        rows = diff_rows(a, b)
+        rows = diff_rows(load_results(old), load_results(new))
         if changed:
             rows = [r for r in rows if r["status"] != "same"]
-        if fmt is DiffFmt.json:
-            write_output(to_json(DIFF_SCHEMA, rows, old=str(old), new=str(new)), output, force)
-        elif fmt is DiffFmt.markdown or output is not None:
-            write_output(diff_markdown(rows), output, force)
-        else:
-            shown = [{"metric": r["metric"],
-                      "old": fmt_value(r["kind"], r["old"], r.get("currency")),
-                      "new": fmt_value(r["kind"], r["new"], r.get("currency")),
-                      "change": fmt_pct(r["change_pct"]), "status": r["status"]} for r in rows]
-            print_table(rich_table(shown, [(k, k) for k in ("metric", "old", "new", "change",
-                                                            "status")],
-                                   title=f"{old} → {new}"))
+        emit(diff_output(rows, fmt=fmt.value, title=f"{old} → {new}" if fmt is DiffFmt.table
+                         else None, old=str(old), new=str(new)), fmt.value, output, force)

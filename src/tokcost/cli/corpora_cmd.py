@@ -24,20 +24,10 @@ app = typer.Typer(help="Korean–English corpora: the shipped samples and your o
 @app.command("list")
 def list_(fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table) -> None:
     """Shipped corpora with pair counts per domain."""
-    from tokcost.corpora import open_corpus, requests_file
-    from tokcost.corpora.requests import load_requests
+    from tokcost.corpora.listing import shipped_corpora
     from tokcost.output import Output, emit
 
-    counts: dict[str, int] = {}
-    for pair in open_corpus("samples"):
-        counts[pair.domain or "-"] = counts.get(pair.domain or "-", 0) + 1
-    rows = [{"name": f"samples/{d}", "corpus": "samples", "domain": d, "pairs": n}
-            for d, n in sorted(counts.items())]
-    rows.append({"name": "samples", "corpus": "samples", "domain": "all",
-                 "pairs": sum(counts.values())})
-    reqs = load_requests(requests_file())
-    rows.append({"name": "requests", "corpus": "requests", "domain": "chat-requests",
-                 "pairs": len(reqs)})
+    rows = shipped_corpora()
     emit(Output("tokcost/corpora-list/1", rows,
                 [("name", "name"), ("domain", "domain"), ("pairs", "pairs")]), fmt.value)
 

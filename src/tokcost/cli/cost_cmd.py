@@ -21,6 +21,7 @@ from tokcost.cli.pricing_cmd import (
     parse_date,
     tables_from_options,
 )
+from tokcost.costing import DEFAULT_OUTPUT_CHARS
 from tokcost.render import money
 
 ModelOpt = Annotated[
@@ -188,7 +189,8 @@ def register(app: typer.Typer) -> None:
             int | None, typer.Option("--input-chars", help="Korean characters in (default 2000).")
         ] = None,
         output_chars: Annotated[
-            int | None, typer.Option("--output-chars", help="Korean characters out (default 500).")
+            int | None, typer.Option("--output-chars",
+                                      help=f"Korean characters out (default {DEFAULT_OUTPUT_CHARS}).")
         ] = None,
         corpus: Annotated[str, typer.Option("--corpus", "-c", help="Corpus that sets tokens per "
                                             "character and the ratio.")] = "samples",

@@ -121,11 +121,11 @@ def register(app: typer.Typer) -> None:
         trust_remote_code: TrustOpt = False,
     ) -> None:
         """Token counts per tokenizer for a text, files or stdin, with chars and bytes per token."""
-        from tokcost.counting import CountRow, load_many
+        from tokcost.counting import load_many, rows_from_counts
         from tokcost.engines import check_engine
         from tokcost.engines.local import count_chunks
         from tokcost.errors import TokcostError
-        from tokcost.output import Output, emit
+        from tokcost.output import Output, emit, name_proxies
 
         check_engine(engine)
         sources = _sources(text, files or [])
@@ -141,24 +141,13 @@ def register(app: typer.Typer) -> None:
                                    engine=engine, cluster=cluster):
             for tid, (c, _) in result.items():
                 counts[tid].extend(c.tokens)
-        labels = [label for label, _, _ in sources]
-        if total:
-            labels = [f"{len(sources)} inputs" if len(sources) > 1 else labels[0]]
-            sizes = [(sum(c for c, _ in sizes), sum(b for _, b in sizes))]
-            counts = {k: [sum(v)] for k, v in counts.items()}
-        rows = []
-        for tok in toks:
-            res = tok.resolution
-            for label, (nchars, nbytes), n in zip(labels, sizes, counts[tok.id], strict=True):
-                rows.append(CountRow(tok.id, label, n, nchars, nbytes,
-                                     res.entry.exactness if not res.entry.adhoc else "exact",
-                                     res.proxy_of, res.sha256, res.labels()).as_dict())
+        rows = [r.as_dict() for r in rows_from_counts(
+            toks, [label for label, _, _ in sources], sizes, counts, total=total)]
         cols = [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
                 ("bytes", "bytes"), ("chars_per_token", "chars/token"),
                 ("bytes_per_token", "bytes/token"), ("identity", "identity")]
-        if len(labels) > 1:
+        if len(sources) > 1 and not total:
             cols.insert(1, ("input", "input"))
         if fmt in (Fmt.table, Fmt.markdown):  # JSON and CSV keep the fields as they are
-            rows = [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {r['proxy_of']})"}
-                    if r["proxy_of"] else r for r in rows]
+            rows = name_proxies(rows)
         emit(Output(SCHEMA, rows, cols), fmt.value, output, force)

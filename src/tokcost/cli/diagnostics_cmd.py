@@ -7,9 +7,10 @@ Thin wrappers over :mod:`tokcost.diagnostics`; see docs/diagnostics.md.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,12 +18,14 @@ from tokcost.cli.common import (
     DownloadOpt,
     Fmt,
     ForceOpt,
-    ListFmt,
     OutOpt,
     TokOpt,
     TrustOpt,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from tokcost.output import Output
 
 SCHEMA_INSPECT = "tokcost/inspect/1"
 SCHEMA_COVERAGE = "tokcost/coverage/1"
@@ -30,8 +33,6 @@ SCHEMA_NORMALIZATION = "tokcost/normalization/1"
 SCHEMA_BREAKDOWN = "tokcost/breakdown/1"
 SCHEMA_EXPLAIN = "tokcost/explain/1"
 SCHEMA_FERTILITY = "tokcost/fertility/1"
-_FREE = ("eojeol", "split", "split_against")
-
 
 
 class RankBy(StrEnum):
@@ -77,23 +78,83 @@ def _with_labels(rows: list[dict[str, Any]], toks: list[Any]) -> list[dict[str, 
     return [{**r, **labels.get(r.get("tokenizer"), {})} for r in rows]
 
 
-def _emit(
-    fmt: str, schema: str, rows: list[dict[str, Any]], cols: list[tuple[str, str]],
-    output: Path | None, force: bool, title: str | None = None, toks: list[Any] | None = None,
-    footer: list[str] | None = None, csv_all: bool = False, **meta: Any,
-) -> None:
-    """Every format through the one renderer; tables and Markdown name proxies in the tokenizer
+def _table_output(
+    schema: str, rows: list[dict[str, Any]], cols: Sequence[tuple[str, str]], toks: list[Any],
+    fmt: str = "table", title: str | None = None, footer: list[str] | None = None,
+    csv_all: bool = False, **meta: Any,
+) -> Output:
+    """The rows of one diagnostics table as an :class:`~tokcost.output.Output`, validated as the
+    command's record (a renamed, missing or extra key fails here, not in a reader) with the
+    labels of the tokenizer that counted them; tables and Markdown name proxies in the tokenizer
     column (``gemini (proxy: gemma-3)``), JSON and CSV keep ``tokenizer`` and ``proxy_of``."""
-    from tokcost.output import Output, emit
+    from tokcost.output import Output, name_proxies
     from tokcost.schema.base import checked
     from tokcost.schema.diagnostics import BY_SCHEMA
 
-    # the rows as written, validated: a renamed, missing or extra key fails here, not in a reader
-    rows = checked(BY_SCHEMA[schema], _with_labels(rows, toks or []))
-    shown = _labelled(rows, toks or []) if fmt in ("table", "markdown") else rows
-    emit(Output(schema, shown, cols, title=title, meta=meta, footer=footer or [],
-                csv_columns=None if csv_all else [*(k for k, _ in cols), "proxy_of"]), fmt, output,
-         force)
+    rows = checked(BY_SCHEMA[schema], _with_labels(rows, toks))
+    shown = name_proxies(rows) if fmt in ("table", "markdown") else rows
+    return Output(schema, shown, cols, title=title, meta=meta, footer=footer or [],
+                  csv_columns=None if csv_all else [*(k for k, _ in cols), "proxy_of"])
+
+
+def _emit(
+    fmt: str, schema: str, rows: list[dict[str, Any]], cols: Sequence[tuple[str, str]],
+    output: Path | None, force: bool, title: str | None = None, toks: list[Any] | None = None,
+    footer: list[str] | None = None, csv_all: bool = False, **meta: Any,
+) -> None:
+    """Every format through the one renderer (:func:`_table_output`, then ``output.emit``)."""
+    from tokcost.output import emit
+
+    emit(_table_output(schema, rows, cols, toks or [], fmt, title, footer, csv_all, **meta), fmt,
+         output, force)
+
+
+INSPECT_COLS = (("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
+                ("chars_per_token", "chars/token"),
+                ("byte_fallback_tokens", "byte-fallback tokens"),
+                ("byte_fallback_groups", "byte-fallback groups"))
+EXPLAIN_COLS = (("tokenizer", "tokenizer"), ("total_tokens", "tokens"), ("eojeol", "eojeol"),
+                ("eojeol_tokens", "tokens in eojeol"), ("other_tokens", "other tokens"),
+                ("fertility", "tokens/eojeol"), ("continued_share", "continued share"))
+_WORD_COLS = (("eojeol", "eojeol"), ("occurrences", "n"),
+              ("tokens_per_occurrence", "tokens/occurrence"), ("split", "split"))
+_SAVE_COLS = (("eojeol", "eojeol"), ("occurrences", "n"), ("tokens_against", "tokens ref"),
+              ("tokens", "tokens"), ("saved", "saved"), ("split", "split"),
+              ("split_against", "split ref"))
+
+
+def explain_outputs(doc: dict[str, Any], toks: list[Any], by: str) -> list[Output]:
+    """``tokcost explain``'s tables for the table and Markdown views: the summary (with the
+    tokenizers' labels), each tokenizer's costliest eojeol and each comparison's savings."""
+    from tokcost.output import Output
+
+    outs = [_table_output(SCHEMA_EXPLAIN, doc["tokenizers"], EXPLAIN_COLS, toks,
+                          title="Eojeol cost")]
+    for t in doc["tokenizers"]:
+        outs.append(Output(SCHEMA_EXPLAIN, t["top"], _WORD_COLS,
+                           title=f"{t['tokenizer']}: costliest eojeol (by {by})"))
+    for c in doc["comparisons"]:
+        share = c["saved_share"]
+        pct = f" ({share:.1%})" if share is not None else ""
+        outs.append(Output(
+            SCHEMA_EXPLAIN, c["top_savings"], _SAVE_COLS,
+            title=f"{c['tokenizer']} vs {c['against']}: saves {c['saved']:,} tokens over "
+            f"the eojeol{pct} ({c['eojeol_tokens']:,} vs {c['eojeol_tokens_against']:,})"))
+        if c["top_losses"]:
+            outs.append(Output(SCHEMA_EXPLAIN, c["top_losses"], _SAVE_COLS,
+                               title=f"{c['tokenizer']} vs {c['against']}: dearer on"))
+    return outs
+
+
+def _show_outputs(outs: list[Output], fmt: str, output: Path | None, force: bool) -> None:
+    """Several tables, one after another, in ``fmt`` (table or markdown)."""
+    from tokcost.output import emit, render
+
+    if fmt == "table" and output is None:
+        for o in outs:
+            emit(o, "table")
+        return
+    write_output("\n".join(render(o, fmt) for o in outs), output, force)
 
 
 def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
@@ -115,19 +176,6 @@ def _show(renderables: list[Any], output: Path | None, force: bool) -> None:
     write_output(buf.getvalue(), output, force)
 
 
-def _escaped(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows whose free-text cells cannot be read as rich markup (``[b]`` in a word): rich_table
-    now renders every cell as plain Text with terminal controls stripped, so nothing to do."""
-    return rows
-
-
-def _labelled(rows: list[dict[str, Any]], toks: list[Any]) -> list[dict[str, Any]]:
-    """Table rows with proxies named as such: ``gemini (proxy: gemma-3)``."""
-    proxies = {t.id: t.resolution.proxy_of for t in toks if t.resolution.proxy_of}
-    return [{**r, "tokenizer": f"{r['tokenizer']} (proxy: {proxies[r['tokenizer']]})"}
-            if r.get("tokenizer") in proxies else r for r in rows]
-
-
 def _load(tokenizer: list[str] | None, download: bool, trust: bool):
     from tokcost.counting import load_many
 
@@ -140,8 +188,9 @@ def register(app: typer.Typer) -> None:
         text: TextArg = None,
         file: FileOpt = None,
         tokenizer: TokOpt = None,
-        fmt: Annotated[ListFmt, typer.Option("--format", "-f", help="table or json.")] = (
-            ListFmt.table),
+        fmt: Annotated[Fmt, typer.Option(
+            "--format", "-f", help="table (the boundaries and the counts), json (with every "
+            "piece), csv or markdown (the counts).")] = Fmt.table,
         plain: Annotated[
             bool,
             typer.Option("--plain", help="No colours: '|' between tokens, ⟦…⟧ⁿ around n "
@@ -158,15 +207,14 @@ def register(app: typer.Typer) -> None:
         from rich.rule import Rule
 
         from tokcost.diagnostics.boundaries import inspect_text, render_plain, render_rich
-        from tokcost.render import rich_table, to_json
+        from tokcost.output import renderable
 
         label, body = _one_text(text, file)
         toks = _load(tokenizer, download, trust_remote_code)
         results = inspect_text(body, toks)
-        if fmt is ListFmt.json:
-            write_output(to_json(SCHEMA_INSPECT, _with_labels([r.as_dict() for r in results], toks),
-                                 input=label),
-                         output, force)
+        if fmt is not Fmt.table:  # the rows (pieces included in JSON), through the one renderer
+            _emit(fmt.value, SCHEMA_INSPECT, [r.as_dict() for r in results], INSPECT_COLS, output,
+                  force, toks=toks, csv_all=fmt is Fmt.json, input=label)
             return
         use_plain = plain or output is not None or not sys.stdout.isatty()
         out: list[Any] = []
@@ -179,12 +227,8 @@ def register(app: typer.Typer) -> None:
                 out.append(Rule(escape(f"{r.tokenizer}: {r.tokens} tokens{note}"), align="left"))
                 out.append(render_rich(r))
         out.append("")
-        out.append(rich_table(
-            _labelled([r.summary() for r in results], toks),
-            [("tokenizer", "tokenizer"), ("tokens", "tokens"), ("chars", "chars"),
-             ("chars_per_token", "chars/token"), ("byte_fallback_tokens", "byte-fallback tokens"),
-             ("byte_fallback_groups", "byte-fallback groups")],
-        ))
+        out.append(renderable(_table_output(SCHEMA_INSPECT, [r.as_dict() for r in results],
+                                            INSPECT_COLS, toks)))
         if use_plain:
             _plain_print(out, output, force)
         else:
@@ -310,8 +354,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--by", help="Rank costly eojeol by tokens per occurrence or by "
                          "tokens over all occurrences."),
         ] = RankBy.occurrence,
-        fmt: Annotated[ListFmt, typer.Option("--format", "-f", help="table or json.")] = (
-            ListFmt.table),
+        fmt: Annotated[Fmt, typer.Option(
+            "--format", "-f", help="table, markdown (every list), json (the rows with their top "
+            "eojeol, and the comparisons) or csv (one row per tokenizer).")] = Fmt.table,
         output: OutOpt = None,
         force: ForceOpt = False,
         download: DownloadOpt = False,
@@ -322,7 +367,8 @@ def register(app: typer.Typer) -> None:
         from tokcost.diagnostics.explain import explain as run_explain
         from tokcost.diagnostics.sources import nonempty_lines
         from tokcost.errors import TokcostError
-        from tokcost.render import rich_table, to_json
+        from tokcost.schema.base import checked
+        from tokcost.schema.diagnostics import ExplainComparison
         from tokcost.tokenizers import load_tokenizer
 
         if not tokenizer:
@@ -341,35 +387,12 @@ def register(app: typer.Typer) -> None:
         base = (load_tokenizer(against, download=download, trust_remote_code=trust_remote_code)
                 if against else None)
         doc = run_explain(texts, toks, base, top=top, by=by.value)
-        if fmt is ListFmt.json:
-            write_output(to_json(SCHEMA_EXPLAIN, _with_labels(doc["tokenizers"], toks), input=label,
-                                 comparisons=doc["comparisons"]), output, force)
+        if fmt in (Fmt.json, Fmt.csv):  # the rows (each with its top eojeol), comparisons in JSON
+            _emit(fmt.value, SCHEMA_EXPLAIN, doc["tokenizers"], EXPLAIN_COLS, output, force,
+                  toks=toks, csv_all=fmt is Fmt.json, input=label,
+                  comparisons=checked(ExplainComparison, doc["comparisons"]))
             return
-        summary_cols = [("tokenizer", "tokenizer"), ("total_tokens", "tokens"),
-                        ("eojeol", "eojeol"), ("eojeol_tokens", "tokens in eojeol"),
-                        ("other_tokens", "other tokens"), ("fertility", "tokens/eojeol"),
-                        ("continued_share", "continued share")]
-        out: list[Any] = [rich_table(_labelled(doc["tokenizers"], toks), summary_cols,
-                                     title="Eojeol cost")]
-        word_cols = [("eojeol", "eojeol"), ("occurrences", "n"),
-                     ("tokens_per_occurrence", "tokens/occurrence"), ("split", "split")]
-        for t in doc["tokenizers"]:
-            out.append(rich_table(_escaped(t["top"], _FREE), word_cols,
-                                  title=f"{t['tokenizer']}: costliest eojeol (by {by.value})"))
-        save_cols = [("eojeol", "eojeol"), ("occurrences", "n"), ("tokens_against", "tokens ref"),
-                     ("tokens", "tokens"), ("saved", "saved"), ("split", "split"),
-                     ("split_against", "split ref")]
-        for c in doc["comparisons"]:
-            share = c["saved_share"]
-            pct = f" ({share:.1%})" if share is not None else ""
-            out.append(rich_table(
-                _escaped(c["top_savings"], _FREE), save_cols,
-                title=f"{c['tokenizer']} vs {c['against']}: saves {c['saved']:,} tokens over "
-                f"the eojeol{pct} ({c['eojeol_tokens']:,} vs {c['eojeol_tokens_against']:,})"))
-            if c["top_losses"]:
-                out.append(rich_table(_escaped(c["top_losses"], _FREE), save_cols,
-                                      title=f"{c['tokenizer']} vs {c['against']}: dearer on"))
-        _show(out, output, force)
+        _show_outputs(explain_outputs(doc, toks, by.value), fmt.value, output, force)
 
     @app.command()
     def fertility(
@@ -430,7 +453,7 @@ def register(app: typer.Typer) -> None:
 
 def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:
     """Strings as they are (no rich markup parsing, no terminal controls), tables through rich
-    without colour."""
+    without colour, each at its natural width (cells keep whole words, as ``output.render``)."""
     import io
 
     from rich.console import Console
@@ -438,10 +461,11 @@ def _plain_print(items: list[Any], output: Path | None, force: bool) -> None:
     from tokcost.sanitize import terminal
 
     buf = io.StringIO()
-    console = Console(file=buf, width=120, color_system=None, force_terminal=False)
+    probe = Console(width=100_000, soft_wrap=True, file=io.StringIO())
     for it in items:
         if isinstance(it, str):
             buf.write(terminal(it) + "\n")
         else:
-            console.print(it)
+            width = max(40, probe.measure(it).maximum)
+            Console(file=buf, width=width, color_system=None, force_terminal=False).print(it)
     write_output(buf.getvalue(), output, force)

@@ -16,7 +16,7 @@ import typer
 from tokcost.cli.common import Fmt, ForceOpt, ListFmt, OutOpt, write_output
 
 if TYPE_CHECKING:
-    from tokcost.pricing import FxRate, Model, PriceRow, PriceTables
+    from tokcost.pricing import Model, PriceTables
 
 SCHEMA_LIST = "tokcost/pricing-list/1"
 SCHEMA_SHOW = "tokcost/pricing-show/1"
@@ -122,47 +122,6 @@ def _fmt_price(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-def price_dict(model: Model, row: PriceRow | None, *, as_of: date,
-               currency: str | None = None, fx: FxRate | None = None,
-               vat: bool = False) -> dict[str, Any]:
-    """One JSON/CSV row: the model and one price row (None = unpriced on ``as_of``)."""
-    from tokcost.pricing import KOREA_VAT
-
-    out: dict[str, Any] = {
-        "provider": model.provider, "model": model.id, "name": model.name,
-        "tokenizer": model.tokenizer, "currency": None, "input": None, "cached_input": None,
-        "output": None, "effective": None, "end": None, "source": None, "confidence": None,
-        "variant": None, "default": False, "cache_write": None, "batch_discount": None,
-        "tiers": [], "listed_currency": None, "kind": model.kind,
-        "deprecated": model.deprecated.isoformat() if model.deprecated else None,
-        "status": "unpriced", "vat_included": False, "self_hosted": None,
-        "notes": f"no price row in force on {as_of}",
-        "tokenizer_match": model.match, "context_window": model.context_window,
-        "input_limit": model.input_limit, "retired": model.retired(as_of),
-        "override_reason": model.override_reason, "citation": model.citation,
-        "price_source": None, "price_date": None,
-        "price_age_days": None, "price_confidence": None, "price_variant": None,
-        "price_window": None,
-    }
-    if row is None:
-        return out
-    shown = row
-    if currency and currency != row.currency:
-        assert fx is not None
-        shown = shown.in_currency(currency, fx)
-    if vat:
-        shown = shown.scaled(1 + KOREA_VAT)
-    d = shown.as_dict()
-    d.pop("file", None)
-    d.pop("snapshots", None)
-    out.update(d)
-    out.update(status="priced", vat_included=vat)
-    out.update(price_source=row.price_source, price_date=row.shown_date.isoformat(),
-               price_age_days=row.age_days(as_of), price_confidence=row.confidence,
-               price_variant=row.variant or "standard", price_window=row.window)
-    return out
-
-
 def _tiers_short(row: dict[str, Any]) -> str:
     return "; ".join(f">{t['above_input_tokens'] // 1000}K: {_fmt_price(t['input'])} / "
                      f"{_fmt_price(t['output'])}" for t in row["tiers"])
@@ -248,18 +207,10 @@ def list_(
     _check_provider(tables, provider, include_extra)
     cur = currency.value if currency else None
     rate = tables.fx_rate(day, fx) if cur or fx is not None else None
-    rows: list[dict[str, Any]] = []
-    for m in tables.models(provider, include_extra=include_extra):
-        std = m.price_for(day)
-        chosen = [std] if std else []
-        for v in m.variants(day):
-            r = m.price_for(day, v)
-            if r is not None and r is not std:
-                chosen.append(r)
-        if not chosen:
-            rows.append(price_dict(m, None, as_of=day))
-        for r in chosen:
-            rows.append(price_dict(m, r, as_of=day, currency=cur, fx=rate, vat=vat))
+    from tokcost.pricing.listing import price_list
+
+    rows = price_list(tables.models(provider, include_extra=include_extra), as_of=day,
+                      currency=cur, fx=rate, vat=vat)
     shown_cur = cur or "as published"
     title = f"Prices per 1M tokens on {day} ({shown_cur}" + (
         f", at {rate.krw_per_usd:,.2f} KRW/USD of {rate.date or 'no date'}" if rate and cur
@@ -297,7 +248,6 @@ def show(
 ) -> None:
     """One model: every price row (history, variants, tiers, your own rows), which one is in
     force, its sources and confidence, and for self-hosted models how the price is derived."""
-    import json
 
     day = parse_date(as_of)
     tables = tables_from_options(pricing, extra_prices, gpu_hourly, throughput,
@@ -305,21 +255,17 @@ def show(
     m = tables.model(model, provider)
     cur = currency.value if currency else None
     rate = tables.fx_rate(day, fx) if cur or fx is not None else None
-    std = m.price_for(day)
-    rows = []
-    for r in m.prices:
-        d = price_dict(m, r, as_of=day, currency=cur, fx=rate, vat=vat)
-        d.update(in_force=r.in_force(day), used=r is std, file=r.origin, line=r.line,
-                 snapshots=list(r.snapshots), notes=r.notes)
-        rows.append(d)
+    from tokcost.pricing.listing import price_history, price_row
+
+    rows = price_history(m, as_of=day, currency=cur, fx=rate, vat=vat)
     info = {**m.as_dict(), "as_of": day.isoformat(), "currency": cur, "vat_included": vat,
             "fx": rate.as_dict() if rate else None,
-            "price_in_force": price_dict(m, std, as_of=day, currency=cur, fx=rate, vat=vat)}
+            "price_in_force": price_row(m, m.price_for(day), as_of=day, currency=cur, fx=rate,
+                                        vat=vat)}
     if fmt is ListFmt.json:
-        from tokcost.render import envelope
+        from tokcost.output import Output, emit
 
-        text = json.dumps(envelope(SCHEMA_SHOW, rows, **info), ensure_ascii=False, indent=2)
-        write_output(text + "\n", output, force)
+        emit(Output(SCHEMA_SHOW, rows, meta=info), "json", output, force)
         return
     write_output(_show_text(m, rows, info, day), output, force)
 
@@ -395,16 +341,18 @@ def validate(
     """Check price tables strictly: one line per problem. Exit 0 when clean (warnings allowed),
     1 when there are errors."""
     from tokcost.pricing import validate as run
-    from tokcost.render import to_json
 
     day = parse_date(today, "--today")
     issues = run(files or (), today=day, max_age_days=max_age_days)
     errors = sum(1 for i in issues if i.severity == "error")
     warnings = len(issues) - errors
     if fmt is ListFmt.json:
-        write_output(to_json(SCHEMA_VALIDATE, [i.as_dict() for i in issues], errors=errors,
-                             warnings=warnings, today=day.isoformat(),
-                             max_age_days=max_age_days), None, False)
+        from tokcost.output import Output, emit
+
+        # the envelope's "warnings" is the count here (as before), not a list of messages
+        emit(Output(SCHEMA_VALIDATE, [i.as_dict() for i in issues],
+                    meta={"errors": errors, "warnings": warnings, "today": day.isoformat(),
+                          "max_age_days": max_age_days}), "json")
     else:
         for i in issues:
             print(f"{i.severity}: {i.render()}")

@@ -22,6 +22,7 @@ from tokcost.cli.pricing_cmd import (
     parse_date,
     tables_from_options,
 )
+from tokcost.costing import DEFAULT_OUTPUT_CHARS, DEFAULT_OUTPUT_TOKENS
 
 #: The report's stages in order (tokcost.report.collect.Timings names), for the progress bar.
 STAGES = ("load tokenizers", "measure", "cost", "budget", "diagnostics", "charts", "write")
@@ -42,7 +43,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output_tokens: Annotated[
             int, typer.Option("--output-tokens", help="Answer length in English tokens.")
-        ] = 500,
+        ] = DEFAULT_OUTPUT_TOKENS,
         requests_per_day: Annotated[
             float, typer.Option("--requests-per-day", help="Workload of the budget headline: "
                                 "requests a day ([workload] in tokcost.toml).")
@@ -51,7 +52,8 @@ def register(app: typer.Typer) -> None:
         input_chars: Annotated[
             int, typer.Option("--input-chars", help="Korean characters in per request.")] = 2000,
         output_chars: Annotated[
-            int, typer.Option("--output-chars", help="Korean characters out per request.")] = 500,
+            int, typer.Option("--output-chars", help="Korean characters out per request.")
+        ] = DEFAULT_OUTPUT_CHARS,
         shortlist: Annotated[
             list[str] | None, typer.Option(
                 "--shortlist", "-s", help="Models of interest for the budget headline (repeatable; "

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tokcost.cli.common import ListFmt, write_output
+from tokcost.cli.common import ListFmt
 
 app = typer.Typer(help="The tokenizer catalog: what tokcost knows, what is on this machine, "
                   "and fetching the rest.", no_args_is_help=True)
@@ -17,40 +17,6 @@ SCHEMA_LIST = "tokcost/tokenizers-list/1"
 SCHEMA_SHOW = "tokcost/tokenizers-show/1"
 
 
-def _row(entry, *, check: bool = True) -> dict:
-    from tokcost.errors import TokcostError
-    from tokcost.tokenizers.resolver import resolve
-
-    row = {
-        "id": entry.id,
-        "name": entry.name,
-        "vendor": entry.vendor,
-        "country": entry.country,
-        "korean_trained": entry.korean_trained,
-        "backend": entry.backend,
-        "exactness": entry.exactness,
-        "proxy": entry.proxy,
-        "models": list(entry.models),
-        "repo": entry.repo,
-        "encoding": entry.encoding,
-        "licence": entry.licence,
-        "available": False,
-        "source": None,
-        "path": None,
-        "sha256": None,
-    }
-    if check and entry.countable:
-        try:
-            res = resolve(entry)
-        except TokcostError:
-            pass
-        else:
-            row.update(available=True, source=res.origin, path=str(res.path), sha256=res.sha256)
-    if entry.backend == "api":
-        row["source"] = "not published"
-    return row
-
-
 @app.command("list")
 def list_(
     available: Annotated[bool, typer.Option("--available", help="Only tokenizers on this machine.")] = False,
@@ -58,11 +24,9 @@ def list_(
 ) -> None:
     """Every catalog entry, available or not, and where it resolves from."""
     from tokcost.output import Output, emit
-    from tokcost.tokenizers.catalog import load_catalog
+    from tokcost.tokenizers.listing import catalog_rows
 
-    rows = [_row(e) for e in load_catalog().values()]
-    if available:
-        rows = [r for r in rows if r["available"]]
+    rows = catalog_rows(available_only=available)
     if fmt is ListFmt.table:
         rows = [{**r, "where": r["source"] or ("proxy → " + r["proxy"] if r["proxy"] else "missing"),
                  "kr": "KR" if r["korean_trained"] else ""} for r in rows]
@@ -71,62 +35,25 @@ def list_(
                                     ("available", "available"), ("where", "source")]), fmt.value)
 
 
-def _matches(path: Path, expected: str | None) -> bool | None:
-    """Whether ``path`` has the catalog's sha256 (None: the catalog records none)."""
-    from tokcost.hashing import sha256_file
-
-    if not expected or not path.is_file():
-        return None
-    try:
-        return sha256_file(path) == expected
-    except OSError:
-        return False
-
-
 @app.command()
 def show(
     tokenizer: Annotated[str, typer.Argument(help="Catalog id or spec (ID=PATH names a file).")],
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
 ) -> None:
     """One entry: metadata, every place its files are looked for, and which one is used."""
-    from tokcost.errors import TokcostError
-    from tokcost.render import to_json
-    from tokcost.tokenizers import split_spec
-    from tokcost.tokenizers.catalog import load_catalog, parse_spec
-    from tokcost.tokenizers.resolver import candidates, pull_hint, resolve
+    from tokcost.tokenizers.listing import entry_detail
+    from tokcost.tokenizers.resolver import pull_hint
 
-    ident, user_path = split_spec(tokenizer)
-    entry = parse_spec(ident)
-    target = load_catalog()[entry.proxy] if entry.backend == "proxy" and entry.proxy else entry
-    cands = candidates(target, user_path) if entry.countable else []
-    try:
-        res = resolve(entry, user_path) if entry.countable else None
-    except TokcostError:
-        res = None
-    info = _row(entry, check=False)
-    info.update(
-        note=entry.note,
-        refs=list(entry.refs),
-        catalog_sha256=target.sha256,
-        available=res is not None,
-        source=res.origin if res else None,
-        path=str(res.path) if res else None,
-        sha256=res.sha256 if res else None,
-        sha256_verified=res.verified if res else None,
-        identity=res.identity if res else None,
-        identity_method=res.identity_method if res else None,
-        identity_reason=res.identity_reason if res else None,
-        tokenizer_match=res.tokenizer_match if res else None,
-        resolution=[{"step": c.origin, "path": str(c.path), "found": c.found, "note": c.note,
-                     "sha256_matches": _matches(c.path, target.sha256) if c.found else None}
-                    for c in cands],
-    )
+    detail = entry_detail(tokenizer)
+    entry, target, cands, res, info = (detail.entry, detail.target, detail.candidates,
+                                       detail.resolution, detail.info)
     if fmt is ListFmt.json:
         # The versioned envelope; ``resolution`` (the same list as ``rows``) stays for readers
         # of the output from before the envelope.
-        write_output(to_json(SCHEMA_SHOW, info["resolution"],
-                             **{k: v for k, v in info.items() if k not in ("schema", "rows")}),
-                     None, False)
+        from tokcost.output import Output, emit
+
+        emit(Output(SCHEMA_SHOW, info["resolution"],
+                    meta={k: v for k, v in info.items() if k not in ("schema", "rows")}), "json")
         return
     from rich.console import Console
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from tokcost._version import __version__
 from tokcost.config import Config, PromptBudget, resolve_corpus
+from tokcost.costing import DEFAULT_OUTPUT_TOKENS
 from tokcost.errors import TokcostError
 from tokcost.gate.collect import FreshSettings, collect_fresh
 from tokcost.gate.compare import (
@@ -143,7 +144,7 @@ def fresh_settings(req: CheckRequest, baseline: Results | None) -> FreshSettings
     out_tokens = cfg.output_tokens
     if out_tokens is None:
         ot = old.get("output_tokens")
-        out_tokens = ot if isinstance(ot, int) and not isinstance(ot, bool) else 500
+        out_tokens = ot if isinstance(ot, int) and not isinstance(ot, bool) else DEFAULT_OUTPUT_TOKENS
     raw_budget = old.get("budget")
     old_budget: dict[str, Any] = raw_budget if isinstance(raw_budget, dict) else {}
     budget = {k: v for k, v in old_budget.items()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost.gate.results import Metric, Results
+
+if TYPE_CHECKING:
+    from tokcost.output import Output
 
 CHECK_SCHEMA = "tokcost/check/1"
 DIFF_SCHEMA = "tokcost/diff/1"
@@ -49,12 +52,7 @@ class CheckRow:
         return self.status in FAILING
 
     def limit_text(self) -> str:
-        parts = []
-        if self.limit_pct is not None:
-            parts.append(f"+{self.limit_pct:g}%")
-        if self.max_value is not None:
-            parts.append(f"≤ {self.max_value:g}")
-        return ", ".join(parts) or "—"
+        return _limit_text(self.limit_pct, self.max_value)
 
     def as_dict(self) -> dict[str, Any]:
         """The row as written (validated as :class:`tokcost.schema.gate.CheckRecord`)."""
@@ -204,65 +202,123 @@ def fmt_pct(pct: float | None) -> str:
     return "—" if pct is None else f"{pct:+.2f}%"
 
 
-def _md_cell(text: str) -> str:
-    from tokcost.sanitize import markdown_inline
+def _labels(record: dict[str, Any]) -> dict[str, Any]:
+    """The label fields a row carries (how it was counted or priced), kept in every view."""
+    from tokcost.output import LABEL_FIELDS
 
-    return markdown_inline(text)
+    return {k: record[k] for k, _ in LABEL_FIELDS if k in record}
 
 
 def _status_md(status: str) -> str:
     return f"**{status.upper()}**" if status in FAILING else status
 
 
+CHECK_COLUMNS = (("metric", "metric"), ("baseline", "baseline"), ("current", "current"),
+                 ("change", "change"), ("limit", "limit"), ("status", "status"))
+DIFF_COLUMNS = (("metric", "metric"), ("old", "old"), ("new", "new"), ("change", "change"),
+                ("change_pct", "change %"), ("status", "status"))
+
+
+def check_view(record: dict[str, Any], *, markdown: bool = False) -> dict[str, Any]:
+    """One ``tokcost check`` row (a :class:`CheckRecord` dict) as the table shows it: values
+    formatted, a failing status in capitals (bold in Markdown), its label fields kept."""
+    cur = record.get("currency") if record["kind"] != "ratio" else None
+    status = record["status"]
+    return {**_labels(record), "metric": record["metric"],
+            "baseline": fmt_value(record["kind"], record["baseline"], cur),
+            "current": fmt_value(record["kind"], record["current"], cur),
+            "change": fmt_pct(record["change_pct"]),
+            "limit": _limit_text(record["limit_pct"], record["max_value"]),
+            "status": (_status_md(status) if markdown
+                       else status.upper() if status in FAILING else status)}
+
+
+def check_output(records: list[dict[str, Any]], *, fmt: str, title: str | None = None) -> Output:
+    """``tokcost check`` rows as one :class:`~tokcost.output.Output`: the records themselves
+    for JSON and CSV, the formatted view for the table and Markdown (labels kept either way)."""
+    from tokcost.output import Output
+
+    rows = records if fmt in ("json", "csv") else [
+        check_view(r, markdown=fmt == "markdown") for r in records]
+    return Output(CHECK_SCHEMA, rows, CHECK_COLUMNS, title=title,
+                  right=frozenset({"baseline", "current", "change"}))
+
+
+def _limit_text(limit_pct: float | None, max_value: float | None) -> str:
+    parts = []
+    if limit_pct is not None:
+        parts.append(f"+{limit_pct:g}%")
+    if max_value is not None:
+        parts.append(f"≤ {max_value:g}")
+    return ", ".join(parts) or "—"
+
+
 def comparison_markdown(cmp: Comparison, *, baseline_name: str, current_name: str,
                         title: str | None = None) -> str:
     """The summary line, the diff table and notes, as GitHub-flavoured Markdown."""
+    from tokcost.output import render
+    from tokcost.sanitize import markdown_code, markdown_inline
+
     counts = cmp.counts()
     n_fail = len(cmp.failures)
     verdict = "passed" if cmp.passed else "FAILED"
     tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda x: x[0])) or "none"
-    from tokcost.sanitize import markdown_code
-
     lines = [f"### {title or 'tokcost check: ' + verdict}", "",
              f"{len(cmp.rows)} metrics ({tally}); baseline {markdown_code(baseline_name)}, "
              f"current {markdown_code(current_name)}."]
     if n_fail:
         lines[-1] += f" {n_fail} outside the limits."
-    head = ["| metric | baseline | current | change | limit | status |",
-            "|---|---:|---:|---:|---|---|"]
     notes = []
     fold = len(cmp.rows) > COLLAPSE_AFTER
-    shown: list[str] = []
-    quiet: list[str] = []
+    shown: list[dict[str, Any]] = []
+    quiet: list[dict[str, Any]] = []
     for r in cmp.rows:
-        cur = r.metric.key[1] if r.metric.kind != "ratio" else None
         if r.notes:
-            notes.append(f"- {_md_cell(r.metric.label)}: {_md_cell('; '.join(r.notes))}")
-        line = "| " + " | ".join(_md_cell(x) for x in (
-            r.metric.label, fmt_value(r.metric.kind, r.baseline, cur),
-            fmt_value(r.metric.kind, r.current, cur), fmt_pct(r.change_pct), r.limit_text(),
-            _status_md(r.status))) + " |"
+            notes.append(f"- {markdown_inline(r.metric.label)}: {markdown_inline('; '.join(r.notes))}")
         unchanged = r.status == OK and (r.change_pct or 0.0) == 0.0
-        (quiet if fold and unchanged else shown).append(line)
+        (quiet if fold and unchanged else shown).append(r.as_dict())
+
+    def table(records: list[dict[str, Any]]) -> list[str]:
+        out = check_output(records, fmt="markdown")
+        if not records:
+            out.rows = [dict.fromkeys(k for k, _ in CHECK_COLUMNS) | {"metric": "(no changes)"}]
+        return render(out, "markdown").rstrip("\n").split("\n")
+
     if shown or not quiet:
-        lines += ["", *head, *(shown or ["| (no changes) | — | — | — | — | — |"])]
+        lines += ["", *table(shown)]
     if quiet:
-        lines += ["", f"<details><summary>{len(quiet)} unchanged metrics</summary>", "", *head,
-                  *quiet, "", "</details>"]
+        lines += ["", f"<details><summary>{len(quiet)} unchanged metrics</summary>", "",
+                  *table(quiet), "", "</details>"]
     if notes:
         lines += ["", "Notes:", *notes]
     return "\n".join(lines) + "\n"
 
 
+def diff_view(record: dict[str, Any]) -> dict[str, Any]:
+    """One ``tokcost diff`` row (a :class:`DiffRecord` dict) as the table shows it, labels kept."""
+    cur = record.get("currency")
+    change = record["change"]
+    ch = "—" if change is None else (
+        f"{change:+.3f}" if record["kind"] == "ratio"
+        else ("-" if change < 0 else "+") + fmt_value(record["kind"], abs(change), cur))
+    return {**_labels(record), "metric": record["metric"],
+            "old": fmt_value(record["kind"], record["old"], cur),
+            "new": fmt_value(record["kind"], record["new"], cur), "change": ch,
+            "change_pct": fmt_pct(record["change_pct"]), "status": record["status"]}
+
+
+def diff_output(records: list[dict[str, Any]], *, fmt: str, title: str | None = None,
+                **meta: Any) -> Output:
+    """``tokcost diff`` rows as one :class:`~tokcost.output.Output` (records for JSON and CSV,
+    the formatted view for the table and Markdown, labels kept either way)."""
+    from tokcost.output import Output
+
+    rows = records if fmt in ("json", "csv") else [diff_view(r) for r in records]
+    return Output(DIFF_SCHEMA, rows, DIFF_COLUMNS, title=title, meta=meta,
+                  right=frozenset({"old", "new", "change", "change_pct"}))
+
+
 def diff_markdown(rows: list[dict[str, Any]]) -> str:
-    lines = ["| metric | old | new | change | change % | status |", "|---|---:|---:|---:|---:|---|"]
-    for r in rows:
-        cur = r.get("currency")
-        change = r["change"]
-        ch = "—" if change is None else (
-            f"{change:+.3f}" if r["kind"] == "ratio"
-            else ("-" if change < 0 else "+") + fmt_value(r["kind"], abs(change), cur))
-        lines.append("| " + " | ".join(_md_cell(x) for x in (
-            r["metric"], fmt_value(r["kind"], r["old"], cur), fmt_value(r["kind"], r["new"], cur),
-            ch, fmt_pct(r["change_pct"]), r["status"])) + " |")
-    return "\n".join(lines) + "\n"
+    from tokcost.output import render
+
+    return render(diff_output(rows, fmt="markdown"), "markdown")

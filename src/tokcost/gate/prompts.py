@@ -6,10 +6,13 @@ import glob as _glob
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost.config import PromptBudget
 from tokcost.errors import TokcostError
+
+if TYPE_CHECKING:
+    from tokcost.output import Output
 
 PROMPTS_SCHEMA = "tokcost/prompts/1"
 
@@ -112,19 +115,49 @@ def check_prompts(budgets: Sequence[PromptBudget], *, download: bool = False) ->
     return rows
 
 
+PROMPT_SCHEMA = "tokcost/check/1"  # prompt rows are part of the check document
+
+
+def prompt_view(record: dict[str, Any], *, markdown: bool = False) -> dict[str, Any]:
+    """One prompt row (a :class:`PromptRecord` dict) as the tables show it, its labels kept."""
+    from tokcost.output import LABEL_FIELDS
+
+    failed = not record["passed"]
+    status = record["status"].upper() if failed else record["status"]
+    model = record["model"]
+    if markdown and model != record["tokenizer"]:
+        model = f"{model} ({record['tokenizer']})"
+    return {**{k: record[k] for k, _ in LABEL_FIELDS if k in record},
+            "file": record["file"], "model": model, "tokenizer": record["tokenizer"],
+            "tokens": f"{record['tokens']:,}" if markdown else record["tokens"],
+            "budget": f"{record['budget']:,}" if markdown else record["budget"],
+            "headroom": f"{record['headroom']:+,}" if markdown else record["headroom"],
+            "status": f"**{status}**" if markdown and failed else status}
+
+
+def prompts_output(records: list[dict[str, Any]], *, fmt: str) -> Output:
+    """Prompt rows as one :class:`~tokcost.output.Output` (the Markdown view names the
+    tokenizer beside the model; the terminal table has a column for it)."""
+    from tokcost.output import Output
+
+    if fmt == "markdown":
+        cols = [("file", "file"), ("model", "model"), ("tokens", "tokens"), ("budget", "budget"),
+                ("headroom", "headroom"), ("status", "status")]
+    else:
+        cols = [(k, k) for k in ("file", "model", "tokenizer", "tokens", "budget", "status")]
+    rows = records if fmt in ("json", "csv") else [
+        prompt_view(r, markdown=fmt == "markdown") for r in records]
+    return Output(PROMPT_SCHEMA, rows, cols, title=None if fmt == "markdown" else "Prompt budgets",
+                  right=frozenset({"tokens", "budget", "headroom"}))
+
+
 def prompts_markdown(rows: Sequence[PromptRow]) -> str:
-    from tokcost.sanitize import markdown_inline
+    from tokcost.output import render
 
     failed = [r for r in rows if r.failed]
     verdict = "passed" if not failed else "FAILED"
     lines = [f"### tokcost prompt budgets: {verdict}", "",
              f"{len(rows)} file check{'s' if len(rows) != 1 else ''}, {len(failed)} over budget.",
-             "",
-             "| file | model | tokens | budget | headroom | status |", "|---|---|---:|---:|---:|---|"]
-    for r in rows:
-        model = r.target if r.target == r.tokenizer else f"{r.target} ({r.tokenizer})"
-        status = "**OVER BUDGET**" if r.failed else "ok"
-        cells = [r.file, model, f"{r.tokens:,}", f"{r.budget:,}", f"{r.budget - r.tokens:+,}",
-                 status]
-        lines.append("| " + " | ".join(markdown_inline(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+             ""]
+    table = render(prompts_output([r.as_dict() for r in rows], fmt="markdown"), "markdown")
+    return "\n".join(lines) + "\n" + table

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tokcost._version import __version__
-from tokcost.costing import DEFAULT_OUTPUT_TOKENS
+from tokcost.costing import DEFAULT_OUTPUT_CHARS, DEFAULT_OUTPUT_TOKENS
 
 if TYPE_CHECKING:
     from tokcost.schema.measure import MeasureRow
@@ -47,7 +47,7 @@ class ReportOptions:
     requests_per_day: float = 1000.0
     days: int = 30
     input_chars: int = 2000
-    output_chars: int = 500
+    output_chars: int = DEFAULT_OUTPUT_CHARS
     shortlist: Sequence[str] | None = None  # models of interest for the headline; None: cheapest
     shortlist_size: int = 8
     workload_source: str | None = None  # where the workload came from ("flags", "tokcost.toml")

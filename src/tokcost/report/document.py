@@ -11,12 +11,15 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokcost.render import money as render_money
 from tokcost.report import charts
 from tokcost.report.i18n import Words
 from tokcost.sanitize import markdown_code, markdown_inline
+
+if TYPE_CHECKING:
+    from tokcost.output import Output
 
 STALE_DAYS = 180
 NBSP = "\u00a0"
@@ -65,14 +68,17 @@ def span(lo: float | None, hi: float | None, fmt: Callable[[float | None], str])
 
 
 def labels(r: dict[str, Any], w: Words) -> list[tuple[str, str]]:
-    """A row's labels as (css class, text): tokenizer match, price confidence, variant,
-    self-hosted assumption, retired, price age. ``warn`` marks what weakens the figure."""
+    """A row's labels as (css class, text): tokenizer match, an unverified tokenizer file, price
+    confidence, variant, self-hosted assumption, retired, price age. ``warn`` marks what weakens
+    the figure; the default of a label (verified file, standard variant) has no badge."""
     out: list[tuple[str, str]] = []
     match = r.get("tokenizer_match")
     if match in ("presumed", "proxy", "vendor-api", "none"):
         out.append(("warn" if match != "vendor-api" else "", w.t(f"l_{match}")))
     elif match == "exact":
         out.append(("", "exact"))
+    if r.get("identity") == "unverified" and match != "vendor-api":  # verified: no badge
+        out.append(("warn", w.t("c_unverified")))
     conf = r.get("price_confidence")
     if conf in ("high", "medium", "low"):
         out.append(("warn" if conf != "high" else "", w.t("l_conf", c=w.confidence(conf))))
@@ -202,6 +208,7 @@ def _budget_cols(doc: dict[str, Any], w: Words) -> list[Column]:
          lambda r: span(r["monthly_low"], r["monthly_high"], lambda v: money(v, "USD"))),
         ("en", w.t("h_monthly_en", cur="USD"), lambda r: money(r["monthly_cost_en"], "USD")),
         ("premium", w.t("h_premium_corpus", corpus=corpus), lambda r: pct(r["premium_pct"])),
+        ("date", w.t("h_price_date"), lambda r: r.get("price_date") or "—"),
         ("labels", w.t("h_labels"), lambda r: labels_text(r, w)),
         ("status", w.t("h_status"), lambda r: r["status"]),
     ]
@@ -382,16 +389,44 @@ def _visible(rows: Sequence[dict[str, Any]], cols: Sequence[Column]) -> list[Col
     return [c for c in cols if not rows or any(c[2](r).strip("— /") for r in rows)]
 
 
-def _table(rows: Sequence[dict[str, Any]], cols: Sequence[Column], table_id: str,
-           w: Words | None = None) -> str:
-    w = w or Words("en")
+#: The label fields a report column shows inside its own cells (badges, "how counted", the
+#: price date; the price's age is its date, and a stale one is a badge), so the renderer does
+#: not append them again. Any other label field a row carries becomes a column of its own.
+_SHOWN_BY = {
+    "labels": frozenset({"tokenizer_match", "identity", "price_confidence", "price_variant",
+                         "retired", "price_age_days"}),
+    "how": frozenset({"identity", "tokenizer_match"}),
+    "date": frozenset({"price_date", "price_age_days"}),
+}
+
+
+def table_output(rows: Sequence[dict[str, Any]], cols: Sequence[Column],
+                 shown: frozenset[str] = frozenset()) -> Output:
+    """A report table as one :class:`~tokcost.output.Output`, for the HTML and Markdown views
+    alike: each cell formatted by its column, the rows' label fields kept, so a label no column
+    shows is appended by the renderer rather than dropped. ``shown``: label fields the page
+    states once for every row (the FX date beside the rate)."""
+    from tokcost.output import LABEL_FIELDS, Output
+
     cols = _visible(rows, cols)
-    head = "".join(f"<th>{html.escape(title)}</th>" for _, title, _ in cols)
-    body = []
-    for r in rows:
-        body.append("<tr>" + "".join(_cell(key, fmt(r), r, w) for key, _, fmt in cols) + "</tr>")
-    return (f'<div class="scroll"><table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table></div>")
+    covered = frozenset().union(shown, *(_SHOWN_BY.get(key, frozenset()) for key, _, _ in cols))
+    view = [{**{k: r[k] for k, _ in LABEL_FIELDS if k in r},
+             **{key: fmt(r) for key, _, fmt in cols}} for r in rows]
+    return Output("tokcost/report/1", view, [(key, title) for key, title, _ in cols],
+                  shown_in=covered)
+
+
+def _table(rows: Sequence[dict[str, Any]], cols: Sequence[Column], table_id: str,
+           w: Words | None = None, shown: frozenset[str] = frozenset()) -> str:
+    from tokcost.output import html_table
+
+    w = w or Words("en")
+    out = table_output(rows, cols, shown)
+
+    def cell(i: int, key: str, text: str) -> str:
+        return _cell(key, text, rows[i], w)
+
+    return f'<div class="scroll">{html_table(out, table_id, cell)}</div>'
 
 
 def _not_costed(cost: Sequence[dict[str, Any]], w: Words) -> str:
@@ -480,6 +515,8 @@ def _workload_source(doc: dict[str, Any], w: Words) -> str:
 def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
     w = Words(doc.get("lang", "en"))
     e = html.escape
+    fx_date = page_fx_date(doc)
+    page = frozenset({"fx_date"}) if fx_date else frozenset()
     st = doc["settings"]
     n = st["requests_per_batch"]
     main = by_kind(_main_rows(doc))
@@ -496,20 +533,21 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
     diag = ""
     if doc["diagnostics"]:
         diag = (f'<h2 id="diagnostics">{e(w.t("diag_h"))}</h2><p class="note">{e(w.t("diag_note"))}'
-                "</p>" + _table(doc["diagnostics"], _diag_cols(w), "diagnostics-table", w))
+                "</p>" + _table(doc["diagnostics"], _diag_cols(w), "diagnostics-table", w, page))
     self_rows = [r for r in cost if _self_hosted(r) and r["cost"] is not None]
     selfhosted = ""
     if self_rows:
         selfhosted = (f'<h2 id="self-hosted">{e(w.t("selfhosted_h"))}</h2><p class="note">'
                       f'{e(w.t("selfhosted_note"))}</p>'
-                      + _table(self_rows, _cost_cols(n, w), "self-hosted-table", w)
+                      + _table(self_rows, _cost_cols(n, w), "self-hosted-table", w, page)
                       + _table([r for r in budget if _self_hosted(r)], _budget_cols(doc, w),
-                               "self-hosted-budget-table", w))
+                               "self-hosted-budget-table", w, page))
     meta = " · ".join(x for x in [
         w.t("generated", generated=e(doc["generated"]), version=e(doc["tokcost_version"])),
         f"{w.t('corpora')}: {e(', '.join(map(str, st['corpora'])))}",
         w.t("tokenizers_n", n=len(st["tokenizers"])), w.t("prices_as_of", d=e(st["as_of"])),
-        w.t("fx", fx=num(st["fx_krw_per_usd"])), w.t("vat_included") if st["vat"] else ""] if x)
+        w.t("fx", fx=num(st["fx_krw_per_usd"])) + (f" ({e(fx_date)})" if fx_date else ""),
+        w.t("vat_included") if st["vat"] else ""] if x)
     return f"""<!doctype html>
 <html lang="{e(w.lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -522,7 +560,7 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
 <h2 id="budget">{e(w.t('budget_h'))}</h2>
 <p class="workload" id="workload">{e(workload_sentence(doc, w))}</p>
 <p class="note">{e(_workload_source(doc, w))} {e(w.t('budget_note', corpus=corpus))}</p>
-{_table(doc.get('headline', []), _headline_cols(doc, w), 'headline-table', w)}
+{_table(doc.get('headline', []), _headline_cols(doc, w), 'headline-table', w, page)}
 <p class="note" id="labels-legend">{e(w.t('labels_legend'))}</p>
 </section>
 <h2 id="summary">{e(w.t('summary_h'))}</h2>
@@ -532,13 +570,13 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
                        out=st['output_tokens'], asof=st['as_of'], corpus=corpus))}</p>
 {_figure('cost', svgs.get('cost'), w.t('cost_caption'), w)}
 {_table([r for r in cost if r['cost'] is not None and not _self_hosted(r)], _cost_cols(n, w),
-        'cost-table', w)}
+        'cost-table', w, page)}
 {_not_costed(cost, w)}
 <h2 id="ratio">{e(w.t('ratio_h'))}</h2>
 <p class="note">{e(w.t('ratio_note', corpus=str(doc['summary'].get('corpus'))))}</p>
 {_figure('ratio', svgs.get('ratio'), w.t('ratio_caption'), w)}
-{_table(main, _measure_cols(w), 'measure-table', w)}
-{_table(other, _measure_cols(w), 'measure-other-table', w) if other else ''}
+{_table(main, _measure_cols(w), 'measure-table', w, page)}
+{_table(other, _measure_cols(w), 'measure-other-table', w, page) if other else ''}
 <h2 id="domains">{e(w.t('domains_h'))}</h2>
 {_figure('domains', svgs.get('domains'), w.t('domains_caption'), w)}
 <h2 id="distribution">{e(w.t('dist_h'))}</h2>
@@ -549,7 +587,7 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
 {diag}
 <h2 id="budget-all">{e(w.t('budget_all_h'))}</h2>
 <p class="note">{e(workload_sentence(doc, w))}</p>
-{_table([r for r in budget if not _self_hosted(r)], _budget_cols(doc, w), 'budget-table', w)}
+{_table([r for r in budget if not _self_hosted(r)], _budget_cols(doc, w), 'budget-table', w, page)}
 {selfhosted}
 <h2 id="method">{e(w.t('method_h'))}</h2>
 <p class="note">{e(w.t('method_note'))}</p>
@@ -561,16 +599,29 @@ def to_html(doc: dict[str, Any], svgs: dict[str, str | None]) -> str:
 
 
 # ------------------------------------------------------------------------------ Markdown
-def _md_table(rows: Sequence[dict[str, Any]], cols: Sequence[Column]) -> str:
-    cols = _visible(rows, cols)
-    head = "| " + " | ".join(markdown_inline(t) for _, t, _ in cols) + " |"  # a domain's name
-    sep = "|" + "|".join("---" for _ in cols) + "|"
-    body = ["| " + " | ".join(markdown_inline(f(r)) for _, _, f in cols) + " |" for r in rows]
-    return "\n".join([head, sep, *body]) + "\n"
+def page_fx_date(doc: dict[str, Any]) -> str | None:
+    """The date of the KRW/USD rate when every priced row used the same one: the page states it
+    once beside the rate (its tables then need no column for it); None otherwise."""
+    dates = {str(r["fx_date"]) for name in ("cost", "budget", "headline")
+             for r in doc.get(name) or [] if r.get("fx_date")}
+    return dates.pop() if len(dates) == 1 else None
+
+
+def _md_table(rows: Sequence[dict[str, Any]], cols: Sequence[Column],
+              shown: frozenset[str] = frozenset()) -> str:
+    from tokcost.output import render
+
+    return render(table_output(rows, cols, shown), "markdown")
 
 
 def to_markdown(doc: dict[str, Any]) -> str:
     w = Words(doc.get("lang", "en"))
+    fx_date = page_fx_date(doc)
+    page = frozenset({"fx_date"}) if fx_date else frozenset()
+
+    def md(rows: Sequence[dict[str, Any]], cols: Sequence[Column]) -> str:
+        return _md_table(rows, cols, page)
+
     st = doc["settings"]
     n = st["requests_per_batch"]
     main = by_kind(_main_rows(doc))
@@ -588,17 +639,18 @@ def to_markdown(doc: dict[str, Any]) -> str:
         f"{w.t('generated', generated=doc['generated'], version=doc['tokcost_version'])}; "
         f"{w.t('corpora')}: {markdown_inline(', '.join(map(str, st['corpora'])))}; "
         f"{w.t('prices_as_of', d=markdown_inline(str(st['as_of'])))}; "
-        f"{w.t('fx', fx=num(st['fx_krw_per_usd']))}.", "",
+        f"{w.t('fx', fx=num(st['fx_krw_per_usd']))}"
+        f"{f' ({markdown_inline(fx_date)})' if fx_date else ''}.", "",
         f"## {w.t('budget_h')}", "", f"**{markdown_inline(workload_sentence(doc, w))}**", "",
         f"{_workload_source(doc, w)} {w.t('budget_note', corpus=markdown_inline(str(corpus)))}", "",
-        _md_table(doc.get("headline", []), _headline_cols(doc, w)),
+        md(doc.get("headline", []), _headline_cols(doc, w)),
         w.t("labels_legend"), "",
         f"## {w.t('summary_h')}", "", *[f"- {markdown_inline(s)}" for s in summary_sentences(doc, w)],
         "",
         f"## {w.t('cost_h', n=f'{n:,}')}", "",
         w.t("cost_note", k=st["requests_in_file"], file=markdown_inline(str(st["requests"])),
             out=st["output_tokens"], asof=st["as_of"], corpus=markdown_inline(str(corpus))), "",
-        _md_table([r for r in cost if r["cost"] is not None and not _self_hosted(r)],
+        md([r for r in cost if r["cost"] is not None and not _self_hosted(r)],
                   _cost_cols(n, w)),
     ]
     nc = [r for r in cost if r["cost"] is None]
@@ -606,16 +658,16 @@ def to_markdown(doc: dict[str, Any]) -> str:
         lines += [f"{w.t('not_costed', n=len(nc))}:", "",
                   *[f"- {markdown_code(str(r['model']))} ({markdown_inline(str(r['provider']))}): "
                     f"{markdown_inline(str(r['status']))}" for r in nc], ""]
-    lines += [f"## {w.t('ratio_h')}", "", _md_table(main, _measure_cols(w)),
-              f"## {w.t('domains_h')}", "", _md_table(drows, dcols)]
+    lines += [f"## {w.t('ratio_h')}", "", md(main, _measure_cols(w)),
+              f"## {w.t('domains_h')}", "", md(drows, dcols)]
     if doc["diagnostics"]:
-        lines += [f"## {w.t('diag_h')}", "", _md_table(doc["diagnostics"], _diag_cols(w))]
+        lines += [f"## {w.t('diag_h')}", "", md(doc["diagnostics"], _diag_cols(w))]
     lines += [f"## {w.t('budget_all_h')}", "",
-              _md_table([r for r in budget if not _self_hosted(r)], _budget_cols(doc, w))]
+              md([r for r in budget if not _self_hosted(r)], _budget_cols(doc, w))]
     self_rows = [r for r in cost if _self_hosted(r) and r["cost"] is not None]
     if self_rows:
         lines += [f"## {w.t('selfhosted_h')}", "", w.t("selfhosted_note"), "",
-                  _md_table(self_rows, _cost_cols(n, w))]
+                  md(self_rows, _cost_cols(n, w))]
     lines += [f"## {w.t('method_h')}", "",
               *[f"- {markdown_code(r['signature_string'])}" for r in doc["measure"]
                 if r["domain"] == "all"], "",

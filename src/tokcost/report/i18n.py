@@ -69,7 +69,8 @@ _EN: dict[str, str] = {
     "labels_legend": "Labels: how each model is counted and priced — tokenizer exact / presumed "
                      "(tokcost's inference, not documented) / proxy (another model's tokenizer); "
                      "price confidence high / medium / low; price variant (standard, off-peak, …); "
-                     "self-hosted (an assumption, not a list price); retired.",
+                     "self-hosted (an assumption, not a list price); retired; UNVERIFIED (the "
+                     "tokenizer file's checksum is not the catalog's; no badge: verified).",
     "no_chart": "Chart not drawn: install the report extra (pip install \"tokcost[report]\").",
     "print_not_costed": "Not costed",
     # table headers
@@ -186,7 +187,8 @@ _KO: dict[str, str] = {
     "sources": "가격 출처", "warnings": "경고",
     "labels_legend": "표시: 각 모델의 토큰 계산과 가격 근거 — 토크나이저 exact(공개) / 추정(tokcost의 "
                      "추론, 문서화되지 않음) / 대리(다른 모델의 토크나이저); 가격 신뢰도 높음·보통·낮음; "
-                     "가격 변형(standard, off-peak 등); 자체 호스팅(정가가 아닌 가정); 단종.",
+                     "가격 변형(standard, off-peak 등); 자체 호스팅(정가가 아닌 가정); 단종; 검증 안 됨"
+                     "(토크나이저 파일의 체크섬이 카탈로그와 다름; 표시 없음: 검증됨).",
     "no_chart": "차트를 그리지 못했습니다: report 추가 기능을 설치하세요 (pip install \"tokcost[report]\").",
     "print_not_costed": "비용 미계산",
     "h_model": "모델", "h_provider": "제공사", "h_tokenizer": "토크나이저",

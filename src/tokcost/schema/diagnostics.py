@@ -2,7 +2,8 @@
 ``tokcost.diagnostics.summary()`` (the report's diagnostics section).
 
 The command rows carry the labels of the tokenizer that counted them (:class:`TokenizerLabels`),
-so every format has them; ``inspect`` and ``explain`` are multi-part documents and not typed here.
+so every format has them. ``inspect`` rows hold their pieces; ``explain`` rows hold their costliest
+eojeol, and its comparisons (``--against``) are a list of their own in the envelope.
 """
 
 from __future__ import annotations
@@ -149,11 +150,96 @@ class DiagnosticsSummaryRow(StrictRecord):
     morph_analyser: str | None
 
 
+class InspectPiece(StrictRecord):
+    """One token of ``tokcost inspect``: its id, its text as shown, its bytes in hex (None for a
+    token without bytes) and its character offsets in the (normalised) text."""
+
+    id: int
+    text: str
+    bytes: str | None
+    byte_fallback: bool
+    special: bool
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class InspectRecord(TokenizerLabels):
+    """``tokcost/inspect/1``: one text on one tokenizer; ``view`` is the text as the tokenizer's
+    normaliser left it (only when it changed it)."""
+
+    tokenizer: str
+    tokens: int = Field(ge=0)
+    chars: int = Field(ge=0)
+    bytes: int = Field(ge=0)
+    chars_per_token: float | None
+    byte_fallback_tokens: int = Field(ge=0)
+    byte_fallback_groups: int = Field(ge=0)
+    normalized: bool
+    view: str | None = None
+    pieces: list[InspectPiece]
+
+
+class EojeolCostRecord(StrictRecord):
+    """One eojeol of ``tokcost explain``: tokens over all its occurrences and how its first
+    occurrence was cut (pieces joined by ``|``, ``▁`` for a space, ``⟦…⟧`` byte fallback)."""
+
+    eojeol: str
+    occurrences: int = Field(ge=1)
+    tokens: int = Field(ge=0)
+    tokens_per_occurrence: float
+    split: str
+
+
+class ExplainRecord(TokenizerLabels):
+    """``tokcost/explain/1``: tokens per eojeol on one tokenizer (``eojeol_tokens +
+    other_tokens == total_tokens``) and its costliest eojeol."""
+
+    tokenizer: str
+    total_tokens: int = Field(ge=0)
+    eojeol: int = Field(ge=0)
+    distinct_eojeol: int = Field(ge=0)
+    eojeol_tokens: int = Field(ge=0)
+    other_tokens: int = Field(ge=0)
+    fertility: float | None
+    continued_share: float | None
+    top: list[EojeolCostRecord]
+
+
+class SavingRecord(StrictRecord):
+    """One eojeol on two tokenizers (``saved = tokens_against - tokens``)."""
+
+    eojeol: str
+    occurrences: int = Field(ge=1)
+    tokens: int = Field(ge=0)
+    tokens_against: int = Field(ge=0)
+    saved: int
+    split: str
+    split_against: str
+
+
+class ExplainComparison(StrictRecord):
+    """``tokcost explain --against``: where ``tokenizer`` saves tokens against ``against``, in the
+    envelope's ``comparisons``."""
+
+    tokenizer: str
+    against: str
+    eojeol_tokens: int = Field(ge=0)
+    eojeol_tokens_against: int = Field(ge=0)
+    saved: int
+    saved_share: float | None
+    eojeol_cheaper: int = Field(ge=0)
+    eojeol_dearer: int = Field(ge=0)
+    top_savings: list[SavingRecord]
+    top_losses: list[SavingRecord]
+
+
 #: The row record of each diagnostics command's JSON ``schema``.
 BY_SCHEMA: dict[str, type[Record]] = {
     "tokcost/coverage/1": CoverageRecord,
     "tokcost/normalization/1": NormalizationRecord,
     "tokcost/breakdown/1": BreakdownRecord,
     "tokcost/fertility/1": FertilityRecord,
+    "tokcost/inspect/1": InspectRecord,
+    "tokcost/explain/1": ExplainRecord,
     "tokcost/diagnostics-summary/1": DiagnosticsSummaryRow,
 }

@@ -14,11 +14,21 @@ from tokcost.schema.diagnostics import (
     BreakdownRecord,
     CoverageRecord,
     DiagnosticsSummaryRow,
+    ExplainComparison,
+    ExplainRecord,
     FertilityRecord,
+    InspectRecord,
     NormalizationRecord,
 )
 from tokcost.schema.gate import CheckDocument, CheckRecord, DiffRecord, PromptRecord
 from tokcost.schema.inputs import ChatRequestRecord
+from tokcost.schema.listing import (
+    CorpusListRecord,
+    PriceListRecord,
+    TokenizerListRecord,
+    TokenizerShowRecord,
+    ValidateRecord,
+)
 from tokcost.schema.measure import MeasureDocument, MeasureRow
 from tokcost.schema.pricing import BudgetRecord, CostRecord
 from tokcost.schema.report import ReportDocument
@@ -33,6 +43,11 @@ def _models() -> dict[str, type[BaseModel]]:
             "coverage-row": CoverageRecord, "normalization-row": NormalizationRecord,
             "breakdown-row": BreakdownRecord, "fertility-row": FertilityRecord,
             "diagnostics-summary-row": DiagnosticsSummaryRow,
+            "inspect-row": InspectRecord, "explain-row": ExplainRecord,
+            "explain-comparison": ExplainComparison,
+            "tokenizers-list-row": TokenizerListRecord, "tokenizers-show": TokenizerShowRecord,
+            "pricing-list-row": PriceListRecord, "corpora-list-row": CorpusListRecord,
+            "validate-row": ValidateRecord,
             "check-row": CheckRecord, "check-prompt-row": PromptRecord, "check": CheckDocument,
             "diff-row": DiffRecord, "report": ReportDocument,
             "price-table": PriceFileIn, "fx": FxFileIn, "featured": FeaturedIn, "config": ConfigIn,
