@@ -877,7 +877,9 @@ def main(argv: list[str] | None = None) -> int:
         args.size_mb, args.big_mb, args.peer_mb = min(args.size_mb, 4), min(args.big_mb, 16), 0.5
         args.report_mb, args.counter_mb = min(args.report_mb, 2), min(args.counter_mb, 0.5)
     only = {x.strip() for x in args.only.split(",") if x.strip()}
-    mirror = Path(os.environ.get("TOKCOST_TOKENIZERS_DIR", REPO.parent / "shared" / "tokenizers"))
+    # absolute: the tiktoken cache below links to it, and the timed commands run elsewhere
+    mirror = Path(os.environ.get("TOKCOST_TOKENIZERS_DIR",
+                                 REPO.parent / "shared" / "tokenizers")).resolve()
     tmp = Path(tempfile.mkdtemp(prefix="tokcost-bench-"))
     env = dict(os.environ, TOKCOST_TOKENIZERS_DIR=str(mirror),
                TOKCOST_CACHE_DIR=str(tmp / "cache"), HF_HUB_OFFLINE="1",
