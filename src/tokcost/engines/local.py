@@ -291,6 +291,98 @@ def _work(args: tuple[list[str], list[str] | None, bool, bool]) -> ChunkResult:
     return count_chunk(toks, ko, en, special, facts)
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """A ``TokcostError`` raised while counting one piece, as data (a worker sends it back; the
+    caller raises it again only when every earlier piece has come back without one, so the error
+    reported is the first in file order)."""
+
+    kind: type[TokcostError]
+    message: str
+    hint: str | None
+    path: str | None
+    line: int | None
+
+    @classmethod
+    def of(cls, exc: TokcostError) -> _Failed:
+        return cls(type(exc), exc.message, exc.hint, exc.path, exc.line)
+
+    def error(self) -> TokcostError:
+        return self.kind(self.message, hint=self.hint, path=self.path, line=self.line)
+
+
+def _piece_work(args: tuple[Any, Any, Any]) -> Any:
+    """In a pool process: ``count(item, tokenizers, settings)`` (``count_pieces``)."""
+    assert _POOL is not None
+    count, item, settings = args
+    try:
+        toks = worker_tokenizers(*_POOL, where=f"local worker process {os.getpid()}")
+        return count(item, toks, settings)
+    except TokcostError as exc:
+        return _Failed.of(exc)
+
+
+def count_pieces(tokenizers: Sequence[Any], items: Sequence[Any], count: Any, settings: Any,
+                 workers: int, trust_remote_code: bool = False) -> Iterator[Any]:
+    """``count(item, tokenizers, settings)`` of each item (e.g. a byte range of a file, which
+    the process counting it reads itself: ``tokcost.measurement.count_span``), in ``workers``
+    processes — a pool of ``workers - 1`` and this one, which takes an item whenever the pool
+    has two per process waiting, as ``_pool_with_parent`` does with chunks. Results come out in
+    item order. A ``TokcostError`` of an item is raised once every earlier item has been counted
+    without one (no later item is started after it): the first error in item order."""
+    import multiprocessing as mp
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    resolutions = portable([t.resolution for t in tokenizers])
+    here: list[Tokenizer] | None = None
+    in_flight = 2 * (workers - 1)
+    window: deque[Any] = deque()
+    saved = os.environ.get("TOKENIZERS_PARALLELISM")
+
+    def settled(item: Any) -> Any:
+        got = item.result() if isinstance(item, Future) else item
+        if isinstance(got, _Failed):
+            raise got.error()
+        return got
+
+    def failed() -> bool:
+        return any(isinstance(x, _Failed) or (isinstance(x, Future) and x.done()
+                                              and isinstance(x.result(), _Failed))
+                   for x in window)
+
+    try:
+        with _stopping(ProcessPoolExecutor(
+            max_workers=max(1, workers - 1), mp_context=mp.get_context("spawn"),
+            initializer=_init_worker, initargs=(resolutions, trust_remote_code),
+        )) as pool:
+            for item in items:
+                if failed():
+                    break  # a piece failed: nothing after it counts
+                busy = sum(1 for x in window if isinstance(x, Future) and not x.done())
+                if busy < in_flight:
+                    window.append(pool.submit(_piece_work, (count, item, settings)))
+                else:
+                    if here is None:  # the same tokenizers a worker opens, one thread each
+                        here = worker_tokenizers(resolutions, trust_remote_code, "this process")
+                        single_threaded(here)
+                    try:
+                        window.append(count(item, here, settings))
+                    except TokcostError as exc:
+                        window.append(_Failed.of(exc))
+                while window and (not isinstance(window[0], Future) or window[0].done()):
+                    yield settled(window.popleft())
+            while window:
+                yield settled(window.popleft())
+    except BrokenProcessPool as exc:  # from submit() or a result
+        raise _broken(exc) from None
+    finally:
+        if saved is None:  # worker_tokenizers turned the Rust thread pool off for this process
+            os.environ.pop("TOKENIZERS_PARALLELISM", None)
+        else:
+            os.environ["TOKENIZERS_PARALLELISM"] = saved
+
+
 def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> Iterator[ChunkResult]:
     """Submit chunks with at most ``in_flight`` pending and yield their results in input order:
     memory stays flat however large the input."""
