@@ -306,6 +306,8 @@ def bench_throughput(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     except ImportError:
         has_fast = False
     for backend, tid, rel in BACKENDS:
+        if ctx.get("backends") and backend not in ctx["backends"]:
+            continue
         model = str(ctx["mirror"] / rel)
         best: dict[str, dict[str, Any]] = {}
         cells: list[tuple[str, list[str], dict[str, str]]] = [
@@ -867,6 +869,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-mb", type=float, default=8, help="Input for the tokscope comparison.")
     ap.add_argument("--repeat", type=int, default=1, help="Runs per throughput cell (best kept).")
     ap.add_argument("--quick", action="store_true", help="Small sizes for a smoke run.")
+    ap.add_argument("--backends", default="", help="Comma list limiting the throughput rows: "
+                    "tiktoken,hf,sentencepiece (default: all).")
     ap.add_argument("--only", default="", help="Comma list: throughput,help,cache,reader,"
                     "strategies,apis,small,memory,memory_floor,tokscope,report,report_scale,counters "
                     "(default: all).")
@@ -896,7 +900,8 @@ def main(argv: list[str] | None = None) -> int:
                            "help_runs": 3 if args.quick else 7, "peer_mb": args.peer_mb,
                            "strategy_mb": 0.5 if args.quick else 10,
                            "small_mb": [1, 2] if args.quick else [4, 8, 16, 32],
-                           "big_w1": False, "counter_mb": args.counter_mb}
+                           "big_w1": False, "counter_mb": args.counter_mb,
+                           "backends": {b.strip() for b in args.backends.split(",") if b.strip()}}
     doc: dict[str, Any] = {"schema": "tokcost/bench/1",
                            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                            "command": " ".join([Path(sys.executable).name, *sys.argv]),

@@ -404,6 +404,10 @@ def count_span(shard: Corpus, toks: Sequence[Tokenizer], settings: Settings
 SPAN_PIECES_PER_WORKER = 8
 SPAN_MIN_BYTES = 1 << 20
 SPAN_MAX_BYTES = 64 << 20
+# Each process waits for its fast exact counter before counting when its share of the input is
+# at least this much (``engines.local.warm_fast``): loading it takes ~1.3 s (o200k_base) and
+# saves ~0.1 s per MB over the reference.
+FAST_WAIT_BYTES = 16 << 20
 
 
 def _spans(corpus: Corpus, settings: Settings, workers: int | str) -> list[Corpus] | None:
@@ -441,12 +445,14 @@ def _count_spans(corpus: Corpus, toks: Sequence[Any], pieces: Sequence[Corpus],
     from tokcost.engines.local import count_pieces
 
     trust = any(getattr(t, "trust_remote_code", False) for t in toks)
+    size = sum(p.span.end - p.span.start for p in pieces if p.span is not None)
+    warm = size >= workers * FAST_WAIT_BYTES
     digests = DigestSet()
     skipped: dict[str, None] = {}
 
     def parts() -> Iterator[tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats]]:
         for hists, shared, stats, dig, skip in count_pieces(toks, pieces, count_span, settings,
-                                                            workers, trust):
+                                                            workers, trust, warm):
             for path, raw in dig.items():
                 digests.add(path, raw)
             for dom in skip:
