@@ -172,43 +172,53 @@ class Corpus(ABC):
     def pairs(self) -> Iterator[Pair]:
         from tokcost.corpora.checks import end_of_stream
 
-        self.stats = ReadStats()
+        stats = self.stats = ReadStats()
         self.pair_checkers = []  # from a read that was not finished
         nfc = self.options.normalize == "nfc"
         want = self.options.domain
         # the first domains skipped, to name them when none is ``want``
         others: dict[str, None] = {}
         self.skipped_domains = others
-        for pair in self._records():
-            if want is not None and pair.domain != want:
-                if len(others) < 50:
-                    others[pair.domain or "-"] = None
-                continue
-            self.stats.records += 1
-            for side, text in enumerate((pair.ko, pair.en)):
-                if text is None or text.isascii():
+        normalized = unicodedata.is_normalized
+        records = 0  # kept here, added to the statistics when the read ends (one per record)
+        try:
+            for pair in self._records():
+                if want is not None and pair.domain != want:
+                    if len(others) < 50:
+                        others[pair.domain or "-"] = None
                     continue
-                if not unicodedata.is_normalized("NFC", text):
-                    self.stats.non_nfc += 1
-                    if len(self.stats.samples_non_nfc) < ReadStats.SAMPLES:
-                        self.stats.samples_non_nfc.append(text)
-                    if self.stats.first_non_nfc is None:
-                        self.stats.first_non_nfc = (self._source(side), pair.line)
-                    if has_jamo(text):
-                        self.stats.jamo += 1
-            if nfc:
-                pair = Pair(
-                    pair.id,
-                    unicodedata.normalize("NFC", pair.ko),
-                    unicodedata.normalize("NFC", pair.en) if pair.en is not None else None,
-                    pair.domain,
-                    pair.line,
-                )
-            yield pair
+                records += 1
+                ko, en = pair.ko, pair.en
+                if not ko.isascii() and not normalized("NFC", ko):
+                    self._not_nfc(ko, 0, pair.line)
+                if en is not None and not en.isascii() and not normalized("NFC", en):
+                    self._not_nfc(en, 1, pair.line)
+                if nfc:
+                    pair = Pair(
+                        pair.id,
+                        unicodedata.normalize("NFC", ko),
+                        unicodedata.normalize("NFC", en) if en is not None else None,
+                        pair.domain,
+                        pair.line,
+                    )
+                yield pair
+        finally:
+            stats.records += records
         if self.span is not None:  # one range of a file: the merger checks the whole
             return
         end_of_stream(self)  # repeated ids (see corpora/checks.py)
         self.check_domain_found(self.stats.records, others)
+
+    def _not_nfc(self, text: str, side: int, line: int) -> None:
+        """Note a text that is not in NFC (Korean ``side`` 0, English 1) in the statistics."""
+        st = self.stats
+        st.non_nfc += 1
+        if len(st.samples_non_nfc) < ReadStats.SAMPLES:
+            st.samples_non_nfc.append(text)
+        if st.first_non_nfc is None:
+            st.first_non_nfc = (self._source(side), line)
+        if has_jamo(text):
+            st.jamo += 1
 
     def check_domain_found(self, records: int, others: Iterable[str]) -> None:
         """One clear line when ``--domain`` kept no record (``others``: domains skipped)."""
