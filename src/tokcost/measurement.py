@@ -567,7 +567,8 @@ def _count_distinct(
         hists, shared = _merge(parts, toks, corpus, progress)
         return hists, shared, toks
     if workers == "auto" and settings.engine == LOCAL:
-        workers = auto_workers(toks, corpus_bytes(corpus), engine=settings.engine)
+        workers = auto_workers(toks, corpus_bytes(corpus), engine=settings.engine,
+                               ranges=corpus.line_records and corpus.problems is None)
     pieces = _spans(corpus, settings, workers)
     if pieces is not None:
         assert isinstance(workers, int)

@@ -441,6 +441,12 @@ AUTO_MIN_BYTES = 16 * 1024 * 1024
 # o200k_base 100 MB 3.98 s in this process vs 5.51 s with two,
 # 256 MB 7.7 s vs 9.1 s; A.X 4.0 (HF) 4.08 s vs 5.04 s, 256 MB 7.6 s vs 9.4 s. So ``auto``
 # counts in this process when every tokenizer will use it; SentencePiece still gains from two.
+# Unless every process reads its own byte ranges of the file (``ranges``: a JSON Lines or
+# monolingual file, docs/performance.md): then the reading is shared too, and what a second
+# process adds is its start and its own fast-counter load (~1 s of CPU for o200k_base: 8.4 s
+# vs 7.5-8.3 s of CPU for 100 MB, 2 processes vs 1, on the shared machine), paid for once the
+# text x tokenizers is about this much.
+AUTO_FAST_RANGES_BYTES = 64 * 1024 * 1024
 
 
 def cpu_count() -> int:
@@ -459,11 +465,13 @@ def corpus_bytes(corpus: object) -> int | None:
         return None
 
 
-def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine: str = LOCAL
-                 ) -> int:
+def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine: str = LOCAL,
+                 ranges: bool = False) -> int:
     """``--workers auto``: every core for a distributed engine; locally, a process pool of every
     core when the backends prefer processes, the input is large enough to pay for the pool's
-    start-up and some tokenizer counts without the fast counter, else 1 (in this process)."""
+    start-up and some tokenizer counts without the fast counter (or, with ``ranges``, the
+    processes read their own byte ranges and the input is ``AUTO_FAST_RANGES_BYTES`` or more),
+    else 1 (in this process)."""
     cpus = cpu_count()
     if engine != LOCAL:
         return cpus
@@ -474,6 +482,8 @@ def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine:
     from tokcost.tokenizers import fast_counter
 
     if all(fast_counter.expected(t.backend, t.resolution.entry.encoding) for t in tokenizers):
+        if ranges and nbytes * len(tokenizers) >= AUTO_FAST_RANGES_BYTES:
+            return cpus
         return 1
     return cpus
 
