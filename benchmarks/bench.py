@@ -345,6 +345,10 @@ def bench_throughput(ctx: dict[str, Any]) -> list[dict[str, Any]]:
             **{f"{k}_cpu_s": round(best[k]["cpu_s"], 2) for k in names},
             **{f"{k}_speedup": round(p["wall_s"] / best[k]["wall_s"], 3) for k in names},
             "w1_cpu_overhead": round(best["w1"]["cpu_s"] / p["cpu_s"] - 1, 3),
+            # how close tokcost's 2 processes come to the bare 2-process script with the counter
+            # tokcost uses (fastokens where it does, else the library): 1.0 = as fast
+            "w2_of_bare2": round(best["fastceiling2" if "fastceiling2" in best else "ceiling2"]
+                                 ["wall_s"] / best["w2"]["wall_s"], 3),
             "counter": got["w2"].get("signature", {}).get("counter"),
             "counts_agree": agree,
         })
@@ -769,6 +773,8 @@ def table(doc: dict[str, Any]) -> str:
         for k, label in (("w2", "2 workers"), ("w1", "1 worker")):
             goal = TARGETS[k].get(b, 0.0)
             note = ceil if k == "w2" else f"counter: {r.get('counter')}"
+            if k == "w2" and "w2_of_bare2" in r:
+                note += f"; {r['w2_of_bare2']:.2f} of the bare 2-process script's speed"
             lines.append(f"| measure {r['tokenizer']} ({b}), {r['input_mb']} MB, {label} "
                          f"| {r[f'{k}_speedup']:.2f}× {base} ({note})"
                          f"; counts agree: {r['counts_agree']} | "

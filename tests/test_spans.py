@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tokcost.measurement as measurement
-from tokcost.corpora import ReadOptions
+from tokcost.corpora import ReadOptions, open_corpus
 from tokcost.corpora.base import line_spans
 from tokcost.corpora.checks import stable_digests
 from tokcost.corpora.jsonl import JsonlCorpus
@@ -311,3 +311,22 @@ def test_cli_error_in_second_half_is_one_line(mirror, tmp_path):
     assert proc.returncode == 2, proc.stderr
     err = [ln for ln in proc.stderr.strip().splitlines() if not ln.startswith("warning: ")]
     assert err == [f"tokcost: error: {path}:{at + 1}: column 'en' is not text"], proc.stderr
+
+
+def test_which_inputs_are_read_in_ranges(mirror, monkeypatch, tmp_path):
+    """Ranges for a large JSON Lines or monolingual file with 2+ workers; the chunk path for one
+    worker, a small input, many small files, CSV/TSV and a distributed engine."""
+    from tokcost.measurement import _spans
+
+    big = _big(tmp_path / "big.jsonl", 2.5)
+    two = Settings()
+    assert len(_spans(open_corpus(str(big)), two, 2) or []) >= 2
+    assert _spans(open_corpus(str(big)), two, 1) is None
+    assert _spans(open_corpus(str(big)), Settings(engine="dask"), 2) is None
+    assert _spans(open_corpus("samples"), two, 2) is None  # 0.4 MB in ten files
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 8192)
+    assert len(_spans(open_corpus("samples"), two, 2) or []) >= 10
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 1 << 20)
+    tsv = tmp_path / "p.tsv"
+    tsv.write_text("ko\ten\n" + "가\ta\n" * 400_000, encoding="utf-8")
+    assert _spans(open_corpus(str(tsv)), two, 2) is None

@@ -413,7 +413,8 @@ FAST_WAIT_BYTES = 16 << 20
 def _spans(corpus: Corpus, settings: Settings, workers: int | str) -> list[Corpus] | None:
     """The byte ranges the processes read themselves, as one-range corpora in file order; None
     when this process reads and ships chunks instead (one worker, a distributed engine, a format
-    whose records may span lines or need the header, validation, or fewer than two ranges)."""
+    whose records may span lines or need the header, validation, fewer than two ranges, or
+    files under a quarter of ``SPAN_MIN_BYTES`` on average)."""
     from tokcost.corpora.base import line_spans
 
     if (settings.engine != LOCAL or not isinstance(workers, int) or workers < 2
@@ -427,6 +428,8 @@ def _spans(corpus: Corpus, settings: Settings, workers: int | str) -> list[Corpu
     piece = min(max(total // (workers * SPAN_PIECES_PER_WORKER), SPAN_MIN_BYTES), SPAN_MAX_BYTES)
     if total < 2 * piece:
         return None
+    if total < len(corpus.files) * (SPAN_MIN_BYTES // 4):
+        return None  # many small files: a task per file would cost more than shipping chunks
     pieces = [corpus.shard_span(f, span) for f, size in zip(corpus.files, sizes, strict=True)
               for span in line_spans(f, max(1, round(size / piece)))]
     return pieces if len(pieces) >= 2 else None
