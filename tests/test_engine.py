@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 from tokcost.cli.app import app
 from tokcost.corpora import open_corpus
-from tokcost.engines.local import AUTO_MIN_BYTES, auto_workers, count_full, count_full_reference
+from tokcost.engines.local import (
+    AUTO_FAST_RANGES_BYTES,
+    AUTO_MIN_BYTES,
+    auto_workers,
+    count_full,
+    count_full_reference,
+)
 from tokcost.measurement import Settings, run_measure
 from tokcost.metrics import bootstrap
 from tokcost.tokenizers import load_tokenizer
@@ -186,6 +192,10 @@ def test_auto_workers(mirror, monkeypatch):
     fast = fast_counter.version() is not None
     assert auto_workers([tok], AUTO_MIN_BYTES) == (1 if fast else many)
     assert auto_workers([tok, spm], AUTO_MIN_BYTES) == many
+    # unless the processes read their own byte ranges of a large enough file
+    assert auto_workers([tok], AUTO_FAST_RANGES_BYTES, ranges=True) == many
+    assert auto_workers([tok], AUTO_FAST_RANGES_BYTES - 1, ranges=True) == (1 if fast else many)
+    assert auto_workers([tok, tok], AUTO_FAST_RANGES_BYTES // 2, ranges=True) == many
     monkeypatch.setenv("TOKCOST_COUNTER", "reference")
     assert auto_workers([tok], AUTO_MIN_BYTES) == many
 

@@ -393,6 +393,93 @@ def count_shard(shard: Corpus, toks: Sequence[Tokenizer], settings: Settings
     return hists, shared, shard.stats
 
 
+def count_span(shard: Corpus, toks: Sequence[Tokenizer], settings: Settings
+               ) -> tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats, dict[str, bytes],
+                          list[str]]:
+    """What a process that reads one byte range of a file itself sends back (``--workers N`` on a
+    line-oriented file): ``count_shard``'s histograms, facts and read statistics, plus what the
+    whole-file checks need from the range — its ids' stable digests by file and the first
+    domains it skipped (``_count_spans`` merges them)."""
+    from tokcost.corpora.checks import range_digests
+
+    hists, shared, stats = count_shard(shard, toks, settings)
+    return hists, shared, stats, range_digests(shard), list(shard.skipped_domains)
+
+
+# --workers N on a line-oriented corpus (``Corpus.line_records``): each file is cut into byte
+# ranges at line starts, about this many per process, each at least SPAN_MIN_BYTES (a range
+# costs a task and a merge) and at most SPAN_MAX_BYTES (a range's ids are held until it ends),
+# counted by whichever process is free (docs/performance.md).
+SPAN_PIECES_PER_WORKER = 8
+SPAN_MIN_BYTES = 1 << 20
+SPAN_MAX_BYTES = 64 << 20
+# Each process waits for its fast exact counter before counting when its share of the input is
+# at least this much (``engines.local.warm_fast``): loading it takes ~1.3 s (o200k_base) and
+# saves ~0.1 s per MB over the reference.
+FAST_WAIT_BYTES = 16 << 20
+
+
+def _spans(corpus: Corpus, settings: Settings, workers: int | str) -> list[Corpus] | None:
+    """The byte ranges the processes read themselves, as one-range corpora in file order; None
+    when this process reads and ships chunks instead (one worker, a distributed engine, a format
+    whose records may span lines or need the header, validation, fewer than two ranges, or
+    files under a quarter of ``SPAN_MIN_BYTES`` on average)."""
+    from tokcost.corpora.base import line_spans
+
+    if (settings.engine != LOCAL or not isinstance(workers, int) or workers < 2
+            or not corpus.line_records or corpus.problems is not None):
+        return None
+    try:
+        sizes = [f.stat().st_size for f in corpus.files]
+    except OSError:
+        return None
+    total = sum(sizes)
+    piece = min(max(total // (workers * SPAN_PIECES_PER_WORKER), SPAN_MIN_BYTES), SPAN_MAX_BYTES)
+    if total < 2 * piece:
+        return None
+    if total < len(corpus.files) * (SPAN_MIN_BYTES // 4):
+        return None  # many small files: a task per file would cost more than shipping chunks
+    pieces = [corpus.shard_span(f, span) for f, size in zip(corpus.files, sizes, strict=True)
+              for span in line_spans(f, max(1, round(size / piece)))]
+    return pieces if len(pieces) >= 2 else None
+
+
+def _count_spans(corpus: Corpus, toks: Sequence[Any], pieces: Sequence[Corpus],
+                 settings: Settings, workers: int, progress: Callable[[int], None] | None,
+                 ) -> tuple[dict[str, dict[str, _Hist]], _Shared, Sequence[Any]]:
+    """Every range counted by the process that reads it (``engines.local.count_pieces``), the
+    results merged in file order as ``_merge`` does; then the checks that need the whole file:
+    an id repeated anywhere in a file (the ranges' stable digests together, and only when two
+    are equal a re-read here to name the first repeat in file order, as ``end_of_stream``
+    does) and ``--domain`` matching no record. A range's error is raised as the first in file
+    order (``count_pieces``), before any of these, as a read in one piece raises them."""
+    from tokcost.corpora.checks import DigestSet, first_repeat
+    from tokcost.engines.local import count_pieces
+
+    trust = any(getattr(t, "trust_remote_code", False) for t in toks)
+    size = sum(p.span.end - p.span.start for p in pieces if p.span is not None)
+    warm = size >= workers * FAST_WAIT_BYTES
+    digests = DigestSet()
+    skipped: dict[str, None] = {}
+
+    def parts() -> Iterator[tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats]]:
+        for hists, shared, stats, dig, skip in count_pieces(toks, pieces, count_span, settings,
+                                                            workers, trust, warm):
+            for path, raw in dig.items():
+                digests.add(path, raw)
+            for dom in skip:
+                if len(skipped) < 50:
+                    skipped[dom] = None
+            yield hists, shared, stats
+
+    hists, shared = _merge(parts(), toks, corpus, progress)
+    repeated = digests.repeated()
+    if repeated:
+        first_repeat(corpus, repeated)
+    corpus.check_domain_found(corpus.stats.records, skipped)
+    return hists, shared, toks
+
+
 def _merge(parts: Iterator[tuple[dict[str, dict[str, _Hist]], _Shared, ReadStats]],
            toks: Sequence[Any], corpus: Corpus, progress: Callable[[int], None] | None,
            ) -> tuple[dict[str, dict[str, _Hist]], _Shared]:
@@ -491,6 +578,13 @@ def _count_distinct(
             cluster=settings.cluster, trust_remote_code=trust, count=count_shard)
         hists, shared = _merge(parts, toks, corpus, progress)
         return hists, shared, toks
+    if workers == "auto" and settings.engine == LOCAL:
+        workers = auto_workers(toks, corpus_bytes(corpus), engine=settings.engine,
+                               ranges=corpus.line_records and corpus.problems is None)
+    pieces = _spans(corpus, settings, workers)
+    if pieces is not None:
+        assert isinstance(workers, int)
+        return _count_spans(corpus, toks, pieces, settings, workers, progress)
     return _aggregate(corpus, toks, settings, workers, progress)
 
 

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import re
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from tokcost.corpora.records import NORMALIZATIONS, Pair, ReadOptions, ReadStats
 from tokcost.errors import CorpusError
 
-__all__ = ["NORMALIZATIONS", "Corpus", "Pair", "ReadOptions", "ReadStats", "open_binary",
-           "read_lines", "read_text_file"]
+__all__ = ["NORMALIZATIONS", "Corpus", "Pair", "ReadOptions", "ReadStats", "Span",
+           "line_spans", "open_binary", "read_lines", "read_text_file"]
+
+
+class Span(NamedTuple):
+    """A byte range of a file that starts at a line start (``start``: 0 or just after a
+    ``\\n``), and the true number of the line it starts with: a reader given it reads those bytes
+    only and numbers their lines from ``first_line``, as a read of the whole file would."""
+
+    start: int
+    end: int
+    first_line: int
 
 
 def has_jamo(text: str) -> bool:
@@ -28,6 +40,10 @@ class Corpus(ABC):
     #: Every file is read on its own (no record spans files; ids are checked per file), so a
     #: distributed engine may hand whole files to workers that read them (``shard``).
     shardable: bool = False
+    #: Every record is one line, read the same whatever came before it (no header, no record
+    #: spanning lines), so a file may be read in byte ranges cut at line starts (``shard_span``)
+    #: by several processes, the ranges' results merged in file order.
+    line_records: bool = False
 
     def __init__(self, name: str, files: list[Path], options: ReadOptions | None = None) -> None:
         self.name = name
@@ -45,6 +61,10 @@ class Corpus(ABC):
         # and, while repeated ids are re-read, (suspect digests by path, raise the first?)
         self.pair_checkers: list[Any] = []
         self.pair_rescan: tuple[dict[str, set[int]], bool] | None = None
+        # Reading one byte range of files[0] (``shard_span``): the checks that need the whole
+        # file (repeated ids, a domain no record has) are left to whoever merges the ranges.
+        self.span: Span | None = None
+        self.skipped_domains: dict[str, None] = {}  # the first domains skipped, in file order
 
     def shard(self, path: Path) -> Corpus:
         """This corpus restricted to one of its files, read afresh (for a worker that reads that
@@ -59,6 +79,16 @@ class Corpus(ABC):
         sub.stats = ReadStats()
         sub._sha256 = None
         sub.problems = None
+        return sub
+
+    def shard_span(self, path: Path, span: Span) -> Corpus:
+        """This corpus restricted to one byte range of one of its files (``line_records`` kinds
+        only), read afresh with true line numbers (for a worker that reads that range)."""
+        if not self.line_records:
+            raise ValueError(f"{self.name}: cannot read a byte range of {path} on its own")
+        sub = self.shard(path)  # every line_records kind is shardable
+        sub.span = span
+        sub.skipped_domains = {}
         return sub
 
     def _source(self, side: int) -> str:
@@ -142,39 +172,58 @@ class Corpus(ABC):
     def pairs(self) -> Iterator[Pair]:
         from tokcost.corpora.checks import end_of_stream
 
-        self.stats = ReadStats()
+        stats = self.stats = ReadStats()
         self.pair_checkers = []  # from a read that was not finished
         nfc = self.options.normalize == "nfc"
         want = self.options.domain
-        others: set[str] = set()  # the domains skipped, to name them when none is ``want``
-        for pair in self._records():
-            if want is not None and pair.domain != want:
-                if len(others) < 50:
-                    others.add(pair.domain or "-")
-                continue
-            self.stats.records += 1
-            for side, text in enumerate((pair.ko, pair.en)):
-                if text is None or text.isascii():
+        # the first domains skipped, to name them when none is ``want``
+        others: dict[str, None] = {}
+        self.skipped_domains = others
+        normalized = unicodedata.is_normalized
+        records = 0  # kept here, added to the statistics when the read ends (one per record)
+        try:
+            for pair in self._records():
+                if want is not None and pair.domain != want:
+                    if len(others) < 50:
+                        others[pair.domain or "-"] = None
                     continue
-                if not unicodedata.is_normalized("NFC", text):
-                    self.stats.non_nfc += 1
-                    if len(self.stats.samples_non_nfc) < ReadStats.SAMPLES:
-                        self.stats.samples_non_nfc.append(text)
-                    if self.stats.first_non_nfc is None:
-                        self.stats.first_non_nfc = (self._source(side), pair.line)
-                    if has_jamo(text):
-                        self.stats.jamo += 1
-            if nfc:
-                pair = Pair(
-                    pair.id,
-                    unicodedata.normalize("NFC", pair.ko),
-                    unicodedata.normalize("NFC", pair.en) if pair.en is not None else None,
-                    pair.domain,
-                    pair.line,
-                )
-            yield pair
+                records += 1
+                ko, en = pair.ko, pair.en
+                if not ko.isascii() and not normalized("NFC", ko):
+                    self._not_nfc(ko, 0, pair.line)
+                if en is not None and not en.isascii() and not normalized("NFC", en):
+                    self._not_nfc(en, 1, pair.line)
+                if nfc:
+                    pair = Pair(
+                        pair.id,
+                        unicodedata.normalize("NFC", ko),
+                        unicodedata.normalize("NFC", en) if en is not None else None,
+                        pair.domain,
+                        pair.line,
+                    )
+                yield pair
+        finally:
+            stats.records += records
+        if self.span is not None:  # one range of a file: the merger checks the whole
+            return
         end_of_stream(self)  # repeated ids (see corpora/checks.py)
-        if want is not None and self.stats.records == 0:
+        self.check_domain_found(self.stats.records, others)
+
+    def _not_nfc(self, text: str, side: int, line: int) -> None:
+        """Note a text that is not in NFC (Korean ``side`` 0, English 1) in the statistics."""
+        st = self.stats
+        st.non_nfc += 1
+        if len(st.samples_non_nfc) < ReadStats.SAMPLES:
+            st.samples_non_nfc.append(text)
+        if st.first_non_nfc is None:
+            st.first_non_nfc = (self._source(side), line)
+        if has_jamo(text):
+            st.jamo += 1
+
+    def check_domain_found(self, records: int, others: Iterable[str]) -> None:
+        """One clear line when ``--domain`` kept no record (``others``: domains skipped)."""
+        want = self.options.domain
+        if want is not None and records == 0:
             self.problem(CorpusError(
                 f"no pair has domain {want!r}", path=self.name,
                 hint=(f"domains here: {', '.join(sorted(others))}" if others
@@ -264,13 +313,101 @@ def strip_end(raw: bytes) -> bytes:
     return raw
 
 
+class _SpanIO(io.RawIOBase):
+    """The bytes ``[start, end)`` of an open file as a stream of their own (positions relative to
+    ``start``); closing it leaves the file open."""
+
+    def __init__(self, raw: Any, start: int, end: int) -> None:
+        super().__init__()
+        self._raw, self._start, self._end = raw, start, max(start, end)
+        self._pos = start
+        raw.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = min(len(buffer), self._end - self._pos)
+        if n <= 0:
+            return 0
+        got = self._raw.readinto(memoryview(buffer).cast("B")[:n]) or 0
+        self._pos += got
+        return got
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: self._start, 1: self._pos, 2: self._end}[whence]
+        self._pos = min(max(base + offset, self._start), self._end)
+        self._raw.seek(self._pos)
+        return self._pos - self._start
+
+    def tell(self) -> int:
+        return self._pos - self._start
+
+
+def span_stream(stream: BinaryIO, span: Span | None) -> BinaryIO:
+    """``stream`` (a file opened by ``open_binary``), or only its ``span``'s bytes."""
+    if span is None:
+        return stream
+    raw = getattr(stream, "raw", stream)
+    return io.BufferedReader(_SpanIO(raw, span.start, span.end), 1 << 16)
+
+
+def count_line_ends(stream: BinaryIO, start: int, end: int) -> int:
+    """How many lines end in the bytes ``[start, end)`` of ``stream``, where a line ends at
+    ``\\n``, ``\\r\\n`` or a lone ``\\r`` (as ``raw_lines`` and text mode with ``newline=""``
+    split them); a few C-level passes per MB."""
+    stream.seek(start)
+    left, n, cr_tail = end - start, 0, False
+    while left > 0:
+        block = stream.read(min(left, 1 << 22))
+        if not block:
+            break
+        left -= len(block)
+        n += block.count(b"\n")
+        if b"\r" in block:
+            n += block.count(b"\r") - block.count(b"\r\n")
+        if cr_tail and block[:1] == b"\n":
+            n -= 1  # the previous block's last \r and this \n are one CRLF
+        cr_tail = block[-1:] == b"\r"
+    return n
+
+
+def line_spans(path: Path, pieces: int) -> list[Span]:
+    """``path`` cut into about ``pieces`` byte ranges of similar size, each starting at a line
+    start (just after a ``\\n``), with the true number of its first line (line ends counted in
+    one pass over the file). Never empty: an empty file is one empty range."""
+    size = path.stat().st_size
+    cuts = [0]
+    with open_binary(path) as f:
+        for i in range(1, max(1, pieces)):
+            off = size * i // pieces
+            if off <= cuts[-1]:
+                continue
+            f.seek(off - 1)  # a cut exactly at a line start stays there
+            f.readline()
+            pos = f.tell()
+            if cuts[-1] < pos < size:
+                cuts.append(pos)
+        cuts.append(size)
+        spans, first = [], 1
+        for a, b in itertools.pairwise(cuts):
+            spans.append(Span(a, b, first))
+            first += count_line_ends(f, a, b)
+    return spans
+
+
 def read_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
-               on_bad: Callable[[CorpusError], None] | None = None
+               on_bad: Callable[[CorpusError], None] | None = None, span: Span | None = None,
                ) -> Iterable[tuple[int, str]]:
-    """(line number, text) for each line of a UTF-8 file, streamed. BOM, CRLF and CR-only line
-    ends are handled silently; invalid UTF-8 raises one clear line unless ``errors == "replace"``."""
-    with open_binary(path) as stream:
-        for no, raw in enumerate(raw_lines(stream), 1):
+    """(line number, text) for each line of a UTF-8 file (or of its ``span``), streamed. BOM,
+    CRLF and CR-only line ends are handled silently; invalid UTF-8 raises one clear line unless
+    ``errors == "replace"``."""
+    with open_binary(path) as whole:
+        stream = span_stream(whole, span)
+        for no, raw in enumerate(raw_lines(stream), span.first_line if span else 1):
             if no == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             yield no, decode_line(strip_end(raw), no, path, errors, stats, on_bad)

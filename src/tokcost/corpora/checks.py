@@ -17,6 +17,12 @@ file's size, at 8 bytes per record of temporary disk.
 ``hash()`` rather than a cryptographic digest: the digests never leave the process (stream and
 re-read happen in the same one), a str caches its hash, and it costs ~0.07 µs per id against
 ~0.4 µs for ``blake2b(digest_size=8)`` (1.3 s per 3.1 M records on the serial read path).
+
+A file read in byte ranges by several processes (``Corpus.span``, ``--workers N``) cannot use
+``hash()``, which is seeded per process: there the checker only collects the ids, and turns them
+into ``stable_digests`` (the same in every process) a batch at a time, with numpy; the process
+that merges the ranges looks for repeats among every range's digests (``DigestSet``) and, only
+when there is one, re-reads the file to name the first (``first_repeat``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,38 @@ if TYPE_CHECKING:
 # (a power of two): at the end one bucket at a time is sorted, ~1/BUCKETS of all the digests.
 SPILL_AT = 1 << 18
 BUCKETS = 64
+# ids collected by a range's checker before they become stable digests (a batch for numpy)
+ID_BATCH = 1 << 16
+_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+
+
+def stable_digests(ids: list[str]) -> Any:
+    """A 64-bit digest of each id that is the same in every process (unlike ``hash()``), for
+    many ids at once: a polynomial hash of the code points mod 2**64 with the length mixed in,
+    computed with numpy (~0.02 µs per id). Two different ids may share one; that only costs a
+    re-read that compares the ids themselves. An int64 array."""
+    import numpy as np
+
+    lens = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer("".join(ids).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    out = lens.astype(np.uint64) * np.uint64(_MIX[0])
+    full = lens > 0
+    if codes.size:
+        starts = np.cumsum(lens) - lens
+        pos = np.arange(codes.size, dtype=np.int64) - np.repeat(starts, lens)
+        powers = np.empty(int(lens.max()), dtype=np.uint64)
+        powers[0] = 1
+        powers[1:] = np.uint64(_MIX[1] | 1)
+        np.cumprod(powers, out=powers)
+        with np.errstate(over="ignore"):
+            terms = (codes.astype(np.uint64) + np.uint64(1)) * powers[pos]
+            out[full] += np.add.reduceat(terms, starts[full])
+            out ^= out >> np.uint64(31)
+            out *= np.uint64(_MIX[2])
+            out ^= out >> np.uint64(29)
+    return out.view(np.int64)
 
 
 
@@ -61,6 +99,8 @@ class PairChecker:
         self.raise_first = True
         self.first_line: dict[str, int] = {}
         self.repeats: list[tuple[str, int, int]] = []
+        # reading one byte range of the file (corpus.span): the ids, for stable digests
+        self.ids: list[str] | None = None
         owner = corpus
         if owner is not None:
             owner.pair_checkers.append(self)
@@ -68,6 +108,8 @@ class PairChecker:
             if rescan is not None:
                 self.suspects = rescan[0].get(path, set())
                 self.raise_first = rescan[1]
+            elif owner.span is not None:
+                self.ids = []
 
     def pair(self, rec: Mapping[str, Any], line: int) -> Pair:
         try:
@@ -82,7 +124,11 @@ class PairChecker:
             ko, en = rec[self.ko_col], rec[self.en_col]  # str subclasses pass the full checks
         rid = rec.get(self.id_col)
         rid = str(rid) if rid not in (None, "") else f"{line}"
-        if self.suspects is None:
+        if self.ids is not None:
+            self.ids.append(rid)
+            if len(self.ids) >= ID_BATCH:
+                self.stable_flush()
+        elif self.suspects is None:
             self._add(hash(rid))
             if len(self.digests) >= SPILL_AT:
                 self._spill()
@@ -108,6 +154,18 @@ class PairChecker:
             if not val.strip():
                 raise CorpusError(f"empty {col!r} text", path=self.path, line=line,
                                   hint="remove the pair or fill it in")
+
+    def stable_flush(self) -> None:
+        """The ids collected so far (a range's checker) into ``digests``, as stable digests."""
+        if self.ids:
+            self.add_digests(stable_digests(self.ids).tobytes())
+            self.ids = []
+
+    def add_digests(self, raw: bytes) -> None:
+        """Add digests (int64, native order) made elsewhere, spilling past ``SPILL_AT``."""
+        self.digests.frombytes(raw)
+        if len(self.digests) >= SPILL_AT:
+            self._spill()
 
     def _recheck(self, rid: str, line: int) -> None:
         first = self.first_line.get(rid)
@@ -180,6 +238,72 @@ def _rmtree(path: Path) -> None:
 def duplicate_error(path: str, rid: str, first: int, line: int) -> CorpusError:
     return CorpusError(f"duplicate id {rid!r} (first on line {first})", path=path, line=line,
                        hint="ids must be unique")
+
+
+class DigestSet:
+    """The stable digests of every byte range of a corpus's files, by file, merged where the
+    ranges' results meet (flat memory: each file's checker spills them past ``SPILL_AT``)."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, PairChecker] = {}
+
+    def add(self, path: str, raw: bytes) -> None:
+        checker = self.by_path.get(path)
+        if checker is None:
+            checker = self.by_path[path] = PairChecker(path, ("", ""))
+        checker.add_digests(raw)
+
+    def repeated(self) -> dict[str, set[int]]:
+        """Stable digests seen more than once, by file (none: no id repeats in any file)."""
+        return {p: s for p, c in self.by_path.items() if (s := c.repeated_digests())}
+
+
+def range_digests(corpus: Corpus) -> dict[str, bytes]:
+    """After a byte range was read (``corpus.span``): its ids' stable digests, by file."""
+    out: dict[str, bytes] = {}
+    for c in corpus.pair_checkers:
+        c.stable_flush()
+        out[c.path] = out.get(c.path, b"") + c.digests.tobytes()
+    corpus.pair_checkers = []
+    return out
+
+
+def first_repeat(corpus: Corpus, suspects: dict[str, set[int]]) -> None:
+    """Re-read ``corpus`` (every record, as its reader gives them) and raise the first id, in
+    file order, met a second time among those whose stable digest is in ``suspects`` (by file):
+    what ``end_of_stream`` raises for a corpus read in one piece."""
+    saved_stats, saved_problems, saved_span = corpus.stats, corpus.problems, corpus.span
+    corpus.stats, corpus.problems, corpus.span = ReadStats(), None, None
+    corpus.pair_rescan = ({}, True)  # the reader's own checkers keep nothing this time
+    batch: list[Pair] = []
+    seen: dict[str, dict[str, int]] = {}
+    path = ""
+
+    def flush() -> None:
+        sus = suspects.get(path)
+        if sus and batch:
+            first = seen.setdefault(path, {})
+            for pair, d in zip(batch, stable_digests([p.id for p in batch]).tolist(),
+                               strict=True):
+                if d in sus:
+                    at = first.setdefault(pair.id, pair.line)
+                    if at != pair.line:
+                        raise duplicate_error(path, pair.id, at, pair.line)
+        batch.clear()
+
+    try:
+        for pair in corpus._records():
+            where = corpus._source(0)
+            if where != path:
+                flush()
+                path = where
+            batch.append(pair)
+            if len(batch) >= ID_BATCH:
+                flush()
+        flush()
+    finally:
+        corpus.pair_checkers, corpus.pair_rescan = [], None
+        corpus.stats, corpus.problems, corpus.span = saved_stats, saved_problems, saved_span
 
 
 def end_of_stream(corpus: Corpus) -> None:

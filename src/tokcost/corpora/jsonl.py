@@ -10,19 +10,24 @@ UTF-8 on, the file is read line by line in binary as ``read_lines`` does.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from tokcost.corpora.base import (
     Corpus,
     Pair,
     ReadStats,
+    Span,
     decode_line,
     open_binary,
     raw_lines,
+    span_stream,
     strip_end,
 )
 from tokcost.corpora.checks import PairChecker
@@ -32,28 +37,45 @@ _scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined] # (text,
 _LINE_ENDS = frozenset(("\n", "\r\n", "\r", ""))
 
 
-def json_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
-               on_bad: Callable[[CorpusError], None] | None = None
-               ) -> Iterator[tuple[int, str]]:
-    """(line number, line) for each line of ``path``: what ``read_lines`` yields (BOM dropped,
-    invalid UTF-8 the same error for the same line) except that the line end may still be on
-    (``strip_line`` drops it)."""
-    with open_binary(path) as raw:
-        no = 0
+@contextlib.contextmanager
+def _text(raw: BinaryIO, span: Span | None) -> Iterator[TextIO]:
+    """``raw`` read as UTF-8 text, lines ending at ``\\n``, ``\\r\\n`` or a lone ``\\r``;
+    afterwards ``raw`` is still open, for the binary path."""
+    if span is None:
         with open(raw.fileno(), encoding="utf-8", newline="", closefd=False) as text:
-            try:
+            yield text
+        return
+    wrapper = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    try:
+        yield wrapper
+    finally:
+        wrapper.detach()
+
+
+def json_lines(path: Path, errors: str = "strict", stats: ReadStats | None = None,
+               on_bad: Callable[[CorpusError], None] | None = None, span: Span | None = None,
+               ) -> Iterator[tuple[int, str]]:
+    """(line number, line) for each line of ``path`` (or of its ``span``, numbered from the
+    span's first line): what ``read_lines`` yields (BOM dropped, invalid UTF-8 the same error for
+    the same line) except that the line end may still be on (``strip_line`` drops it)."""
+    first = span.first_line if span is not None else 1
+    with open_binary(path) as whole:
+        raw = span_stream(whole, span)
+        no = first - 1
+        try:
+            with _text(raw, span) as text:
                 for line in text:
                     no += 1
                     if no == 1 and line.startswith("\ufeff"):
                         line = line[1:]
                     yield no, line
-                return
-            except UnicodeDecodeError:
-                pass
+            return
+        except UnicodeDecodeError:
+            pass
         # From the first invalid UTF-8 on: line by line, in binary, as read_lines does.
         raw.seek(0)
-        done = no
-        for no, data in enumerate(islice(raw_lines(raw), done, None), done + 1):
+        done, after = no - first + 1, no + 1
+        for no, data in enumerate(islice(raw_lines(raw), done, None), after):
             if no == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
             body = strip_end(data)  # the line end is put back after decoding, as read_lines does
@@ -94,6 +116,7 @@ def strip_line(line: str) -> str:
 class JsonlCorpus(Corpus):
     kind = "jsonl"
     shardable = True
+    line_records = True
 
     def _records(self) -> Iterator[Pair]:
         o = self.options
@@ -103,7 +126,7 @@ class JsonlCorpus(Corpus):
             check = PairChecker(str(path), (o.ko_column, o.en_column), corpus=self)
             to_pair = check.pair
             on_bad = self.problem if self.problems is not None else None
-            for no, line in json_lines(path, o.errors, self.stats, on_bad):
+            for no, line in json_lines(path, o.errors, self.stats, on_bad, self.span):
                 try:
                     obj, end = scan(line, 0)  # fast path: exactly one JSON value on the line
                 except (StopIteration, ValueError, RecursionError):

@@ -10,6 +10,7 @@ from tokcost.corpora.base import Corpus, Pair, read_lines
 class MonolingualCorpus(Corpus):
     kind = "mono"
     shardable = True
+    line_records = True
 
     @property
     def monolingual(self) -> bool:
@@ -19,6 +20,7 @@ class MonolingualCorpus(Corpus):
         for path in self.files:
             self._reading = (path, path)  # where a record comes from (warnings)
             on_bad = self.problem if self.problems is not None else None
-            for no, line in read_lines(path, self.options.errors, self.stats, on_bad):
+            for no, line in read_lines(path, self.options.errors, self.stats, on_bad,
+                                            self.span):
                 if line.strip():
                     yield Pair(str(no), line, None, None, no)

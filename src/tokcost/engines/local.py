@@ -291,6 +291,122 @@ def _work(args: tuple[list[str], list[str] | None, bool, bool]) -> ChunkResult:
     return count_chunk(toks, ko, en, special, facts)
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """A ``TokcostError`` raised while counting one piece, as data (a worker sends it back; the
+    caller raises it again only when every earlier piece has come back without one, so the error
+    reported is the first in file order)."""
+
+    kind: type[TokcostError]
+    message: str
+    hint: str | None
+    path: str | None
+    line: int | None
+
+    @classmethod
+    def of(cls, exc: TokcostError) -> _Failed:
+        return cls(type(exc), exc.message, exc.hint, exc.path, exc.line)
+
+    def error(self) -> TokcostError:
+        return self.kind(self.message, hint=self.hint, path=self.path, line=self.line)
+
+
+def warm_fast(tokenizers: Sequence[Any], special: bool = False) -> None:
+    """Load every tokenizer's fast exact counter now (all at once, in their background threads)
+    and wait for them: for a process about to count a large share of the input beside other
+    processes. Left to load in the background while the reference counts (the default), the
+    load competes for the interpreter with the counting and, with a process per core, for the
+    cores too: o200k_base's took ~6 s instead of 1.3 s, counting 14 MB at a fifth of the speed
+    meanwhile (docs/performance.md). With ``special`` (``--add-special-tokens``) HF tokenizers
+    count with the reference anyway, so theirs is not loaded."""
+    from tokcost.tokenizers import fast_counter
+
+    fast = [f for t in tokenizers
+            if (f := getattr(t, "fast", None)) is not None and not (special and t.backend == "hf")]
+    for f in fast:
+        f(fast_counter.WARM_AFTER_TEXTS)  # as if that many texts were asked for: starts the load
+    for f in fast:
+        f(0, wait=True)
+
+
+def _piece_work(args: tuple[Any, Any, Any, bool]) -> Any:
+    """In a pool process: ``count(item, tokenizers, settings)`` (``count_pieces``)."""
+    assert _POOL is not None
+    count, item, settings, warm = args
+    try:
+        toks = worker_tokenizers(*_POOL, where=f"local worker process {os.getpid()}")
+        if warm:
+            warm_fast(toks, getattr(settings, "add_special_tokens", False))
+        return count(item, toks, settings)
+    except TokcostError as exc:
+        return _Failed.of(exc)
+
+
+def count_pieces(tokenizers: Sequence[Any], items: Sequence[Any], count: Any, settings: Any,
+                 workers: int, trust_remote_code: bool = False, warm: bool = False
+                 ) -> Iterator[Any]:
+    """``count(item, tokenizers, settings)`` of each item (e.g. a byte range of a file, which
+    the process counting it reads itself: ``tokcost.measurement.count_span``), in ``workers``
+    processes — a pool of ``workers - 1`` and this one, which takes an item whenever the pool
+    has two per process waiting, as ``_pool_with_parent`` does with chunks. Results come out in
+    item order. A ``TokcostError`` of an item is raised once every earlier item has been counted
+    without one (no later item is started after it): the first error in item order. ``warm``:
+    every process loads its fast counters before its first item (``warm_fast``)."""
+    import multiprocessing as mp
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    resolutions = portable([t.resolution for t in tokenizers])
+    here: list[Tokenizer] | None = None
+    in_flight = 2 * (workers - 1)
+    window: deque[Any] = deque()
+    saved = os.environ.get("TOKENIZERS_PARALLELISM")
+
+    def settled(item: Any) -> Any:
+        got = item.result() if isinstance(item, Future) else item
+        if isinstance(got, _Failed):
+            raise got.error()
+        return got
+
+    def failed() -> bool:
+        return any(isinstance(x, _Failed) or (isinstance(x, Future) and x.done()
+                                              and isinstance(x.result(), _Failed))
+                   for x in window)
+
+    try:
+        with _stopping(ProcessPoolExecutor(
+            max_workers=max(1, workers - 1), mp_context=mp.get_context("spawn"),
+            initializer=_init_worker, initargs=(resolutions, trust_remote_code),
+        )) as pool:
+            for item in items:
+                if failed():
+                    break  # a piece failed: nothing after it counts
+                busy = sum(1 for x in window if isinstance(x, Future) and not x.done())
+                if busy < in_flight:
+                    window.append(pool.submit(_piece_work, (count, item, settings, warm)))
+                else:
+                    if here is None:  # the same tokenizers a worker opens, one thread each
+                        here = worker_tokenizers(resolutions, trust_remote_code, "this process")
+                        single_threaded(here)
+                        if warm:
+                            warm_fast(here, getattr(settings, "add_special_tokens", False))
+                    try:
+                        window.append(count(item, here, settings))
+                    except TokcostError as exc:
+                        window.append(_Failed.of(exc))
+                while window and (not isinstance(window[0], Future) or window[0].done()):
+                    yield settled(window.popleft())
+            while window:
+                yield settled(window.popleft())
+    except BrokenProcessPool as exc:  # from submit() or a result
+        raise _broken(exc) from None
+    finally:
+        if saved is None:  # worker_tokenizers turned the Rust thread pool off for this process
+            os.environ.pop("TOKENIZERS_PARALLELISM", None)
+        else:
+            os.environ["TOKENIZERS_PARALLELISM"] = saved
+
+
 def ordered_window(submit, chunks: Iterator[Chunk], in_flight: int, result) -> Iterator[ChunkResult]:
     """Submit chunks with at most ``in_flight`` pending and yield their results in input order:
     memory stays flat however large the input."""
@@ -325,6 +441,12 @@ AUTO_MIN_BYTES = 16 * 1024 * 1024
 # o200k_base 100 MB 3.98 s in this process vs 5.51 s with two,
 # 256 MB 7.7 s vs 9.1 s; A.X 4.0 (HF) 4.08 s vs 5.04 s, 256 MB 7.6 s vs 9.4 s. So ``auto``
 # counts in this process when every tokenizer will use it; SentencePiece still gains from two.
+# Unless every process reads its own byte ranges of the file (``ranges``: a JSON Lines or
+# monolingual file, docs/performance.md): then the reading is shared too, and what a second
+# process adds is its start and its own fast-counter load (~1 s of CPU for o200k_base: 8.4 s
+# vs 7.5-8.3 s of CPU for 100 MB, 2 processes vs 1, on the shared machine), paid for once the
+# text x tokenizers is about this much.
+AUTO_FAST_RANGES_BYTES = 64 * 1024 * 1024
 
 
 def cpu_count() -> int:
@@ -343,11 +465,13 @@ def corpus_bytes(corpus: object) -> int | None:
         return None
 
 
-def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine: str = LOCAL
-                 ) -> int:
+def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine: str = LOCAL,
+                 ranges: bool = False) -> int:
     """``--workers auto``: every core for a distributed engine; locally, a process pool of every
     core when the backends prefer processes, the input is large enough to pay for the pool's
-    start-up and some tokenizer counts without the fast counter, else 1 (in this process)."""
+    start-up and some tokenizer counts without the fast counter (or, with ``ranges``, the
+    processes read their own byte ranges and the input is ``AUTO_FAST_RANGES_BYTES`` or more),
+    else 1 (in this process)."""
     cpus = cpu_count()
     if engine != LOCAL:
         return cpus
@@ -358,6 +482,8 @@ def auto_workers(tokenizers: Sequence[Tokenizer], nbytes: int | None, *, engine:
     from tokcost.tokenizers import fast_counter
 
     if all(fast_counter.expected(t.backend, t.resolution.entry.encoding) for t in tokenizers):
+        if ranges and nbytes * len(tokenizers) >= AUTO_FAST_RANGES_BYTES:
+            return cpus
         return 1
     return cpus
 
