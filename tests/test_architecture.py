@@ -412,8 +412,21 @@ def test_default_answer_length_is_named_once():
     pkg = SRC / "tokcost"
     where = [*(pkg / "cli").glob("*.py"), *(pkg / "report").glob("*.py"),
              *(pkg / "gate").glob("*.py"), pkg / "costing.py", pkg / "api.py", pkg / "config.py"]
+    named = []
     for path in sorted(where):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and node.value == 500 and type(node.value) is int:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        allowed = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(
+                    node.value, ast.Constant) and node.value.value == 500:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                named += [f"{path.relative_to(SRC)}:{t.id}" for t in targets
+                          if isinstance(t, ast.Name)]
+                allowed.add(id(node.value))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and node.value == 500
+                    and type(node.value) is int and id(node) not in allowed):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}")
-    assert found == ["tokcost/costing.py:31", "tokcost/costing.py:32"], found
+    assert sorted(named) == ["tokcost/costing.py:DEFAULT_OUTPUT_CHARS",
+                             "tokcost/costing.py:DEFAULT_OUTPUT_TOKENS"], named
+    assert found == [], found
