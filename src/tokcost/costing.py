@@ -271,7 +271,8 @@ def _with_framing(tok: Any, chats: Sequence[tuple[Sequence[Any], Sequence[Any] |
 
 def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
               *, measured: dict[str, dict[str, Any]] | None = None,
-              memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+              memo: dict[str, Any] | None = None,
+              tokenizers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Per-request cost for Korean and English on each model's own tokenizer.
 
     Each tokenizer counts the workload once, however many models share it (pass the same ``memo``
@@ -284,10 +285,14 @@ def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOption
     Chat requests (:meth:`Workload.from_requests`) count each conversation's chat framing in its
     input, Korean and English alike (:mod:`tokcost.tokenizers.chat`): ``chat_framing`` on the row
     says where it comes from or why it is not counted, ``framing_tokens`` /
-    ``en_framing_tokens`` its mean per request."""
+    ``en_framing_tokens`` its mean per request.
+
+    ``tokenizers``: tokenizer id -> ``(tokenizer, "")`` already at hand (see ``tokenizer_for``),
+    e.g. resolved but not loaded ones whose counts are in ``memo``: the report counts the requests
+    one tokenizer at a time and only then makes the rows."""
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
-    toks: dict[str, Any] = {}
+    toks: dict[str, Any] = dict(tokenizers or {})
     counted: dict[str, Any] = memo if memo is not None else {}
     rows = []
     for model in _select_models(tables, models):
@@ -405,7 +410,8 @@ def budget_tokenizers(models: Sequence[str] | None, opts: CostOptions) -> list[A
 
 
 def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
-                *, measured: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                *, measured: dict[str, dict[str, Any]] | None = None,
+                tokenizers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Monthly cost per model for Korean traffic, with a low/high range from the ratio CI.
 
     Tokens per request come from characters × the tokenizer's measured tokens per Korean
@@ -414,6 +420,8 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     (``range_basis`` says so on the row: it is not a bootstrap of characters per token).
     ``measured``: measure rows of ``corpus`` by tokenizer id (see :func:`budget_tokenizers`);
     a model whose tokenizer is not in it is reported as not measured, never costed.
+    ``tokenizers``: as for :func:`cost_rows` (the rows need each tokenizer's identity, never its
+    counts, so a resolved tokenizer that is not loaded will do).
     """
     if inp.requests_per_day <= 0 or inp.days <= 0:
         raise TokcostError("--requests-per-day and --days must be positive")
@@ -423,7 +431,7 @@ def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOption
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     chosen = _select_models(tables, models)
-    toks: dict[str, Any] = {}
+    toks: dict[str, Any] = dict(tokenizers or {})
     stats = dict(measured or {})
     in_chars = inp.input_chars if inp.input_chars is not None else 2000
     out_chars = inp.output_chars if inp.output_chars is not None else 500
