@@ -483,9 +483,7 @@ def release(toks: Sequence[Any]) -> None:
     for tok in toks:
         if isinstance(tok, _Unopened):
             tok.close()
-        # the local engine keeps what a process opened for a pool by (id, sha256); see
-        # engines.local.worker_tokenizers
-        local._WORKER_TOKS.pop((tok.id, tok.sha256), None)
+    local.forget_worker_tokenizers([(tok.id, tok.sha256) for tok in toks])
     gc.collect()
     trim_memory()
 
@@ -558,7 +556,7 @@ def _nfc_inflation(corpus: Corpus, tok: Any) -> str | None:
         return None
     sample = st.samples_non_nfc
     if isinstance(tok, _Unopened):
-        was_open = tok._tok is not None
+        was_open = tok.is_open
         opened = tok.open()
         raw = sum(opened.count(sample))
         nfc = sum(opened.count([unicodedata.normalize("NFC", t) for t in sample]))
@@ -610,6 +608,10 @@ class _Unopened:
 
             self._tok = open_resolution(self.resolution, trust_remote_code=self.trust_remote_code)
         return self._tok
+
+    @property
+    def is_open(self) -> bool:
+        return self._tok is not None
 
     def close(self) -> None:
         """Forget the opened tokenizer (``open`` loads it again)."""
