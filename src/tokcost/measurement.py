@@ -582,6 +582,7 @@ class _Unopened:
         self.download, self.trust_remote_code = download, trust_remote_code
         self._tok: Tokenizer | None = None
         self._counter: str | None = None
+        self._counted_date: str | None = None
 
     @property
     def id(self) -> str:
@@ -610,13 +611,22 @@ class _Unopened:
         return self._tok
 
     @property
+    def counted_date(self) -> str | None:
+        """A vendor API's day(s) of counting (kept by ``close``), as the opened tokenizer has it."""
+        if self._tok is not None:
+            return getattr(self._tok, "counted_date", None)
+        return self._counted_date
+
+    @property
     def is_open(self) -> bool:
         return self._tok is not None
 
     def close(self) -> None:
-        """Forget the opened tokenizer (``open`` loads it again)."""
+        """Forget the opened tokenizer (``open`` loads it again); what the rows read from it
+        (its counter, a vendor's counting day) is kept."""
         if self._tok is not None:
             self._counter = self._tok.counter
+            self._counted_date = getattr(self._tok, "counted_date", None)
         self._tok = None
 
 
