@@ -125,3 +125,55 @@ def test_worker_processes_do_not_import_the_cli():
                           check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# What `tokcost --help` must not import: the counting libraries, numpy, pydantic (typer imports it
+# only to coerce option values of an invoked command), the result schema and the measurement.
+HEAVY = ("numpy", "pydantic", "tiktoken", "tokenizers", "sentencepiece", "fastokens", "rich",
+         "jinja2", "tokcost.measurement", "tokcost.schema", "tokcost.tokenizers", "tokcost.corpora",
+         "typer._adapters", "importlib.metadata")
+
+_HEAVY_PROBE = """
+import contextlib, io, json, sys
+from tokcost.cli.app import main
+sys.argv = ["tokcost", "--help"]
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        main()
+    except SystemExit:
+        pass
+print(json.dumps({"out": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def test_root_help_imports_nothing_heavy():
+    proc = subprocess.run([sys.executable, "-c", _HEAVY_PROBE], capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, "PYTHONUTF8": "1"}, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "Commands:" in res["out"]
+    loaded = [m for m in res["modules"] if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+    assert loaded == [], loaded
+
+
+def test_root_help_lists_what_the_built_commands_say():
+    """The root help's command list comes from help-only stand-ins (no parameters built); it must
+    read exactly as the list from every command fully built (the eager CLI's)."""
+    from tokcost.cli.app import _Group
+
+    def help_text(group: _Group) -> str:
+        return group.get_help(typer.Context(group, info_name="tokcost", terminal_width=100))
+
+    lazy = get_group(app)
+    assert isinstance(lazy, _Group)
+    lazy_help = help_text(lazy)
+    assert lazy.commands == {}  # nothing was built for it
+    eager = get_group(app)
+    assert isinstance(eager, _Group)
+    for module in dict.fromkeys(COMMANDS.values()):
+        eager._load(module)  # every command converted to click, as before lazy loading
+    assert list(eager.commands) == HELP_COMMANDS
+    section = lazy_help.split("Commands:", 1)[1]
+    assert section == help_text(eager).split("Commands:", 1)[1]
+    assert len(section.strip().splitlines()) == len(HELP_COMMANDS)

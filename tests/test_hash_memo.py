@@ -136,3 +136,70 @@ def test_measure_no_cache_rehashes(tmp_path, reads, mirror):
     r = CliRunner().invoke(app, [*args, "--no-cache"])
     assert r.exit_code == 0, r.output
     assert reads.count(p) == 2
+
+
+def _forge(p: Path, entry: object) -> None:
+    memo = hashing.memo_path()
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    memo.write_text(json.dumps({"schema": hashing.MEMO_SCHEMA, "files": {str(p.resolve()): entry}}),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("forge", [
+    lambda st: [*st, "../../etc/passwd"],              # not a digest
+    lambda st: [*st, "A" * 64],                        # not lowercase hex
+    lambda st: [*st, "0" * 63],                        # too short
+    lambda st: [*st, "0" * 64, "extra"],               # wrong length
+    lambda st: [float(st[0]), *st[1:], "0" * 64],      # a float stamp
+    lambda st: [str(st[0]), *st[1:], "0" * 64],        # a string stamp
+    lambda st: {"size": st[0], "sha256": "0" * 64},    # another shape
+    lambda st: None,
+])
+def test_forged_memo_entry_is_a_miss_not_a_crash(tmp_path, reads, monkeypatch, forge):
+    """An entry whose stamp matches but whose shape is wrong is re-hashed (and rewritten)."""
+    p = _big(tmp_path / "c.jsonl")
+    want = hashlib.sha256(p.read_bytes()).hexdigest()
+    _, *stamp = hashing._stat_key(p)
+    _forge(p, forge(stamp))
+    assert hashing.sha256_file(p) == want and reads == [p]
+    assert json.loads(hashing.memo_path().read_bytes())["files"][str(p.resolve())] == [*stamp, want]
+
+
+def test_a_well_formed_memo_entry_is_believed(tmp_path, reads):
+    """The control for the test above: the same stamp with a well-formed digest is used unread
+    (what someone who can write to the cache directory can do; docs/security.md)."""
+    p = _big(tmp_path / "c.jsonl")
+    _, *stamp = hashing._stat_key(p)
+    _forge(p, [*stamp, "0" * 64])
+    assert hashing.sha256_file(p) == "0" * 64 and reads == []
+
+
+def test_rehash_env_reads_the_bytes_and_keeps_the_memo(tmp_path, reads, monkeypatch):
+    p = _big(tmp_path / "c.jsonl")
+    want = hashing.sha256_file(p)
+    before = hashing.memo_path().read_bytes()
+    monkeypatch.setenv("TOKCOST_REHASH", "1")
+    _new_process(monkeypatch)
+    assert hashing.sha256_file(p) == want and hashing.sha256_file(p) == want
+    assert reads == [p, p, p]  # every call reads (not even the in-process memo)
+    assert hashing.memo_path().read_bytes() == before
+    monkeypatch.setenv("TOKCOST_REHASH", "0")
+    assert hashing.sha256_file(p) == want and len(reads) == 3  # from the memo again
+
+
+def test_memo_write_is_atomic(tmp_path, reads, monkeypatch):
+    """The memo goes through paths.atomic_write_bytes: a write that fails at the rename leaves
+    the previous memo whole and no temporary file behind; the digest is still right."""
+    a, b = _big(tmp_path / "a.jsonl"), _big(tmp_path / "b.jsonl", b"b")
+    hashing.sha256_file(a)
+    memo = hashing.memo_path()
+    before = memo.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device", str(dst))
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", broken_replace)
+        assert hashing.sha256_file(b) == hashlib.sha256(b.read_bytes()).hexdigest()
+    assert memo.read_bytes() == before
+    assert [x.name for x in memo.parent.iterdir() if x.name.endswith(".tmp")] == []

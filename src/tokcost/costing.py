@@ -289,16 +289,18 @@ def _with_framing(tok: Any, chats: Sequence[tuple[Sequence[Any], Sequence[Any] |
 
 def cost_rows(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
               *, measured: Measured | None = None,
-              memo: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+              memo: dict[str, Any] | None = None,
+              tokenizers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """:func:`cost_records` in their JSON form (``tokcost cost -f json``'s rows), for the
     renderer and the library API."""
     return [r.as_row() for r in cost_records(workload, models, opts, measured=measured,
-                                             memo=memo)]
+                                             memo=memo, tokenizers=tokenizers)]
 
 
 def cost_records(workload: Workload, models: Sequence[str] | None, opts: CostOptions,
                  *, measured: Measured | None = None,
-                 memo: dict[str, Any] | None = None) -> list[CostRecord]:
+                 memo: dict[str, Any] | None = None,
+                 tokenizers: dict[str, Any] | None = None) -> list[CostRecord]:
     """Per-request cost for Korean and English on each model's own tokenizer, as typed
     :class:`~tokcost.schema.pricing.CostRecord` rows, cheapest first.
 
@@ -312,13 +314,17 @@ def cost_records(workload: Workload, models: Sequence[str] | None, opts: CostOpt
     Chat requests (:meth:`Workload.from_requests`) count each conversation's chat framing in its
     input, Korean and English alike (:mod:`tokcost.tokenizers.chat`): ``chat_framing`` on the row
     says where it comes from or why it is not counted, ``framing_tokens`` /
-    ``en_framing_tokens`` its mean per request."""
+    ``en_framing_tokens`` its mean per request.
+
+    ``tokenizers``: tokenizer id -> ``(tokenizer, "")`` already at hand (see ``tokenizer_for``),
+    e.g. resolved but not loaded ones whose counts are in ``memo``: the report counts the requests
+    one tokenizer at a time and only then makes the rows."""
     from tokcost.schema.pricing import CostRecord, money_records
 
     stats = measure_records(measured)
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
-    toks: dict[str, Any] = {}
+    toks: dict[str, Any] = dict(tokenizers or {})
     counted: dict[str, Any] = memo if memo is not None else {}
     rows: list[dict[str, Any]] = []  # each row is built here, then leaves as a CostRecord
     for model in _select_models(tables, models):
@@ -438,14 +444,17 @@ def budget_tokenizers(models: Sequence[str] | None, opts: CostOptions) -> list[A
 
 
 def budget_rows(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
-                *, measured: Measured | None = None) -> list[dict[str, Any]]:
+                *, measured: Measured | None = None,
+                tokenizers: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """:func:`budget_records` in their JSON form (``tokcost budget -f json``'s rows), for the
     renderer and the library API."""
-    return [r.as_row() for r in budget_records(inp, models, opts, measured=measured)]
+    return [r.as_row() for r in budget_records(inp, models, opts, measured=measured,
+                                               tokenizers=tokenizers)]
 
 
 def budget_records(inp: BudgetInput, models: Sequence[str] | None, opts: CostOptions,
-                   *, measured: Measured | None = None) -> list[BudgetRecord]:
+                   *, measured: Measured | None = None,
+                   tokenizers: dict[str, Any] | None = None) -> list[BudgetRecord]:
     """Monthly cost per model for Korean traffic, with a low/high range from the ratio CI, as
     typed :class:`~tokcost.schema.pricing.BudgetRecord` rows, cheapest first.
 
@@ -455,6 +464,8 @@ def budget_records(inp: BudgetInput, models: Sequence[str] | None, opts: CostOpt
     (``range_basis`` says so on the row: it is not a bootstrap of characters per token).
     ``measured``: measure rows of ``corpus`` by tokenizer id (see :func:`budget_tokenizers`);
     a model whose tokenizer is not in it is reported as not measured, never costed.
+    ``tokenizers``: as for :func:`cost_rows` (the rows need each tokenizer's identity, never its
+    counts, so a resolved tokenizer that is not loaded will do).
     """
     from tokcost.schema.pricing import BudgetRecord, money_records
 
@@ -466,7 +477,7 @@ def budget_records(inp: BudgetInput, models: Sequence[str] | None, opts: CostOpt
     tables = opts.price_tables()
     fx = tables.fx_rate(opts.as_of, override=opts.fx)
     chosen = _select_models(tables, models)
-    toks: dict[str, Any] = {}
+    toks: dict[str, Any] = dict(tokenizers or {})
     stats = measure_records(measured) or {}
     in_chars = inp.input_chars if inp.input_chars is not None else 2000
     out_chars = inp.output_chars if inp.output_chars is not None else DEFAULT_OUTPUT_CHARS

@@ -6,8 +6,11 @@ corpus does not read it again just to key the result cache. Both are keyed by th
 path, size, mtime, inode and ctime (all in nanoseconds where the OS has them). A changed file
 gets a new ctime even when its size and mtime are put back (``os.utime`` itself sets the ctime),
 so the memo is stale only where the file system's timestamps are too coarse to tell two writes
-apart and the size did not change either. ``memo_disabled()`` (``--no-cache``) hashes the bytes
-regardless. A memo that cannot be read or parsed is ignored and rewritten.
+apart and the size did not change either. ``memo_disabled()`` (``--no-cache``) and the
+environment variable ``TOKCOST_REHASH=1`` hash the bytes regardless (the latter keeps the result
+cache). A memo that cannot be read or parsed is ignored and rewritten; an entry of any other
+shape than ``[size, mtime_ns, inode, ctime_ns, 64 lowercase hex digits]`` (integers) is a miss.
+What a careless or hostile user can and cannot do with this is in docs/security.md.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,6 +32,9 @@ MEMO_MAX_FILES = 512
 _Key = tuple[str, int, int, int, int]
 _MEMO: dict[_Key, str] = {}
 _USE_MEMO: ContextVar[bool] = ContextVar("tokcost_sha256_memo", default=True)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+#: Set to 1 to hash every file's bytes (the memo neither read nor written), keeping the result cache.
+REHASH_ENV = "TOKCOST_REHASH"
 
 
 @contextmanager
@@ -64,10 +71,16 @@ def _load_memo() -> dict[str, list]:
     try:
         doc = json.loads(memo_path().read_bytes())
         files = doc["files"] if doc.get("schema") == MEMO_SCHEMA else {}
-        return {k: v for k, v in files.items()
-                if isinstance(v, list) and len(v) == 5 and isinstance(v[4], str)}
+        return {k: v for k, v in files.items() if isinstance(k, str) and _well_formed(v)}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
+
+
+def _well_formed(entry: object) -> bool:
+    """``[size, mtime_ns, inode, ctime_ns, sha256 hex]`` exactly (bool is not an integer here)."""
+    return (isinstance(entry, list) and len(entry) == 5
+            and all(type(x) is int for x in entry[:4])
+            and isinstance(entry[4], str) and _HEX64.fullmatch(entry[4]) is not None)
 
 
 def _save_memo(files: dict[str, list]) -> None:
@@ -80,7 +93,7 @@ def _save_memo(files: dict[str, list]) -> None:
 
 def sha256_file(path: str | Path) -> str:
     p = Path(path)
-    if not _USE_MEMO.get():
+    if not _USE_MEMO.get() or os.environ.get(REHASH_ENV, "") not in ("", "0"):
         return _hash_bytes(p)
     key = _stat_key(p)
     cached = _MEMO.get(key)

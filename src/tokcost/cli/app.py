@@ -10,6 +10,7 @@ command, in :data:`COMMANDS` order.
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from typing import Annotated, Any
 
@@ -71,15 +72,64 @@ class _Group(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self._loaded: set[str] = set()
+        self._registered: dict[str, typer.Typer | None] = {}
+
+    def _registered_app(self, module: str) -> typer.Typer | None:
+        """The private app ``tokcost.cli.<module>`` registered its commands on (not yet converted
+        to click commands); None if the module is absent."""
+        if module not in self._registered:
+            private = typer.Typer(**_SETTINGS)
+            self._registered[module] = private if register_module(module, private) else None
+        return self._registered[module]
 
     def _load(self, module: str) -> None:
         if module in self._loaded:
             return
         self._loaded.add(module)
-        private = typer.Typer(**_SETTINGS)
-        if register_module(module, private):
+        private = self._registered_app(module)
+        if private is not None:
             for name, cmd in get_group(private).commands.items():
                 self.add_command(cmd, name)
+
+    def _outline(self, module: str) -> dict[str, Any]:
+        """Help-only stand-ins for the commands ``module`` registers: name, help and flags as
+        typer would give the built commands, without building their parameters (typer's
+        signature and type-hint work is most of ``tokcost --help``'s time otherwise)."""
+        from typer.core import TyperCommand
+        from typer.main import get_command_name, solve_typer_info_defaults
+
+        private = self._registered_app(module)
+        out: dict[str, Any] = {}
+        if private is None:
+            return out
+        for info in private.registered_commands:
+            assert info.callback is not None
+            name = info.name or get_command_name(info.callback.__name__)
+            doc = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+            out[name] = TyperCommand(name=name, help=doc, short_help=info.short_help,
+                                     hidden=info.hidden, deprecated=info.deprecated)
+        for group in private.registered_groups:
+            solved = solve_typer_info_defaults(group)
+            if solved.name:
+                out[solved.name] = TyperCommand(name=solved.name, help=solved.help,
+                                                short_help=solved.short_help,
+                                                hidden=solved.hidden, deprecated=solved.deprecated)
+        return out
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The root help's command list from help-only stand-ins (commands already built are
+        used as they are); tests/test_cli_lazy.py holds it equal to the fully built list."""
+        shown: dict[str, Any] = dict(self.commands)
+        for module in dict.fromkeys(COMMANDS.values()):
+            if module not in self._loaded:
+                for name, cmd in self._outline(module).items():
+                    shown.setdefault(name, cmd)
+        real = self.commands
+        self.commands = shown
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.commands = real
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         return list(dict.fromkeys([*COMMANDS, *self.commands]))

@@ -111,26 +111,39 @@ class FertilityRow:
         return out
 
 
+def count_morphemes_of(ko: Sequence[str], morphemes: bool | None = None
+                       ) -> tuple[int, str] | None:
+    """``(morphemes in ko, analyser)``, or None when ``morphemes`` is False or (None) the analyser
+    is not installed; True requires it (``MorphAnalyserMissing``)."""
+    from tokcost.diagnostics import morphemes as morph
+
+    if morphemes is None:
+        morphemes = morph.available()
+    if not morphemes:
+        return None
+    return sum(morph.count_morphemes(ko)), morph.analyser_name()
+
+
 def fertility_rows(
     tokenizers: Iterable[Tokenizer], ko: Sequence[str], en: Sequence[str] | None = None, *,
     corpus: str = "text", domain: str | None = None, morphemes: bool | None = None,
     totals: Mapping[str, tuple[int, int | None]] | None = None,
+    morpheme_count: tuple[int, str] | None = None,
 ) -> list[FertilityRow]:
     """Per tokenizer: fertility and continued words for the Korean units ``ko`` (and the
     English ``en``), and tokens per morpheme.
 
     ``morphemes``: True requires the ``morph`` extra (raises ``MorphAnalyserMissing`` without
     it), False skips morphemes, None uses the analyser when it is installed. ``totals``: the
-    (Korean, English) token totals of these texts per tokenizer id, when already measured."""
-    from tokcost.diagnostics import morphemes as morph
-
+    (Korean, English) token totals of these texts per tokenizer id, when already measured.
+    ``morpheme_count``: ``(morphemes in ko, analyser)`` from :func:`count_morphemes_of` when the
+    caller diagnoses the same texts one tokenizer at a time (the analysis is run once)."""
     n_morph: int | None = None
     analyser: str | None = None
-    if morphemes is None:
-        morphemes = morph.available()
-    if morphemes:
-        n_morph = sum(morph.count_morphemes(ko))
-        analyser = morph.analyser_name()
+    if morpheme_count is not None:
+        n_morph, analyser = morpheme_count
+    elif (morph_counted := count_morphemes_of(ko, morphemes)) is not None:
+        n_morph, analyser = morph_counted
     rows = []
     for tok in tokenizers:
         ko_total, en_total = (totals or {}).get(tok.id, (None, None))

@@ -46,6 +46,11 @@ def _kiwi() -> Any:
                                    hint=f"reinstall it: {INSTALL_HINT}") from None
 
 
+def unload() -> None:
+    """Forget the loaded analyser (its model is ~500 MB); the next use loads it again."""
+    _kiwi.cache_clear()
+
+
 def available() -> bool:
     """Whether the analyser can be loaded (loads it)."""
     try:

@@ -33,6 +33,7 @@ def summary(
     morphemes: bool | None = None,
     download: bool = False,
     totals: dict[str, tuple[int, int | None]] | None = None,
+    morpheme_count: tuple[int, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Per tokenizer: Hangul coverage (shares of the 11,172 and the 2,350 KS X 1001 syllables that
     are one token; mean tokens per syllable, over all syllables and weighted by the corpus),
@@ -41,7 +42,8 @@ def summary(
 
     ``corpus`` is a shipped name (``samples``, ``samples/DOMAIN``, ``requests``), a path, or a
     :class:`CorpusText`. The fields are listed in :data:`FIELDS` and docs/diagnostics.md. The
-    shipped samples take a few seconds for a dozen tokenizers."""
+    shipped samples take a few seconds for a dozen tokenizers. ``morpheme_count``: the texts'
+    morphemes counted once by the caller (see ``fertility_rows``)."""
     from tokcost.diagnostics.coverage import hangul_coverage
     from tokcost.diagnostics.fertility import fertility_rows
     from tokcost.diagnostics.sources import read_corpus
@@ -51,7 +53,7 @@ def summary(
     toks = [t if isinstance(t, Tokenizer) else load_tokenizer(t, download=download)
             for t in tokenizers]
     rows = fertility_rows(toks, text.ko, text.en, corpus=text.label, domain=text.domain,
-                     morphemes=morphemes, totals=totals)
+                          morphemes=morphemes, totals=totals, morpheme_count=morpheme_count)
     joined = "\n".join(text.ko)
     out = []
     for tok, frow in zip(toks, rows, strict=True):

@@ -261,6 +261,14 @@ def worker_tokenizers(resolutions: Sequence[Resolution], trust_remote_code: bool
     return out
 
 
+def forget_worker_tokenizers(keys: Sequence[tuple[str, str]]) -> None:
+    """Drop this process's ``worker_tokenizers`` by (tokenizer id, sha256): measure opens one
+    tokenizer at a time and releases it before the next (``measurement.release``)."""
+    with _WORKER_LOCK:
+        for key in keys:
+            _WORKER_TOKS.pop(key, None)
+
+
 _POOL: tuple[list[Resolution], bool] | None = None
 
 

@@ -220,16 +220,18 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
     from tokcost.corpora import requests_file
     from tokcost.corpora.requests import load_requests
     from tokcost.costing import BudgetInput, CostOptions, Workload, budget_records, cost_records
-    from tokcost.counting import load_many
-    from tokcost.measurement import DEFAULT_CORPORA, Settings, run_measure
+    from tokcost.measurement import DEFAULT_CORPORA, Settings, release, resolve_many, run_measure
     from tokcost.schema.report import ReportBudgetRecord, ReportCostRecord, ReportDocument
 
     opts = opts or ReportOptions()
     timings = timings or Timings()
     corpora = list(opts.corpora or DEFAULT_CORPORA)
 
+    # Resolved here (ids and files), opened where they count and released after: each process
+    # holds one tokenizer at a time (docs/performance.md). A model whose tokenizer is not among
+    # ``toks`` (``-t`` narrowed them) is still loaded by the cost rows as it comes.
     with timings.stage("load tokenizers"):
-        toks = load_many(list(opts.tokenizers) if opts.tokenizers else None)
+        toks = resolve_many(list(opts.tokenizers) if opts.tokenizers else None)
     with timings.stage("measure"):
         settings = Settings(by_domain=True)
         result = run_measure(corpora, toks, settings=settings, use_cache=opts.use_cache,
@@ -247,12 +249,59 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
         catalog = load_catalog()
         ptables = CostOptions(tables=opts.tables).price_tables()
         memo: dict[str, Any] = {}
+
+        def copts_for(cur: str) -> Any:
+            return CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
+                               output_tokens=opts.output_tokens, tables=opts.tables,
+                               max_price_age_days=opts.max_price_age_days)
+
+        # One tokenizer open at a time in this process: it counts the requests (into ``memo``,
+        # through cost_records for one model that uses it), shows its token boundaries and is
+        # diagnosed, then it is released. The rows below are made from those counts and the
+        # resolved (not loaded) tokenizers; they are what one pass with every tokenizer loaded
+        # gives (tests/test_one_at_a_time.py). The diagnostics' share of the time is moved to
+        # their stage below (the progress bar shows "cost" meanwhile).
+        t_diag = time.perf_counter()
+        # one streaming pass; a large corpus is diagnosed on a sample (diagnostics/sample.py)
+        from tokcost.diagnostics.sample import diagnostic_text
+
+        dtext = diagnostic_text(first)
+        samples = _samples(dtext.kept, opts.samples_per_tokenizer)
+        n_morph: tuple[int, str] | None = None
+        if opts.diagnostics:
+            from tokcost.diagnostics.fertility import count_morphemes_of
+
+            n_morph = count_morphemes_of(dtext.text.ko)  # once, for every tokenizer
+            _release_analyser()  # Kiwi's model (~300 MB) is not needed beside the tokenizers
+        diag_s = time.perf_counter() - t_diag
+        primers = _primers(toks, opts.models, ptables)
+        seeded: dict[str, Any] = {}  # tokenizer id -> (resolved tokenizer, "") for the rows
+        by_tok: list[list[dict[str, Any]]] = []
+        diagnostics: list[dict[str, Any]] = []
+        for tok in toks:
+            # vendor token-count APIs give counts, not tokens: no boundaries or diagnostics for
+            # them, and the cost rows count through them as they come (the row keeps the day the
+            # vendor counted)
+            if tok.backend == "vendor-api":
+                continue
+            opened = tok.open()
+            if tok.id in primers:
+                cost_records(wl, [primers[tok.id]], copts_for("USD"), measured=measured,
+                             memo=memo, tokenizers={tok.id: (opened, "")})
+                if tok.id in memo:
+                    seeded[tok.id] = (tok, "")
+            t_diag = time.perf_counter()
+            by_tok.append(_boundaries(samples, [opened]))
+            if opts.diagnostics:
+                diagnostics += _diagnostics([opened], dtext.text,
+                                            {} if dtext.sampled else measured, n_morph)
+            diag_s += time.perf_counter() - t_diag
+            del opened
+            release([tok])
         cost: list[ReportCostRecord] = []
         for cur in ("USD", "KRW"):
-            copts = CostOptions(as_of=opts.as_of, currency=cur, fx=opts.fx, vat=opts.vat,
-                                output_tokens=opts.output_tokens, tables=opts.tables,
-                                max_price_age_days=opts.max_price_age_days)
-            for c in cost_records(wl, opts.models, copts, measured=measured, memo=memo):
+            for c in cost_records(wl, opts.models, copts_for(cur), measured=measured, memo=memo,
+                                  tokenizers=seeded):
                 entry = catalog.get(c.tokenizer or "")
                 cost.append(ReportCostRecord.model_validate({
                     **c.given(), "korean_trained": bool(entry and entry.korean_trained),
@@ -262,7 +311,10 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                     "en_cost_per_batch": c.en_cost * REQUESTS_PER_BATCH
                     if c.en_cost is not None else None,
                     "premium_basis": "requests", **add_labels(c, ptables, opts.as_of)}))
+    timings.stages["cost"] -= diag_s
     budget_corpus = first if isinstance(first, str) else "samples"
+    # the budget rows need each tokenizer's identity, not its counts: resolved ones will do
+    resolved = {t.id: (t, "") for t in toks if _plain(t) and t.backend != "vendor-api"}
     with timings.stage("budget"):
         budget: list[ReportBudgetRecord] = []
         for cur in ("USD", "KRW"):
@@ -271,7 +323,7 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
             for b in budget_records(BudgetInput(opts.requests_per_day, opts.days,
                                                 opts.input_chars, opts.output_chars,
                                                 budget_corpus),
-                                    opts.models, bopts, measured=measured):
+                                    opts.models, bopts, measured=measured, tokenizers=resolved):
                 m = ptables.find_model(b.model, b.provider)
                 entry = catalog.get(b.tokenizer or "")
                 budget.append(ReportBudgetRecord.model_validate({
@@ -281,24 +333,17 @@ def collect_results(opts: ReportOptions | None = None, timings: Timings | None =
                     "premium_corpus": measure[0].corpus if measure else budget_corpus,
                     **add_labels(b, ptables, opts.as_of, kind=m.kind if m is not None else None)}))
         headline = _headline(cost, budget, opts)
-    diagnostics: list[dict[str, Any]] = []
-    boundaries: list[dict[str, Any]] = []
+    _release_loaded()  # any tokenizer the rows still had to load (load_tokenizer's cache)
     sampling: dict[str, Any] | None = None
     with timings.stage("diagnostics"):
-        # one streaming pass; a large corpus is diagnosed on a sample (diagnostics/sample.py)
-        from tokcost.diagnostics.sample import diagnostic_text
-
-        dtext = diagnostic_text(first)
-        samples = _samples(dtext.kept, opts.samples_per_tokenizer)
-        # vendor token-count APIs give counts, not tokens: no boundaries or diagnostics for them
-        with_ids = [t for t in toks if t.backend != "vendor-api"]
-        boundaries = _boundaries(samples, with_ids)
+        # in the order of one call with every tokenizer: by sample, then tokenizer
+        boundaries = [rows[i] for i in range(len(samples)) for rows in by_tok]
         if opts.diagnostics:
             sampling = dtext.describe()
-            diagnostics = _diagnostics(with_ids, dtext.text, {} if dtext.sampled else measured)
             for row in diagnostics:
                 row.update(sample_pairs=sampling["sample_pairs"],
                            corpus_pairs=sampling["corpus_pairs"])
+    timings.stages["diagnostics"] += diag_s
     doc = {
         "schema": SCHEMA_REPORT,
         "lang": opts.lang,
@@ -361,14 +406,58 @@ def _money_warnings(*rows: Sequence[CostRecord | BudgetRecord]) -> list[str]:
     return collect_warnings([r for group in rows for r in group])
 
 
-def _diagnostics(toks: Sequence[Any], corpus: Any, measured: dict[str, MeasureRow]
-                 ) -> list[dict[str, Any]]:
+def _diagnostics(toks: Sequence[Any], corpus: Any, measured: dict[str, MeasureRow],
+                 morpheme_count: tuple[int, str] | None = None) -> list[dict[str, Any]]:
     """Per-tokenizer Korean diagnostics (Hangul coverage, continued words, morpheme fertility).
     The corpus token totals come from the measurement, not from counting the corpus again."""
     from tokcost.diagnostics import summary
 
     totals = {tid: (r.ko_tokens, r.en_tokens) for tid, r in measured.items()}
-    return summary(list(toks), corpus, totals=totals)
+    return summary(list(toks), corpus, totals=totals, morpheme_count=morpheme_count)
+
+
+def _plain(tok: Any) -> bool:
+    """Given by its catalog id alone (not ``ID=PATH``, a path or ``hf:…``): the same tokenizer
+    ``load_tokenizer(id)`` gives the cost and budget rows."""
+    return getattr(tok, "spec", None) == tok.id
+
+
+def _primers(toks: Sequence[Any], models: Sequence[str] | None, tables: Any) -> dict[str, str]:
+    """Tokenizer id -> the first model (of those the cost rows cover) that is counted with it,
+    for the tokenizers given by their plain id; counting the requests for that model counts them
+    for every model sharing the tokenizer (cost_records' ``memo``)."""
+    chosen = [tables.model(m) for m in models] if models else tables.default_models()
+    ids = {t.id for t in toks if _plain(t) and t.backend != "vendor-api"}
+    out: dict[str, str] = {}
+    for m in chosen:
+        if m.tokenizer in ids and m.tokenizer not in out:
+            out[m.tokenizer] = m.id
+    return out
+
+
+def _release_analyser() -> None:
+    """Unload the morphological analyser (loaded once per process; loaded again if asked)."""
+    import gc
+
+    from tokcost.diagnostics import morphemes
+    from tokcost.measurement import trim_memory
+
+    morphemes.unload()
+    gc.collect()
+    trim_memory()
+
+
+def _release_loaded() -> None:
+    """Forget the tokenizers ``load_tokenizer`` kept for this process (the cost stage's), so that
+    the stages after it do not hold them all at once."""
+    import gc
+
+    from tokcost.measurement import trim_memory
+    from tokcost.tokenizers import forget_loaded
+
+    forget_loaded()
+    gc.collect()
+    trim_memory()
 
 
 def tokenizer_match(row: CostRecord | BudgetRecord, model: Any) -> str:

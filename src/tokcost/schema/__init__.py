@@ -16,6 +16,19 @@ when a committed schema is stale. pydantic is imported only by code that builds 
 records, never by ``tokcost --help``.
 """
 
-from tokcost.schema.pricing import BudgetRecord, CostRecord, FxRecord, PriceRecord
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tokcost.schema.pricing import BudgetRecord, CostRecord, FxRecord, PriceRecord
 
 __all__ = ["BudgetRecord", "CostRecord", "FxRecord", "PriceRecord"]
+
+
+def __getattr__(name: str) -> Any:
+    """The price records load on first use: importing ``tokcost.schema.catalog`` or
+    ``tokcost.schema.measure`` (an unchanged re-run of ``tokcost measure``) does not build them."""
+    if name in __all__:
+        from tokcost.schema import pricing
+
+        return getattr(pricing, name)
+    raise AttributeError(f"module 'tokcost.schema' has no attribute {name!r}")

@@ -130,6 +130,12 @@ def _load_cached(spec: str, download: bool, trust_remote_code: bool, key: str) -
                            trust_remote_code=trust_remote_code)
 
 
+def forget_loaded() -> None:
+    """Drop the tokenizers ``load_tokenizer`` keeps for this process (each loads again on its
+    next use); a caller that still holds one keeps it."""
+    _load_cached.cache_clear()
+
+
 def load_tokenizer(
     spec: str | CatalogEntry, *, download: bool = False, trust_remote_code: bool = False
 ) -> Tokenizer:
