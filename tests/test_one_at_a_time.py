@@ -107,6 +107,7 @@ def test_report_one_tokenizer_at_a_time_same_rows(mirror, monkeypatch, opens):
     them loading each model's tokenizer, boundaries and diagnostics as one call with all)."""
     import tokcost.report.collect as collect
     from tokcost.diagnostics.sample import diagnostic_text
+    from tokcost.schema.measure import MeasureRow
     from tokcost.tokenizers import load_tokenizer
 
     doc = _report()
@@ -124,7 +125,7 @@ def test_report_one_tokenizer_at_a_time_same_rows(mirror, monkeypatch, opens):
     dtext = diagnostic_text(CORPUS)
     samples = collect._samples(dtext.kept, 3)
     assert doc["boundaries"] == collect._boundaries(samples, loaded)
-    measured = {r["tokenizer"]: r for r in doc["measure"]
+    measured = {r["tokenizer"]: MeasureRow.model_validate(r) for r in doc["measure"]
                 if r["domain"] == "all" and r["corpus"] == doc["measure"][0]["corpus"]}
     want = collect._diagnostics(loaded, dtext.text, {} if dtext.sampled else measured)
     for row in want:
