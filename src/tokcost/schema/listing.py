@@ -1,7 +1,10 @@
-"""The listings: ``tokcost tokenizers list|show``, ``tokcost pricing list|show`` and
-``tokcost corpora list`` rows, as the library makes them (``tokcost.tokenizers.listing``,
-``tokcost.pricing.listing``, ``tokcost.corpora.listing``) and the commands write them, and
-``tokcost validate`` rows (``tokcost.reproduce.validate_rows``)."""
+"""The listings: ``tokcost tokenizers list|show``, ``tokcost pricing list|show|fx`` and
+``tokcost corpora list|show`` rows (and the ``tokenizers show``, ``pricing show`` and ``pricing
+fx`` envelopes), as the library makes them (``tokcost.tokenizers.listing``,
+``tokcost.pricing.listing``, ``tokcost.corpora.listing``) and the commands write them;
+``tokcost pricing validate`` rows (``tokcost.pricing.tables.Issue.as_dict``), ``tokcost pricing
+drift`` rows (``tokcost.pricing.drift.DriftRow.as_dict``) and ``tokcost validate`` rows
+(``tokcost.reproduce.validate_rows``)."""
 
 from __future__ import annotations
 
@@ -133,3 +136,128 @@ class ValidateRecord(StrictRecord):
     tokcost_ratio: float | None
     match: bool
     source: str
+
+
+class FxRateRecord(StrictRecord):
+    """A KRW/USD exchange rate with its provenance, as ``tokcost pricing fx`` (its ``used``),
+    ``pricing show`` and ``pricing list`` (their ``fx``) write it."""
+
+    krw_per_usd: float = Field(gt=0, description="KRW per USD")
+    date: str | None = Field(description="the day the rate was quoted (YYYY-MM-DD); None for an "
+                             "undated --fx override")
+    source: str = Field(description="where the rate comes from ('--fx override' for --fx)")
+    confidence: Literal["high", "medium", "low", "user"] = Field(
+        description="high, medium or low for a rate of the tables; user for --fx")
+    default: bool = Field(description="the rate used when no date or --fx is given")
+    notes: str = Field(description="notes of the table row ('' when none)")
+
+
+class FxListRecord(FxRateRecord):
+    """``tokcost/pricing-fx/1``: one KRW/USD rate tokcost knows (the tables' rates, then the
+    --fx override when one is given) and whether it is the one used."""
+
+    used: bool = Field(description="the rate the command converts with")
+
+
+class MoneyRecord(StrictRecord):
+    """An amount of money in one currency."""
+
+    amount: float = Field(description="the amount")
+    currency: Literal["USD", "KRW"] = Field(description="its currency")
+    vat_included: bool = Field(description="whether 10 % Korean VAT is included (--vat)")
+
+
+class FxConversionRecord(StrictRecord):
+    """``pricing fx --amount``: the amount given and what it is in the other currency."""
+
+    from_: MoneyRecord = Field(alias="from", description="the amount as given (--amount, --from)")
+    to: MoneyRecord = Field(description="the amount converted at the rate used")
+
+
+class FxEnvelopeRecord(StrictRecord):
+    """``tokcost/pricing-fx/1``: the envelope's fields (its ``rows`` are
+    :class:`FxListRecord`)."""
+
+    as_of: str | None = Field(description="the day the rate is looked up for (--as-of, "
+                              "YYYY-MM-DD); None: the default rate")
+    used: FxRateRecord = Field(description="the rate the command converts with")
+    conversion: FxConversionRecord | None = Field(
+        default=None, description="only with --amount: the amount and its conversion")
+
+
+class PriceShowRecord(StrictRecord):
+    """``tokcost/pricing-show/1``: the envelope's fields, the model header (its ``rows`` are
+    :class:`PriceListRecord`, one per price row of the model)."""
+
+    provider: str = Field(description="provider id (e.g. openai, naver, self-hosted)")
+    model: str = Field(description="model id")
+    name: str = Field(description="display name")
+    tokenizer: str | None = Field(description="catalog id of the model's tokenizer; None when "
+                                  "unknown (extra sources only)")
+    tokenizer_confidence: str = Field(description="how sure the tables are of the tokenizer")
+    tokenizer_note: str = Field(description="what is known of the tokenizer ('' when nothing)")
+    context_window: int | None = Field(description="total context window in tokens, if known")
+    deprecated: str | None = Field(description="the day the model is deprecated or retired "
+                                   "(YYYY-MM-DD), or None")
+    aliases: list[str] = Field(description="other ids the model is found by")
+    kind: str = Field(description="api (a published price), self-hosted (derived from "
+                      "assumptions) or extra (an opt-in extra source)")
+    tokenizer_match: TokenizerMatch = Field(description="label: how the model's tokens are "
+                                            "counted")
+    input_limit: int | None = Field(description="the vendor's input-token limit, if it has one")
+    retired: bool = Field(description="label: marked deprecated by the source (no date known)")
+    price_source: str = Field(description="label: where the model's prices come from (a hand "
+                              "file, 'genai-prices X.Y.Z', …)")
+    override_reason: str | None = Field(description="why a hand entry overrides the maintained "
+                                        "source, or None")
+    citation: str | None = Field(description="where the override's or drift reason's claim "
+                                 "comes from, or None")
+    as_of: str = Field(description="the day the prices are looked up for (YYYY-MM-DD)")
+    currency: str | None = Field(description="the currency asked for (--currency); None: as "
+                                 "published")
+    vat_included: bool = Field(description="whether 10 % Korean VAT was added (--vat)")
+    fx: FxRateRecord | None = Field(description="the KRW/USD rate used to convert; None when "
+                                    "no currency or --fx was given")
+    price_in_force: PriceListRecord = Field(description="the row used on as_of (status "
+                                            "unpriced when none is in force)")
+
+
+class PriceIssueRecord(StrictRecord):
+    """``tokcost/pricing-validate/1``: one problem found in the price tables, as one line
+    (``file:line: message (hint)``)."""
+
+    severity: Literal["error", "warning"] = Field(description="an error makes the command exit "
+                                                  "1; a warning does not")
+    file: str = Field(description="the price or rate file the problem is in")
+    line: int | None = Field(ge=1, description="1-based line of the offending table or key; "
+                             "None when the problem has no line (a missing file)")
+    message: str = Field(description="what is wrong")
+    hint: str | None = Field(description="how to fix it, or None")
+
+
+class DriftRecord(StrictRecord):
+    """``tokcost/pricing-drift/1``: one hand-kept model compared with one other source
+    (genai-prices, LiteLLM's price map, LiteLLM's input limit)."""
+
+    provider: str = Field(description="provider id of the hand entry")
+    model: str = Field(description="model id of the hand entry")
+    against: str = Field(description="the other source and its version; '(input limit)' when "
+                         "the input limit is compared")
+    status: Literal["match", "explained", "only-here", "differs"] = Field(
+        description="differs (unexplained; the command exits 1), explained (the hand entry "
+        "says why), only-here (no other price to compare) or match")
+    ours: str = Field(description="the hand price (input / cached / output per 1M tokens and "
+                      "currency) or input limit")
+    theirs: str = Field(description="the other source's, in the same form ('—' when none)")
+    reason: str = Field(description="why it differs, with its citation ('' when nothing to "
+                        "explain)")
+
+
+class CorpusShowRecord(StrictRecord):
+    """``tokcost/corpora-show/1``: one pair of a corpus, as read (and NFC-normalized with
+    --normalize nfc)."""
+
+    id: str = Field(description="the pair's id (its id field, else its line number)")
+    domain: str | None = Field(description="the pair's domain, or None")
+    ko: str = Field(description="the Korean text")
+    en: str | None = Field(description="the English text; None for a Korean-only corpus")
