@@ -255,13 +255,10 @@ def show(
     m = tables.model(model, provider)
     cur = currency.value if currency else None
     rate = tables.fx_rate(day, fx) if cur or fx is not None else None
-    from tokcost.pricing.listing import price_history, price_row
+    from tokcost.pricing.listing import price_history, price_show
 
     rows = price_history(m, as_of=day, currency=cur, fx=rate, vat=vat)
-    info = {**m.as_dict(), "as_of": day.isoformat(), "currency": cur, "vat_included": vat,
-            "fx": rate.as_dict() if rate else None,
-            "price_in_force": price_row(m, m.price_for(day), as_of=day, currency=cur, fx=rate,
-                                        vat=vat)}
+    info = price_show(m, as_of=day, currency=cur, fx=rate, vat=vat)
     if fmt is ListFmt.json:
         from tokcost.output import Output, emit
 
@@ -379,29 +376,23 @@ def fx_cmd(
 ) -> None:
     """The KRW/USD rates tokcost knows and the one it uses (default row, or --fx); optionally
     convert an amount."""
-    from tokcost.pricing import Money, apply_vat, convert
+    from tokcost.pricing.listing import fx_listing
 
     tables = tables_from_options(pricing)
     day = parse_date(as_of) if as_of else None
-    used = tables.fx_rate(day, fx)
-    rows = [{**r.as_dict(), "used": r == used} for r in tables.rates]
-    if fx is not None:
-        rows.append({**used.as_dict(), "used": True})
-    meta: dict[str, Any] = {"as_of": day.isoformat() if day else None, "used": used.as_dict()}
-    title = f"KRW per USD — using {used.label()}"
-    if amount is not None:
-        money = Money(amount, from_.value)
-        other = convert(money, "KRW" if from_ is Currency.USD else "USD", used)
-        if vat:
-            money, other = apply_vat(money), apply_vat(other)
-        meta["conversion"] = {"from": money.as_dict(), "to": other.as_dict()}
+    listing = fx_listing(tables, as_of=day, fx=fx, amount=amount, from_currency=from_.value,
+                         vat=vat)
+    title = f"KRW per USD — using {listing.used.label()}"
+    if listing.conversion is not None:
+        money, other = listing.conversion
         title += f"\n{money} = {other}"
     cols = [("date", "date"), ("krw_per_usd", "KRW/USD"), ("default", "default"),
             ("used", "used"), ("confidence", "conf."), ("source", "source")]
+    rows = listing.rows
     if fmt in (Fmt.table, Fmt.markdown):
         rows = [{**r, "krw_per_usd": f"{r['krw_per_usd']:,.2f}", "date": r["date"] or "—"}
                 for r in rows]
-    _emit(fmt, SCHEMA_FX, rows, cols, output, force, title, **meta)
+    _emit(fmt, SCHEMA_FX, rows, cols, output, force, title, **listing.info)
 
 
 SCHEMA_DRIFT = "tokcost/pricing-drift/1"

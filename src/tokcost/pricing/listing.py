@@ -1,13 +1,18 @@
-"""What ``tokcost pricing list|show`` shows, as typed rows (``schema.listing.PriceListRecord``):
-every model's price in force on a date, and one model's price history."""
+"""What ``tokcost pricing list|show|fx`` shows, as typed rows (``schema.listing``): every
+model's price in force on a date (``PriceListRecord``), one model's price history and header
+(``PriceShowRecord``), and the KRW/USD rates (``FxListRecord``, ``FxEnvelopeRecord``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tokcost.pricing.fx import FxRate
+from tokcost.pricing.fx import FxRate, Money
 from tokcost.pricing.records import Model, PriceRow
+
+if TYPE_CHECKING:
+    from tokcost.pricing.tables import PriceTables
 
 
 def price_row(model: Model, row: PriceRow | None, *, as_of: date, currency: str | None = None,
@@ -82,6 +87,62 @@ def price_history(model: Model, *, as_of: date, currency: str | None = None,
                  snapshots=list(r.snapshots), notes=r.notes)
         rows.append(_checked(d))
     return rows
+
+
+def price_show(model: Model, *, as_of: date, currency: str | None = None,
+               fx: FxRate | None = None, vat: bool = False) -> dict[str, Any]:
+    """The model header ``tokcost pricing show`` writes around :func:`price_history` (the
+    envelope of ``tokcost/pricing-show/1``): the model, the options, and the price in force."""
+    from tokcost.schema.base import checked
+    from tokcost.schema.listing import PriceShowRecord
+
+    info = {**model.as_dict(), "as_of": as_of.isoformat(), "currency": currency,
+            "vat_included": vat, "fx": fx.as_dict() if fx else None,
+            "price_in_force": price_row(model, model.price_for(as_of), as_of=as_of,
+                                        currency=currency, fx=fx, vat=vat)}
+    return checked(PriceShowRecord, [info])[0]
+
+
+@dataclass(frozen=True)
+class FxListing:
+    """What ``tokcost pricing fx`` shows: ``rows`` (``FxListRecord``), the envelope's fields
+    ``info`` (``FxEnvelopeRecord``), the rate ``used`` and, with an amount, the amount and its
+    conversion."""
+
+    rows: list[dict[str, Any]]
+    info: dict[str, Any]
+    used: FxRate
+    conversion: tuple[Money, Money] | None
+
+
+def fx_listing(tables: PriceTables, *, as_of: date | None = None, fx: float | None = None,
+               amount: float | None = None, from_currency: str = "USD",
+               vat: bool = False) -> FxListing:
+    """The KRW/USD rates of ``tables`` and the one used on ``as_of`` (the default rate without
+    a date; ``fx`` overrides it and is listed after the tables' rates); with ``amount`` (in
+    ``from_currency``), the amount converted to the other currency at that rate, with Korean
+    VAT when ``vat``."""
+    from tokcost.pricing.fx import apply_vat, check_currency, convert
+    from tokcost.schema.base import checked
+    from tokcost.schema.listing import FxEnvelopeRecord, FxListRecord
+
+    used = tables.fx_rate(as_of, fx)
+    rows = [{**r.as_dict(), "used": r == used} for r in tables.rates]
+    if fx is not None:
+        rows.append({**used.as_dict(), "used": True})
+    info: dict[str, Any] = {"as_of": as_of.isoformat() if as_of else None,
+                            "used": used.as_dict()}
+    conversion = None
+    if amount is not None:
+        cur = check_currency(from_currency)
+        money = Money(amount, cur)
+        other = convert(money, "KRW" if cur == "USD" else "USD", used)
+        if vat:
+            money, other = apply_vat(money), apply_vat(other)
+        info["conversion"] = {"from": money.as_dict(), "to": other.as_dict()}
+        conversion = (money, other)
+    checked(FxEnvelopeRecord, [info])
+    return FxListing(checked(FxListRecord, rows), info, used, conversion)
 
 
 def _checked(row: dict[str, Any]) -> dict[str, Any]:
