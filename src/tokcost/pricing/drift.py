@@ -43,7 +43,11 @@ class DriftRow:
     reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        """The row as ``tokcost pricing drift`` writes it (``schema.listing.DriftRecord``)."""
+        from tokcost.schema.base import checked
+        from tokcost.schema.listing import DriftRecord
+
+        return checked(DriftRecord, [dict(self.__dict__)])[0]
 
 
 def _fmt(row: PriceRow | None) -> str:

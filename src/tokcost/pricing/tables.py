@@ -81,8 +81,14 @@ class Issue:
         return PricingError(self.message, hint=self.hint, path=self.path, line=self.line)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "file": self.path, "line": self.line,
-                "message": self.message, "hint": self.hint}
+        """The row as ``tokcost pricing validate`` writes it
+        (``schema.listing.PriceIssueRecord``)."""
+        from tokcost.schema.base import checked
+        from tokcost.schema.listing import PriceIssueRecord
+
+        return checked(PriceIssueRecord, [{"severity": self.severity, "file": self.path,
+                                           "line": self.line, "message": self.message,
+                                           "hint": self.hint}])[0]
 
 
 # --------------------------------------------------------------------------- parsing
