@@ -72,14 +72,12 @@ def show(
     normalize: Annotated[Normalize, typer.Option("--normalize")] = Normalize.none,
 ) -> None:
     """Print the first pairs of a corpus."""
-    from itertools import islice
-
     from tokcost.corpora import open_corpus
+    from tokcost.corpora.listing import pair_rows
     from tokcost.output import Output, emit
 
     corpus = open_corpus(name, read_options(normalize=normalize, domain=domain))
-    rows = [{"id": p.id, "domain": p.domain, "ko": p.ko, "en": p.en}
-            for p in islice(corpus, limit)]
+    rows = pair_rows(corpus, limit)
     emit(Output("tokcost/corpora-show/1", rows, [("id", "id"), ("domain", "domain"),
                                                  ("ko", "Korean"), ("en", "English")],
                 meta={"corpus": corpus.name}), fmt.value)

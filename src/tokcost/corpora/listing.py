@@ -1,8 +1,13 @@
-"""What ``tokcost corpora list`` shows, as typed rows (``schema.listing.CorpusListRecord``)."""
+"""What ``tokcost corpora list|show`` shows, as typed rows (``schema.listing.CorpusListRecord``,
+``CorpusShowRecord``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tokcost.corpora.records import Pair
 
 
 def shipped_corpora() -> list[dict[str, Any]]:
@@ -24,3 +29,15 @@ def shipped_corpora() -> list[dict[str, Any]]:
     rows.append({"name": "requests", "corpus": "requests", "domain": "chat-requests",
                  "pairs": len(load_requests(requests_file()))})
     return checked(CorpusListRecord, rows)
+
+
+def pair_rows(pairs: Iterable[Pair], limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` pairs of a corpus (``open_corpus``: as read, NFC-normalized if it
+    was opened so) as ``tokcost corpora show`` writes them."""
+    from itertools import islice
+
+    from tokcost.schema.base import checked
+    from tokcost.schema.listing import CorpusShowRecord
+
+    return checked(CorpusShowRecord, [{"id": p.id, "domain": p.domain, "ko": p.ko, "en": p.en}
+                                      for p in islice(pairs, limit)])
