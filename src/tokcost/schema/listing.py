@@ -139,8 +139,8 @@ class ValidateRecord(StrictRecord):
 
 
 class FxRateRecord(StrictRecord):
-    """A KRW/USD exchange rate with its provenance, as ``tokcost pricing fx`` (its ``used``),
-    ``pricing show`` and ``pricing list`` (their ``fx``) write it."""
+    """A KRW/USD exchange rate with its provenance, as ``tokcost pricing fx`` (its ``used``) and
+    ``pricing show`` (its ``fx``) write it."""
 
     krw_per_usd: float = Field(gt=0, description="KRW per USD")
     date: str | None = Field(description="the day the rate was quoted (YYYY-MM-DD); None for an "
