@@ -1017,3 +1017,13 @@ def test_a_regex_that_trips_onigs_retry_limit_is_one_line(mirror, tmp_path, sour
     ok = run("count", "-t", f"ax-4.0={path}", "aaab", "--format", "json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["rows"][0]["tokens"] == 2
+
+
+def test_negative_corpora_show_limit_is_a_usage_error_not_an_internal_error():
+    # was "internal error: ValueError" from islice
+    proc = run("corpora", "show", "samples/news", "-n", "-1")
+    assert proc.returncode == 2, proc.stderr
+    assert "Invalid value for '--limit'" in proc.stderr and "internal error" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+    ok = run("corpora", "show", "samples/news", "-n", "0", "-f", "json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["rows"] == []

@@ -10,6 +10,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import jsonschema
 import pytest
 from pydantic import BaseModel, ValidationError
 from typer.testing import CliRunner
@@ -39,7 +40,6 @@ def _keys(model: type[BaseModel]) -> list[str]:
 
 
 def _validator(name: str):
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((REPO / "docs" / "schemas" / f"{name}.schema.json").read_text("utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -153,7 +153,6 @@ def test_an_unexplained_drift_is_a_record_too(tmp_path):
 def test_a_lost_field_or_an_undeclared_key_fails_the_record_and_the_schema(name):
     """A real row with one field dropped, or one key added, is refused by the record and by the
     published schema."""
-    jsonschema = pytest.importorskip("jsonschema")
     args = {"pricing-fx-row": ["pricing", "fx", "-f", "json"],
             "pricing-fx": ["pricing", "fx", "--amount", "1", "-f", "json"],
             "pricing-validate-row": ["pricing", "validate", "--today", "2030-01-01", "-f",

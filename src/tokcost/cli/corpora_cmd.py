@@ -67,7 +67,7 @@ def validate(
 def show(
     name: Annotated[str, typer.Argument(help="Corpus spec (e.g. samples, samples/law, a file).")],
     domain: Annotated[str | None, typer.Option("--domain", help="Only this domain.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Pairs to show.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Pairs to show.")] = 10,
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
     normalize: Annotated[Normalize, typer.Option("--normalize")] = Normalize.none,
 ) -> None:
