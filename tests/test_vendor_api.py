@@ -512,3 +512,24 @@ def test_readme_two_commands_give_the_full_comparison(server, mirror, tmp_path, 
     finally:
         hub_server.shutdown()
         hub_server.server_close()
+
+
+@pytest.mark.parametrize("model", ["HCX-007", "claude-sonnet-4-5"])
+def test_price_listing_labels_a_vendor_counted_model_as_its_cost_rows_are(monkeypatch, model):
+    """`pricing show/list` gave HCX and Claude `tokenizer_match: none` even with vendor counting
+    on, while their cost rows said `vendor-api`; the listing now follows the switch."""
+    def match(on: bool) -> tuple[str, set[str]]:
+        if on:
+            monkeypatch.setenv("TOKCOST_API_COUNT", "1")
+        else:
+            monkeypatch.delenv("TOKCOST_API_COUNT", raising=False)
+        show = CliRunner().invoke(app, ["pricing", "show", model, "-f", "json"])
+        assert show.exit_code == 0, show.output
+        listed = CliRunner().invoke(app, ["pricing", "list", "-f", "json"])
+        assert listed.exit_code == 0, listed.output
+        rows = {r["tokenizer_match"] for r in json.loads(listed.output)["rows"]
+                if r["model"] == model}
+        return json.loads(show.output)["tokenizer_match"], rows
+
+    assert match(False) == ("none", {"none"})
+    assert match(True) == ("vendor-api", {"vendor-api"})

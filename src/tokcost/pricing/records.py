@@ -293,14 +293,16 @@ class Model:
 
     @property
     def match(self) -> str:
-        """The ``tokenizer_match`` label (derived from the catalog when not given)."""
-        if self.tokenizer_match:
-            return self.tokenizer_match
-        if not self.tokenizer:
-            return "none"
+        """The ``tokenizer_match`` label (derived from the catalog when not given). A model whose
+        tokenizer only its vendor's endpoint counts is ``vendor-api`` while vendor counting is on
+        (``--api-count``), as its cost rows are labelled, and ``none`` while it is off."""
         from tokcost.tokenizers.catalog import load_catalog
 
-        entry = load_catalog().get(self.tokenizer)
+        entry = load_catalog().get(self.tokenizer) if self.tokenizer else None
+        if entry is not None and entry.backend == "api":
+            return "vendor-api" if entry.countable else "none"
+        if self.tokenizer_match:
+            return self.tokenizer_match
         if entry is None or not entry.countable:
             return "none"
         if entry.exactness == "proxy":
