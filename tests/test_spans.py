@@ -110,6 +110,39 @@ def test_line_spans_cut_at_line_starts_with_true_line_numbers(tmp_path):
     assert spans[1].first_line == 8
 
 
+def test_weighted_line_spans_follow_the_weights(tmp_path):
+    """Weights give ranges of about those relative sizes, in order, still cut at line starts
+    with true line numbers and covering the file exactly."""
+    path = tmp_path / "w.jsonl"
+    data = b"".join(b'{"ko": "\xea\xb0\x80", "en": "line %05d"}\n' % i for i in range(20000))
+    path.write_bytes(data)
+    weights = [1.0, 1.0, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125]
+    spans = line_spans(path, weights)
+    assert len(spans) == len(weights)
+    assert spans[0].start == 0 and spans[-1].end == len(data)
+    assert all(a.end == b.start for a, b in itertools.pairwise(spans))
+    for sp, w in zip(spans, weights, strict=True):
+        assert data[sp.start - 1:sp.start] in (b"", b"\n")
+        assert sp.first_line == data[:sp.start].count(b"\n") + 1
+        assert abs((sp.end - sp.start) - len(data) * w / sum(weights)) < 100  # one line
+    assert line_spans(path, 4) == line_spans(path, [1.0] * 4)
+
+
+def test_the_last_ranges_are_cut_finer(mirror, tmp_path):
+    """The last ``workers`` ranges of the input are cut into SPAN_TAIL_SPLIT each, so no process
+    idles at the end while another counts a whole range; the pairs read are the same."""
+    from tokcost.measurement import SPAN_TAIL_SPLIT, _spans
+
+    big = _big(tmp_path / "tail.jsonl", 2.5)
+    pieces = _spans(open_corpus(str(big)), Settings(), 2)
+    assert pieces is not None
+    sizes = [p.span.end - p.span.start for p in pieces]
+    tail = sizes[-2 * SPAN_TAIL_SPLIT:]
+    assert max(tail) * (SPAN_TAIL_SPLIT // 2) < min(sizes[:-2 * SPAN_TAIL_SPLIT])
+    whole = [(p.id, p.ko, p.en, p.line) for p in open_corpus(str(big)).pairs()]
+    assert [(p.id, p.ko, p.en, p.line) for piece in pieces for p in piece.pairs()] == whole
+
+
 def test_empty_file_and_empty_range(tmp_path):
     empty = tmp_path / "e.jsonl"
     empty.write_bytes(b"")

@@ -413,6 +413,7 @@ def count_span(shard: Corpus, toks: Sequence[Tokenizer], settings: Settings
 SPAN_PIECES_PER_WORKER = 8
 SPAN_MIN_BYTES = 1 << 20
 SPAN_MAX_BYTES = 64 << 20
+SPAN_TAIL_SPLIT = 8  # the last ranges, cut finer (_spans)
 # Each process waits for its fast exact counter before counting when its share of the input is
 # at least this much (``engines.local.warm_fast``): loading it takes ~1.3 s (o200k_base) and
 # saves ~0.1 s per MB over the reference.
@@ -439,8 +440,21 @@ def _spans(corpus: Corpus, settings: Settings, workers: int | str) -> list[Corpu
         return None
     if total < len(corpus.files) * (SPAN_MIN_BYTES // 4):
         return None  # many small files: a task per file would cost more than shipping chunks
-    pieces = [corpus.shard_span(f, span) for f, size in zip(corpus.files, sizes, strict=True)
-              for span in line_spans(f, max(1, round(size / piece)))]
+    counts = [max(1, round(size / piece)) for size in sizes]
+    # The last ranges are handed out when every process is about to run dry: cut the last
+    # ``workers`` ranges of the input into SPAN_TAIL_SPLIT each, so no process idles at the end
+    # while another counts a whole range (two workers on 100 MB: the calling process sat idle
+    # for the last 0.7 s of 7 while its worker counted the last two 6 MB ranges).
+    weights: list[list[float]] = [[1.0] * n for n in counts]
+    left = workers
+    for w in reversed(weights):
+        take = min(left, len(w))
+        w[len(w) - take:] = [1.0 / SPAN_TAIL_SPLIT] * (take * SPAN_TAIL_SPLIT)
+        left -= take
+        if not left:
+            break
+    pieces = [corpus.shard_span(f, span) for f, w in zip(corpus.files, weights, strict=True)
+              for span in line_spans(f, w)]
     return pieces if len(pieces) >= 2 else None
 
 

@@ -8,7 +8,7 @@ import itertools
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -375,15 +375,19 @@ def count_line_ends(stream: BinaryIO, start: int, end: int) -> int:
     return n
 
 
-def line_spans(path: Path, pieces: int) -> list[Span]:
-    """``path`` cut into about ``pieces`` byte ranges of similar size, each starting at a line
-    start (just after a ``\\n``), with the true number of its first line (line ends counted in
-    one pass over the file). Never empty: an empty file is one empty range."""
+def line_spans(path: Path, pieces: int | Sequence[float]) -> list[Span]:
+    """``path`` cut into about ``pieces`` byte ranges of similar size (or, given a sequence of
+    weights, of about those relative sizes, in that order), each starting at a line start (just
+    after a ``\\n``), with the true number of its first line (line ends counted in one pass over
+    the file). Never empty: an empty file is one empty range."""
     size = path.stat().st_size
+    weights = [1.0] * max(1, pieces) if isinstance(pieces, int) else [float(w) for w in pieces]
+    total = sum(weights) or 1.0
+    ends = list(itertools.accumulate(weights))[:-1]
     cuts = [0]
     with open_binary(path) as f:
-        for i in range(1, max(1, pieces)):
-            off = size * i // pieces
+        for upto in ends:
+            off = int(size * upto / total)
             if off <= cuts[-1]:
                 continue
             f.seek(off - 1)  # a cut exactly at a line start stays there
