@@ -399,3 +399,21 @@ def test_first_non_nfc_names_the_file_it_is_in(tmp_path):
     aligned = open_corpus(f"{tmp_path / 'ko.txt'},{tmp_path / 'en.txt'}")
     list(aligned.pairs())
     assert aligned.stats.first_non_nfc == (str(tmp_path / "en.txt"), 2)
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv"])
+def test_id_and_domain_columns_are_honoured_by_every_reader(tmp_path, ext):
+    """ReadOptions(id_column=..., domain_column=...) named the columns for CSV/TSV only; the
+    JSON Lines reader silently used "id" and "domain"."""
+    path = tmp_path / f"p.{ext}"
+    if ext == "jsonl":
+        path.write_text('{"uid": "a1", "ko": "가", "en": "a", "topic": "law", "id": "no"}\n'
+                        '{"uid": "a2", "ko": "나", "en": "b", "topic": "news"}\n', encoding="utf-8")
+    else:
+        path.write_text("uid,ko,en,topic\na1,가,a,law\na2,나,b,news\n", encoding="utf-8")
+    opts = ReadOptions(id_column="uid", domain_column="topic")
+    got = [(p.id, p.domain) for p in open_corpus(str(path), opts).pairs()]
+    assert got == [("a1", "law"), ("a2", "news")]
+    one = [(p.id, p.domain) for p in open_corpus(str(path), ReadOptions(
+        id_column="uid", domain_column="topic", domain="news")).pairs()]
+    assert one == [("a2", "news")]

@@ -123,7 +123,8 @@ class JsonlCorpus(Corpus):
         scan, ends = _scan_once, _LINE_ENDS
         for path in self.files:
             self._reading = (path, path)  # where a record comes from (warnings)
-            check = PairChecker(str(path), (o.ko_column, o.en_column), corpus=self)
+            check = PairChecker(str(path), (o.ko_column, o.en_column), o.id_column,
+                                o.domain_column, corpus=self)
             to_pair = check.pair
             on_bad = self.problem if self.problems is not None else None
             for no, line in json_lines(path, o.errors, self.stats, on_bad, self.span):
