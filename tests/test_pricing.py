@@ -927,3 +927,19 @@ def test_fx_file_without_a_default_rate_is_refused():
         validate_table(doc, shipped=True, stem="fx")
     [(where, what, hint)] = explain_table(exc.value, doc)
     assert where == () and "no [[rate]] has default = true" in what and hint
+
+
+def test_mistral_tokenizer_versions_follow_mistral_common():
+    """mistral-common: tokenizer v1 for open-mistral-7b / open-mixtral-8x7b, v3 for
+    open-mixtral-8x22b. The catalog listed Mixtral 8x7B under the v3 file; 8x22B matched no rule."""
+    from tokcost.tokenizers.catalog import load_catalog
+    from tokcost.tokenizers.families import family_for
+
+    v3 = load_catalog().get("mistral-spm-v3")
+    assert v3 is not None and "Mixtral-8x7B-Instruct-v0.1" not in v3.models
+    assert "Mixtral-8x22B-Instruct-v0.1" in v3.models
+    for mid in ("mixtral-8x22b-instruct", "open-mixtral-8x22b", "mistralai/Mixtral-8x22B-Instruct-v0.1"):
+        fam = family_for(mid)
+        assert (fam.tokenizer, fam.tokenizer_match) == ("mistral-spm-v3", "exact"), mid
+    for mid in ("mixtral-8x7b", "open-mixtral-8x7b", "mistral-7b"):  # v1: not in the catalog
+        assert family_for(mid).tokenizer != "mistral-spm-v3", mid
