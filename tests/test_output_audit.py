@@ -62,3 +62,30 @@ def test_tokenizers_list_marks_an_unverified_file_in_json_and_table(unverified_m
     table = _run("tokenizers", "list").stdout
     line = next(ln for ln in table.splitlines() if "ax-4.0" in ln)
     assert "unverified" in line and "presumed" in line, table
+
+
+def test_report_headline_marks_an_unverified_tokenizer(unverified_mirror, tmp_path):
+    """The report's first table (the budget headline) showed A.X 4.0 counted with an unverified
+    file as 'presumed tokenizer; self-hosted' only: HeadlineRow had no identity, so the badge
+    the budget and cost tables draw (UNVERIFIED) was lost in results.json, Markdown and HTML."""
+    corpus = tmp_path / "p.jsonl"
+    corpus.write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in [
+        {"id": "1", "ko": "2025년 7월 15일 매출 1234567원",
+         "en": "Sales of 1,234,567 won on 15 July 2025"},
+        {"id": "2", "ko": "안녕하세요 반갑습니다", "en": "Hello, nice to meet you"}]) + "\n",
+        encoding="utf-8")
+    out = tmp_path / "rep"
+    res = _run("-q", "report", "-o", str(out), "-c", str(corpus), "-t", "ax-4.0",
+               "-m", "A.X-4.0", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "results.json").read_text("utf-8"))
+    _schema("report").validate(doc)
+    (head,) = doc["headline"]
+    assert head["model"] == "skt/A.X-4.0" and head["identity"] == "unverified"
+    md = (out / "report.md").read_text("utf-8")
+    section = md.split("## Monthly budget for your workload", 1)[1].split("\n## ", 1)[0]
+    line = next(ln for ln in section.splitlines() if ln.startswith("| skt/A.X-4.0"))
+    assert "UNVERIFIED" in line, line
+    html = (out / "report.html").read_text("utf-8")
+    table = html.split('id="headline-table"', 1)[1].split("</table>", 1)[0]
+    assert "UNVERIFIED" in table
