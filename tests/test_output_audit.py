@@ -89,3 +89,33 @@ def test_report_headline_marks_an_unverified_tokenizer(unverified_mirror, tmp_pa
     html = (out / "report.html").read_text("utf-8")
     table = html.split('id="headline-table"', 1)[1].split("</table>", 1)[0]
     assert "UNVERIFIED" in table
+
+
+@pytest.mark.parametrize("args", [
+    ["count", "안녕하세요", "-t", "o200k_base"],
+    ["count", "안녕하세요", "-t", "o200k_base", "-f", "json"],
+    ["pricing", "show", "gpt-4o"],
+    ["inspect", "안녕하세요", "-t", "o200k_base"],
+], ids=["count-table", "count-json", "pricing-show", "inspect"])
+def test_output_to_a_directory_says_so_without_offering_force(args, tmp_path):
+    """`-o DIR` answered 'DIR exists (pass --force to overwrite it)'; with --force it then said
+    DIR is a directory: the first answer offered a way out that does not exist."""
+    for extra in ([], ["--force"]):
+        res = _run(*args, "-o", str(tmp_path), *extra)
+        assert res.exit_code == 2, res.output
+        lines = [ln for ln in res.output.splitlines() if not ln.startswith("warning:")]
+        assert len(lines) == 1 and "directory" in lines[0], res.output
+        assert "--force" not in lines[0] and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_output_file_is_refused_without_force_and_written_with_it(fmt, tmp_path):
+    target = tmp_path / f"out.{fmt}"
+    target.write_text("keep", encoding="utf-8")
+    args = ["count", "안녕하세요", "-t", "o200k_base", "-f", fmt, "-o", str(target)]
+    res = _run(*args)
+    assert res.exit_code == 2 and "exists" in res.output and "--force" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    assert target.read_text("utf-8") == "keep"
+    assert _run(*args, "--force").exit_code == 0
+    assert target.read_text("utf-8") == _run(*args[:-2]).stdout
