@@ -33,6 +33,9 @@ def unverified_mirror(mirror, tmp_path, monkeypatch) -> Path:
     loads, counts differently, and is labelled identity=unverified."""
     folder = tmp_path / "mirror" / AX
     folder.mkdir(parents=True)
+    for child in mirror.iterdir():  # every other tokenizer as the mirror has it
+        if child.is_dir() and child.name != AX.parts[0]:
+            (tmp_path / "mirror" / child.name).symlink_to(child, target_is_directory=True)
     src = mirror / AX
     for name in ("tokenizer_config.json", "special_tokens_map.json"):
         (folder / name).write_bytes((src / name).read_bytes())
@@ -119,3 +122,36 @@ def test_output_file_is_refused_without_force_and_written_with_it(fmt, tmp_path)
     assert target.read_text("utf-8") == "keep"
     assert _run(*args, "--force").exit_code == 0
     assert target.read_text("utf-8") == _run(*args[:-2]).stdout
+
+
+def test_check_and_diff_mark_a_proxy_or_unverified_tokenizer(unverified_mirror, tmp_path):
+    """A ratio measured on Gemini's proxy (Gemma 3) or on an unverified file was compared as
+    'ko/en ratio · gemini · …' / '… · ax-4.0 · …' in every format of check and diff (their rows
+    carry no label field; the metric names the money rows' presumed/proxy tokenizer only)."""
+    corpus = tmp_path / "p.jsonl"
+    corpus.write_text(json.dumps({"id": "1", "ko": "2025년 7월 15일 매출 1234567원",
+                                  "en": "Sales of 1,234,567 won on 15 July 2025"},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    base = tmp_path / "base.json"
+    res = _run("-q", "measure", "-c", str(corpus), "-t", "gemini", "-t", "ax-4.0",
+               "-t", "o200k_base", "-f", "json", "-o", str(base))
+    assert res.exit_code == 0, res.output
+    runs = {f"diff {f}": ["diff", str(base), str(base), "-f", f]
+            for f in ("table", "json", "csv", "markdown")}
+    runs.update({f"check {f}": ["check", "-b", str(base), "--results", str(base), "-f", f]
+                 for f in ("table", "json", "markdown")})
+    for name, args in runs.items():
+        res = _run(*args)
+        assert res.exit_code == 0, (name, res.output)
+        lines = res.stdout.splitlines()
+        gemini = [ln for ln in lines if "· gemini" in ln]
+        ax = [ln for ln in lines if "· ax-4.0" in ln]
+        o200k = [ln for ln in lines if "· o200k_base" in ln]
+        assert gemini and all("proxy" in ln for ln in gemini), (name, res.stdout)
+        assert ax and all("unverified" in ln for ln in ax), (name, res.stdout)
+        assert o200k and not any("proxy" in ln or "unverified" in ln for ln in o200k), name
+        if name.endswith("json"):
+            doc = json.loads(res.stdout)
+            schema = "diff-row" if name.startswith("diff") else "check"
+            for r in doc["rows"] if schema == "diff-row" else [doc]:
+                _schema(schema).validate(r)
