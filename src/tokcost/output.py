@@ -182,10 +182,10 @@ def write_text(text: str, output: Path | None, force: bool) -> None:
     from tokcost.errors import TokcostError
     from tokcost.paths import atomic_write_bytes
 
+    if output.is_dir():  # before "exists": --force cannot replace a directory
+        raise TokcostError(f"{output} is a directory", hint="name a file with -o")
     if output.exists() and not force:
         raise TokcostError(f"{output} exists", hint="pass --force to overwrite it")
-    if output.is_dir():
-        raise TokcostError(f"{output} is a directory", hint="name a file with -o")
     atomic_write_bytes(output, text.encode("utf-8"))
 
 

@@ -66,14 +66,10 @@ def info(message: str) -> None:
 
 
 def write_output(text: str, output: Path | None, force: bool) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    if output.exists() and not force:
-        raise TokcostError(f"{output} exists", hint="pass --force to overwrite it")
-    from tokcost.paths import atomic_write_bytes
+    """``text`` to stdout or ``output``, as :func:`tokcost.output.write_text` writes it."""
+    from tokcost.output import write_text
 
-    atomic_write_bytes(output, text.encode("utf-8"))
+    write_text(text, output, force)
 
 
 def print_table(table: Any) -> None:

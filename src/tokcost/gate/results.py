@@ -41,14 +41,22 @@ class Metric:
 
     @property
     def label(self) -> str:
+        """The metric as check and diff name it, with the labels of how it was counted: a
+        presumed mapping (money rows), a proxy tokenizer, an unverified tokenizer file."""
+        match = self.facts.get("tokenizer_match")
+        marks = []
+        if match == "proxy" or (match == "presumed" and self.kind != "ratio"):
+            marks.append(f"{match} tokenizer")
+        if self.facts.get("identity") == "unverified":
+            marks.append("unverified")
+        said = ", ".join(marks)
         if self.kind == "ratio":
             tok, corpus, domain = self.key
             where = corpus if domain in ("all", "") else f"{corpus}/{domain}"
-            return f"ko/en ratio · {tok} · {where}"
+            return f"ko/en ratio · {tok}{f' ({said})' if said else ''} · {where}"
         model, cur = self.key
-        match = self.facts.get("tokenizer_match")
-        if match in ("presumed", "proxy"):  # an inferred or stand-in tokenizer: said so
-            model = f"{model} ({match} tokenizer)"
+        if said:  # an inferred or stand-in tokenizer, an unverified file: said so
+            model = f"{model} ({said})"
         return f"{'cost/request' if self.kind == 'cost' else 'monthly cost'} · {model} · {cur}"
 
     def fields(self) -> dict[str, Any]:
@@ -98,7 +106,9 @@ def measure_metrics(rows: Sequence[Any]) -> list[Metric]:
                                    ("corpus_sha256", r.signature.get("corpus_sha256")),
                                    ("ko_tokens", r.ko_tokens), ("en_tokens", r.en_tokens),
                                    ("ratio_ci_low", r.ratio_ci_low),
-                                   ("ratio_ci_high", r.ratio_ci_high)) if v is not None}
+                                   ("ratio_ci_high", r.ratio_ci_high),
+                                   ("tokenizer_match", r.tokenizer_match),
+                                   ("identity", r.identity)) if v is not None}
         out.append(Metric("ratio", (r.tokenizer, r.corpus, r.domain), r.ratio,
                           "ok" if r.ratio is not None else "no ratio", facts))
     return out
@@ -110,7 +120,7 @@ def money_metrics(rows: Sequence[Any], kind: str) -> list[Metric]:
     for r in rows:
         value = r.cost if kind == "cost" else r.monthly_cost
         facts = {k: getattr(r, k) for k in ("tokenizer", "price_date", "input_tokens",
-                                            "output_tokens", "tokenizer_match")
+                                            "output_tokens", "tokenizer_match", "identity")
                  if getattr(r, k) is not None}
         out.append(Metric(kind, (r.model, r.currency), value,
                           r.status if value is None else "ok", facts))

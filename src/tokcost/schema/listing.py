@@ -38,6 +38,12 @@ class TokenizerListRecord(StrictRecord):
                                "a path), 'not published' for a vendor-API entry, or None")
     path: str | None
     sha256: str | None
+    identity: Literal["verified", "unverified"] | None = Field(
+        default=None, description="whether the file found is the one the catalog records "
+        "(None when none is found)")
+    tokenizer_match: TokenizerMatch | None = Field(
+        default=None, description="how counts with the file found stand for the entry's "
+        "models: exact, presumed (an unverified file is never exact), proxy, none")
 
 
 class ResolutionStep(StrictRecord):
@@ -57,10 +63,8 @@ class TokenizerShowRecord(TokenizerListRecord):
     refs: list[str]
     catalog_sha256: str | None
     sha256_verified: bool | None
-    identity: Literal["verified", "unverified"] | None
     identity_method: str | None
     identity_reason: str | None
-    tokenizer_match: TokenizerMatch | None
     resolution: list[ResolutionStep]
 
 

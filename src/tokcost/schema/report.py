@@ -167,6 +167,9 @@ class HeadlineRow(StrictRecord):
     status: str | None
     kind: str | None
     tokenizer_match: TokenizerMatch | None
+    identity: Literal["verified", "unverified"] | None = Field(
+        default=None, description="whether the tokenizer file counted with is the catalog's")
+    identity_method: str | None = None
     tokenizer_confidence: str | None
     price_source: str | None
     price_date: str | None

@@ -76,6 +76,8 @@ class RatioRowIn(_Row):
     en_tokens: Any = None
     ratio_ci_low: Any = None
     ratio_ci_high: Any = None
+    tokenizer_match: Any = None
+    identity: Any = None
 
 
 class _MoneyIn(_Row):
@@ -87,6 +89,7 @@ class _MoneyIn(_Row):
     input_tokens: Any = None
     output_tokens: Any = None
     tokenizer_match: Any = None
+    identity: Any = None
 
 
 class CostRowIn(_MoneyIn):

@@ -29,6 +29,7 @@ def _entry_fields(entry: CatalogEntry, *, check: bool) -> dict[str, Any]:
         "exactness": entry.exactness, "proxy": entry.proxy, "models": list(entry.models),
         "repo": entry.repo, "encoding": entry.encoding, "licence": entry.licence,
         "available": False, "source": None, "path": None, "sha256": None,
+        "identity": None, "tokenizer_match": None,
     }
     if check and entry.countable:
         try:
@@ -36,7 +37,8 @@ def _entry_fields(entry: CatalogEntry, *, check: bool) -> dict[str, Any]:
         except TokcostError:
             pass
         else:
-            row.update(available=True, source=res.origin, path=str(res.path), sha256=res.sha256)
+            row.update(available=True, source=res.origin, path=str(res.path), sha256=res.sha256,
+                       identity=res.identity, tokenizer_match=res.tokenizer_match)
     if entry.backend == "api":
         row["source"] = "not published"
     return row
