@@ -284,6 +284,27 @@ def test_replaced_utf8_identical(mirror, monkeypatch, tmp_path):
     assert any("1 lines had invalid UTF-8" in w for w in json.loads(two)["warnings"])
 
 
+def test_lone_cr_before_the_last_byte_of_a_last_line_without_newline(mirror, monkeypatch,
+                                                                      tmp_path):
+    """A last line without newline whose last-but-one byte is a lone CR is two lines, on the
+    binary path too (from invalid UTF-8 on, --errors replace): one process read ``{...}\\r1`` as
+    one line (invalid JSON at line N) where the last range, in text mode, read two (line N+1)."""
+    from tokcost.corpora.base import read_lines
+
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
+    raw = [json.dumps(r, ensure_ascii=False).encode() for r in _unique(3)]
+    raw[300] = b'{"ko": "\xb0\xa1", "en": "z"}'  # early: one process reads on in binary
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(b"\n".join(raw) + b"\r1")
+    replace = ReadOptions(errors="replace")
+    one = _error(str(path), 1, replace)
+    assert one == _error(str(path), 2, replace)
+    assert f"{path}:{len(raw) + 1}: expected a JSON object" in one
+    mono = tmp_path / "m.txt"
+    mono.write_bytes(b"a\nb\rc")
+    assert list(read_lines(mono)) == [(1, "a"), (2, "b"), (3, "c")]
+
+
 def test_repeated_id_across_ranges(mirror, monkeypatch, tmp_path):
     """An id repeated in another range (and an id-less record whose id is its line number,
     repeated by an explicit id): the same error naming both lines as one process gives."""
