@@ -323,6 +323,31 @@ def test_repeated_id_across_ranges(mirror, monkeypatch, tmp_path):
     assert one == _error(str(path), 2) and "duplicate id '2001' (first on line 2001)" in one
 
 
+def test_repeated_id_inside_a_range_that_spilled(mirror, monkeypatch, tmp_path):
+    """A range of more than ``SPILL_AT`` records (at the real sizes: ranges of 10 MB of short
+    records) sends back every id's digest: its checker used to spill the first ones to disk and
+    send only the rest, so a repeat among them went unseen (here the first repeat was reported at
+    a later line; alone, none at all). Every range is counted in this process (one process:
+    ``count_pieces`` starts no pool work), where the lowered limits apply."""
+    import tokcost.corpora.checks as checks
+
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
+    recs = _unique(3)
+    recs[20]["id"] = "r5"
+    path = _write(tmp_path / "spill.jsonl", recs)
+    want = _error(str(path), 1)
+    assert "duplicate id 'r5' (first on line 6)" in want and ":21:" in want
+    monkeypatch.setattr(checks, "SPILL_AT", 64)
+    monkeypatch.setattr(checks, "ID_BATCH", 16)
+    corpus = open_corpus(str(path))
+    pieces = measurement._spans(corpus, Settings(), 2)
+    assert pieces is not None and len(pieces) >= 3
+    toks = measurement.resolve_many(["o200k_base"])
+    with pytest.raises(CorpusError) as err:
+        measurement._count_spans(corpus, toks, pieces, Settings(), 1, None)
+    assert err.value.render() == want
+
+
 def test_domain_filter_with_ranges(mirror, monkeypatch, tmp_path):
     monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
     recs = _unique(3)
