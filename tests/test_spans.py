@@ -200,6 +200,34 @@ def test_ranges_read_like_the_whole_file(tmp_path_factory, picks, nl, bom, last_
         assert stats == want[2]
 
 
+def test_json_nesting_is_refused_by_a_fixed_depth_not_by_the_stack(tmp_path):
+    """How deeply a line may nest is a fixed limit (``jsonl.MAX_DEPTH``), not the recursion limit
+    left at the stack depth the reader runs at, which differs between one process reading the
+    whole file, the calling process and a pool process: a line nested 970 deep in the last
+    quarter of a 3 MB file was read by ``measure --workers 1`` (exit 0) and refused as 'JSON
+    nested too deeply' by ``--workers 2`` (exit 2)."""
+    from tokcost.corpora.jsonl import MAX_DEPTH
+
+    def line(depth: int) -> str:  # an object nesting arrays: ``depth`` deep in all
+        return '{"ko": "가", "en": "a", "x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+    path = tmp_path / "deep.jsonl"
+    path.write_text("\n".join(line(d) for d in (MAX_DEPTH, MAX_DEPTH + 1, 700)) + "\n",
+                    encoding="utf-8")
+
+    def read(stack: int) -> tuple[int, list[str]]:
+        if stack:
+            return read(stack - 1)
+        corpus = JsonlCorpus("d", [path])
+        corpus.problems = []  # note every bad line and go on
+        return len(list(corpus.pairs())), [e.render() for e in corpus.problems]
+
+    top = read(0)
+    deep = "JSON nested too deeply (each line must be one flat JSON object)"
+    assert top == (1, [f"{path}:2: {deep}", f"{path}:3: {deep}"])
+    assert read(sys.getrecursionlimit() - MAX_DEPTH - 150) == top
+
+
 def test_stable_digests_are_the_same_in_every_process():
     ids = ["a", "news-001", "가나다", "x" * 300, "\udc80", "1", "2", "10", "ab", "ba"]
     got = stable_digests(ids).tolist()
