@@ -404,6 +404,22 @@ def test_blank_ranges_and_monolingual(mirror, monkeypatch, tmp_path):
     assert n >= 2 and one == two
 
 
+def test_glob_with_empty_small_and_big_files(mirror, monkeypatch, tmp_path):
+    """A glob of an empty file, a file of blank lines, a small file and a big one (CRLF, a non-NFC
+    text far into it): ranges of every file in path order, the same rows and the same warning
+    naming the big file's line, as one process."""
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
+    recs = _unique(3)
+    recs[3000]["ko"] = "\u1112\u1161\u11ab\u1100\u1173\u11af 텍스트"  # NFD jamo
+    (tmp_path / "a.jsonl").write_bytes(b"")
+    (tmp_path / "b.jsonl").write_bytes(b"  \r\n\n")
+    _write(tmp_path / "c.jsonl", [{**r, "id": f"c{i}"} for i, r in enumerate(recs[:5])])
+    big = _write(tmp_path / "d.jsonl", recs, nl="\r\n", last_nl=False)
+    one, two, n = _both(monkeypatch, str(tmp_path / "*.jsonl"), toks=["o200k_base"])
+    assert n >= 6 and one == two
+    assert any(f"{big}:3001" in w for w in json.loads(two)["warnings"])
+
+
 def test_cli_error_in_second_half_is_one_line(mirror, tmp_path):
     """The CLI with --workers 2 on a 3 MB file whose bad line is in its second half: exit 2 and
     one error line naming file:line."""
