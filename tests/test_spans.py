@@ -200,6 +200,34 @@ def test_ranges_read_like_the_whole_file(tmp_path_factory, picks, nl, bom, last_
         assert stats == want[2]
 
 
+def test_json_nesting_is_refused_by_a_fixed_depth_not_by_the_stack(tmp_path):
+    """How deeply a line may nest is a fixed limit (``jsonl.MAX_DEPTH``), not the recursion limit
+    left at the stack depth the reader runs at, which differs between one process reading the
+    whole file, the calling process and a pool process: a line nested 970 deep in the last
+    quarter of a 3 MB file was read by ``measure --workers 1`` (exit 0) and refused as 'JSON
+    nested too deeply' by ``--workers 2`` (exit 2)."""
+    from tokcost.corpora.jsonl import MAX_DEPTH
+
+    def line(depth: int) -> str:  # an object nesting arrays: ``depth`` deep in all
+        return '{"ko": "가", "en": "a", "x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+    path = tmp_path / "deep.jsonl"
+    path.write_text("\n".join(line(d) for d in (MAX_DEPTH, MAX_DEPTH + 1, 700)) + "\n",
+                    encoding="utf-8")
+
+    def read(stack: int) -> tuple[int, list[str]]:
+        if stack:
+            return read(stack - 1)
+        corpus = JsonlCorpus("d", [path])
+        corpus.problems = []  # note every bad line and go on
+        return len(list(corpus.pairs())), [e.render() for e in corpus.problems]
+
+    top = read(0)
+    deep = "JSON nested too deeply (each line must be one flat JSON object)"
+    assert top == (1, [f"{path}:2: {deep}", f"{path}:3: {deep}"])
+    assert read(sys.getrecursionlimit() - MAX_DEPTH - 150) == top
+
+
 def test_stable_digests_are_the_same_in_every_process():
     ids = ["a", "news-001", "가나다", "x" * 300, "\udc80", "1", "2", "10", "ab", "ba"]
     got = stable_digests(ids).tolist()
@@ -284,6 +312,27 @@ def test_replaced_utf8_identical(mirror, monkeypatch, tmp_path):
     assert any("1 lines had invalid UTF-8" in w for w in json.loads(two)["warnings"])
 
 
+def test_lone_cr_before_the_last_byte_of_a_last_line_without_newline(mirror, monkeypatch,
+                                                                      tmp_path):
+    """A last line without newline whose last-but-one byte is a lone CR is two lines, on the
+    binary path too (from invalid UTF-8 on, --errors replace): one process read ``{...}\\r1`` as
+    one line (invalid JSON at line N) where the last range, in text mode, read two (line N+1)."""
+    from tokcost.corpora.base import read_lines
+
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
+    raw = [json.dumps(r, ensure_ascii=False).encode() for r in _unique(3)]
+    raw[300] = b'{"ko": "\xb0\xa1", "en": "z"}'  # early: one process reads on in binary
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(b"\n".join(raw) + b"\r1")
+    replace = ReadOptions(errors="replace")
+    one = _error(str(path), 1, replace)
+    assert one == _error(str(path), 2, replace)
+    assert f"{path}:{len(raw) + 1}: expected a JSON object" in one
+    mono = tmp_path / "m.txt"
+    mono.write_bytes(b"a\nb\rc")
+    assert list(read_lines(mono)) == [(1, "a"), (2, "b"), (3, "c")]
+
+
 def test_repeated_id_across_ranges(mirror, monkeypatch, tmp_path):
     """An id repeated in another range (and an id-less record whose id is its line number,
     repeated by an explicit id): the same error naming both lines as one process gives."""
@@ -300,6 +349,31 @@ def test_repeated_id_across_ranges(mirror, monkeypatch, tmp_path):
     path = _write(tmp_path / "dup2.jsonl", recs)
     one = _error(str(path), 1)
     assert one == _error(str(path), 2) and "duplicate id '2001' (first on line 2001)" in one
+
+
+def test_repeated_id_inside_a_range_that_spilled(mirror, monkeypatch, tmp_path):
+    """A range of more than ``SPILL_AT`` records (at the real sizes: ranges of 10 MB of short
+    records) sends back every id's digest: its checker used to spill the first ones to disk and
+    send only the rest, so a repeat among them went unseen (here the first repeat was reported at
+    a later line; alone, none at all). Every range is counted in this process (one process:
+    ``count_pieces`` starts no pool work), where the lowered limits apply."""
+    import tokcost.corpora.checks as checks
+
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
+    recs = _unique(3)
+    recs[20]["id"] = "r5"
+    path = _write(tmp_path / "spill.jsonl", recs)
+    want = _error(str(path), 1)
+    assert "duplicate id 'r5' (first on line 6)" in want and ":21:" in want
+    monkeypatch.setattr(checks, "SPILL_AT", 64)
+    monkeypatch.setattr(checks, "ID_BATCH", 16)
+    corpus = open_corpus(str(path))
+    pieces = measurement._spans(corpus, Settings(), 2)
+    assert pieces is not None and len(pieces) >= 3
+    toks = measurement.resolve_many(["o200k_base"])
+    with pytest.raises(CorpusError) as err:
+        measurement._count_spans(corpus, toks, pieces, Settings(), 1, None)
+    assert err.value.render() == want
 
 
 def test_domain_filter_with_ranges(mirror, monkeypatch, tmp_path):
@@ -328,6 +402,22 @@ def test_blank_ranges_and_monolingual(mirror, monkeypatch, tmp_path):
     mono.write_text("\n".join(r["ko"] for r in recs * 3) + "\n", encoding="utf-8")
     one, two, n = _both(monkeypatch, f"mono:{mono}", toks=["o200k_base"])
     assert n >= 2 and one == two
+
+
+def test_glob_with_empty_small_and_big_files(mirror, monkeypatch, tmp_path):
+    """A glob of an empty file, a file of blank lines, a small file and a big one (CRLF, a non-NFC
+    text far into it): ranges of every file in path order, the same rows and the same warning
+    naming the big file's line, as one process."""
+    monkeypatch.setattr(measurement, "SPAN_MIN_BYTES", 65536)
+    recs = _unique(3)
+    recs[3000]["ko"] = "\u1112\u1161\u11ab\u1100\u1173\u11af 텍스트"  # NFD jamo
+    (tmp_path / "a.jsonl").write_bytes(b"")
+    (tmp_path / "b.jsonl").write_bytes(b"  \r\n\n")
+    _write(tmp_path / "c.jsonl", [{**r, "id": f"c{i}"} for i, r in enumerate(recs[:5])])
+    big = _write(tmp_path / "d.jsonl", recs, nl="\r\n", last_nl=False)
+    one, two, n = _both(monkeypatch, str(tmp_path / "*.jsonl"), toks=["o200k_base"])
+    assert n >= 6 and one == two
+    assert any(f"{big}:3001" in w for w in json.loads(two)["warnings"])
 
 
 def test_cli_error_in_second_half_is_one_line(mirror, tmp_path):

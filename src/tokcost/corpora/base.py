@@ -298,7 +298,10 @@ def raw_lines(stream: BinaryIO) -> Iterator[bytes]:
     old Macs are read line by line, not as one line)."""
     split = _LONE_CR.split
     for raw in stream:
-        if raw.find(b"\r", 0, len(raw) - 2) >= 0:  # a CR before the line end: lone CRs inside
+        # a CR before the line end (a CRLF's CR is not looked at; the last line of a file may
+        # have no \n, so its last-but-one byte may be a lone CR): lone CRs inside
+        stop = len(raw) - 2 if raw.endswith(b"\n") else len(raw) - 1
+        if raw.find(b"\r", 0, stop) >= 0:
             yield from (p for p in split(raw) if p)
         else:
             yield raw

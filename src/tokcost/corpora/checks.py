@@ -156,9 +156,11 @@ class PairChecker:
                                   hint="remove the pair or fill it in")
 
     def stable_flush(self) -> None:
-        """The ids collected so far (a range's checker) into ``digests``, as stable digests."""
+        """The ids collected so far (a range's checker) into ``digests``, as stable digests. They
+        stay in memory (8 bytes per record of a range of at most ``SPAN_MAX_BYTES``), never
+        spilled: ``range_digests`` sends every one of them back."""
         if self.ids:
-            self.add_digests(stable_digests(self.ids).tobytes())
+            self.digests.frombytes(stable_digests(self.ids).tobytes())
             self.ids = []
 
     def add_digests(self, raw: bytes) -> None:

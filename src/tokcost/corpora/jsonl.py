@@ -83,6 +83,33 @@ def json_lines(path: Path, errors: str = "strict", stats: ReadStats | None = Non
             yield no, decode_line(body, no, path, errors, stats, on_bad) + end
 
 
+# How deeply a line's arrays and objects may nest: a fixed limit, so that a line is read or
+# refused the same wherever it is read. The json module's limit is the recursion limit left at the
+# reader's stack depth, which differs between one process reading a whole file, the calling
+# process and a pool process reading byte ranges (a line nested 970 deep was read by one and
+# refused by another); any stack tokcost reads at leaves room for this much.
+MAX_DEPTH = 512
+# a JSON string (skipped whole: brackets inside it do not nest) or a bracket
+_NESTING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def too_deep(line: str) -> bool:
+    """Whether ``line`` nests arrays and objects more than ``MAX_DEPTH`` deep (a line that
+    short, or with that few brackets, cannot: the common case costs a comparison)."""
+    if len(line) <= 2 * MAX_DEPTH or line.count("[") + line.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for m in _NESTING.finditer(line):
+        c = m.group()
+        if c == "[" or c == "{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif c == "]" or c == "}":
+            depth -= 1
+    return False
+
+
 # a JSON escape of a UTF-16 surrogate (\\ud800–\\udfff): a pair of them is one character, a
 # lone one is no character at all and cannot be encoded as UTF-8 (nor tokenized)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -120,7 +147,7 @@ class JsonlCorpus(Corpus):
 
     def _records(self) -> Iterator[Pair]:
         o = self.options
-        scan, ends = _scan_once, _LINE_ENDS
+        scan, ends, deep_len = _scan_once, _LINE_ENDS, 2 * MAX_DEPTH
         for path in self.files:
             self._reading = (path, path)  # where a record comes from (warnings)
             check = PairChecker(str(path), (o.ko_column, o.en_column), o.id_column,
@@ -128,6 +155,10 @@ class JsonlCorpus(Corpus):
             to_pair = check.pair
             on_bad = self.problem if self.problems is not None else None
             for no, line in json_lines(path, o.errors, self.stats, on_bad, self.span):
+                if len(line) > deep_len and too_deep(line):
+                    self.problem(CorpusError("JSON nested too deeply", path=str(path), line=no,
+                                             hint="each line must be one flat JSON object"))
+                    continue
                 try:
                     obj, end = scan(line, 0)  # fast path: exactly one JSON value on the line
                 except (StopIteration, ValueError, RecursionError):
