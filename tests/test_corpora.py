@@ -417,3 +417,20 @@ def test_id_and_domain_columns_are_honoured_by_every_reader(tmp_path, ext):
     one = [(p.id, p.domain) for p in open_corpus(str(path), ReadOptions(
         id_column="uid", domain_column="topic", domain="news")).pairs()]
     assert one == [("a2", "news")]
+
+
+def test_non_nfc_warning_names_stdin_not_its_temporary_file(tmp_path):
+    """The warning's file:line named the spooled temporary file (/tmp/tokcost-stdin-….txt:1);
+    errors already said <stdin>."""
+    import subprocess
+    import sys
+
+    nfd = unicodedata.normalize("NFD", "한국어")
+    data = json.dumps({"ko": nfd, "en": "korean"}, ensure_ascii=False) + "\n"
+    proc = subprocess.run([sys.executable, "-m", "tokcost", "measure", "-c", "-", "-t",
+                           "o200k_base", "--no-cache", "-f", "json"], input=data.encode(),
+                          capture_output=True, timeout=120, check=False,
+                          env={**__import__("os").environ, "TOKCOST_CACHE_DIR": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    (warning,) = [w for w in json.loads(proc.stdout)["warnings"] if "NFD" in w]
+    assert "(first at <stdin>:1)" in warning and "tokcost-stdin" not in warning

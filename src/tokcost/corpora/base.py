@@ -93,9 +93,13 @@ class Corpus(ABC):
 
     def _source(self, side: int) -> str:
         """The file the record just read came from, for its Korean (0) or English (1) text."""
+        from tokcost.errors import PATH_ALIASES  # a spooled stream: what it stands for
+
         if self._reading is not None:
-            return str(self._reading[side])
-        return str(self.files[0]) if self.files else self.name
+            path = str(self._reading[side])
+        else:
+            path = str(self.files[0]) if self.files else self.name
+        return PATH_ALIASES.get(path, path)
 
     def problem(self, err: CorpusError) -> None:
         """Raise ``err``, or record it and go on when validating."""
