@@ -155,3 +155,18 @@ def test_check_and_diff_mark_a_proxy_or_unverified_tokenizer(unverified_mirror, 
             schema = "diff-row" if name.startswith("diff") else "check"
             for r in doc["rows"] if schema == "diff-row" else [doc]:
                 _schema(schema).validate(r)
+
+
+def test_pricing_show_text_says_retired_as_the_label_does():
+    """The text view said 'deprecated 2026-07-24' for a model whose rows carry retired: true."""
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+
+    as_json = CliRunner().invoke(app, ["pricing", "show", "deepseek-chat", "-f", "json",
+                                       "--as-of", "2026-12-01"])
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.output)["retired"] is True
+    text = CliRunner().invoke(app, ["pricing", "show", "deepseek-chat", "--as-of", "2026-12-01"])
+    assert text.exit_code == 0, text.output
+    assert "RETIRED     since 2026-07-24" in text.output and "deprecated  " not in text.output

@@ -281,8 +281,10 @@ def _show_text(m: Model, rows: list[dict[str, Any]], info: dict[str, Any], day: 
         lines.append(f"  override    {m.override_reason}")
     if m.citation:
         lines.append(f"  citation    {m.citation}")
-    if m.deprecated:
-        lines.append(f"  deprecated  {m.deprecated}")
+    if m.retired(day):  # the `retired` label, as the tables and JSON give it
+        lines.append("  RETIRED     " + (f"since {m.deprecated}" if m.deprecated else "by its vendor"))
+    elif m.deprecated:
+        lines.append(f"  deprecated  from {m.deprecated} (still listed)")
     cur_row = info["price_in_force"]
     if cur_row["status"] == "priced":
         lines.append(f"  on {day}   {_fmt_price(cur_row['input'])} in / "

@@ -96,7 +96,10 @@ def price_show(model: Model, *, as_of: date, currency: str | None = None,
     from tokcost.schema.base import checked
     from tokcost.schema.listing import PriceShowRecord
 
-    info = {**model.as_dict(), "as_of": as_of.isoformat(), "currency": currency,
+    # ``retired`` on the day asked, as every price row says it (the model's own flag alone
+    # missed a deprecation date already past)
+    info = {**model.as_dict(), "retired": model.retired(as_of), "as_of": as_of.isoformat(),
+            "currency": currency,
             "vat_included": vat, "fx": fx.as_dict() if fx else None,
             "price_in_force": price_row(model, model.price_for(as_of), as_of=as_of,
                                         currency=currency, fx=fx, vat=vat)}
