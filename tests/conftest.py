@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -49,3 +50,23 @@ def mirror() -> Path:
 @pytest.fixture
 def flores() -> Path:
     return need_shared(FLORES)
+
+
+AX_DIR = Path("skt") / "A.X-4.0-Light"
+
+
+def digit_split_ax(mirror: Path, folder: Path, configs: bool = False) -> Path:
+    """A copy of the mirror's A.X 4.0 tokenizer.json that splits every digit (so it loads,
+    counts differently and is identity=unverified), written into ``folder``; with ``configs``
+    beside its tokenizer_config.json and special_tokens_map.json, as a mirror folder has them."""
+    src = mirror / AX_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    if configs:
+        for name in ("tokenizer_config.json", "special_tokens_map.json"):
+            (folder / name).write_bytes((src / name).read_bytes())
+    doc = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
+    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
+    out = folder / "tokenizer.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return out

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import digit_split_ax
 from tokcost.cli.app import app
 from tokcost.corpora import ReadOptions, open_corpus
 from tokcost.corpora.validate import validate_corpus
@@ -477,14 +478,7 @@ def test_unverified_mirror_file_is_labelled_in_every_output(mirror, tmp_path, mo
     A.X 4.0): every output of count, measure, cost and budget says 'unverified', the warning comes once
     per process, and --strict refuses it."""
     folder = tmp_path / "mirror" / "skt" / "A.X-4.0-Light"
-    folder.mkdir(parents=True)
-    src = mirror / "skt" / "A.X-4.0-Light"
-    for name in ("tokenizer_config.json", "special_tokens_map.json"):
-        (folder / name).write_bytes((src / name).read_bytes())
-    doc = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
-    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
-        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
-    (folder / "tokenizer.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    digit_split_ax(mirror, folder, configs=True)
     monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
     monkeypatch.setenv("TOKCOST_STRICT", "")  # restored after the test (--strict sets it)
     from tokcost.tokenizers import resolver

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from conftest import digit_split_ax
 from tokcost.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,13 +37,7 @@ def unverified_mirror(mirror, tmp_path, monkeypatch) -> Path:
     for child in mirror.iterdir():  # every other tokenizer as the mirror has it
         if child.is_dir() and child.name != AX.parts[0]:
             (tmp_path / "mirror" / child.name).symlink_to(child, target_is_directory=True)
-    src = mirror / AX
-    for name in ("tokenizer_config.json", "special_tokens_map.json"):
-        (folder / name).write_bytes((src / name).read_bytes())
-    doc = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
-    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
-        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
-    (folder / "tokenizer.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    digit_split_ax(mirror, folder, configs=True)
     monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(tmp_path / "mirror"))
     monkeypatch.setenv("TOKCOST_STRICT", "")  # restored after the test
     return folder / "tokenizer.json"

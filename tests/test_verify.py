@@ -9,6 +9,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from conftest import digit_split_ax
 from tokcost.cli.app import app
 from tokcost.tokenizers import load_tokenizer
 from tokcost.tokenizers.catalog import get_entry
@@ -53,12 +54,7 @@ def test_tiktoken_files_by_sha256(tid):
 
 
 def _digit_split_copy(mirror, tmp_path):
-    doc = json.loads((mirror / AX).read_text(encoding="utf-8"))
-    doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
-        {"type": "Digits", "individual_digits": True}, doc["pre_tokenizer"]]}
-    out = tmp_path / "tokenizer.json"
-    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return out
+    return digit_split_ax(mirror, tmp_path)
 
 
 def test_tampered_ax_fails_every_check(mirror, tmp_path):
