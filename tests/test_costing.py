@@ -246,7 +246,7 @@ def test_labels_in_every_cli_format(mirror):
             "-m", "gemini-2.5-flash", "-m", "grok-4.5"]
     md = runner.invoke(app, [*args, "-f", "markdown"])
     assert md.exit_code == 0, md.output
-    assert "o200k_base (presumed)" in md.stdout and "gemini (proxy)" in md.stdout
+    assert "o200k_base (presumed)" in md.stdout and "gemini (proxy: gemma-3)" in md.stdout
     assert "(none)" in md.stdout
     table = runner.invoke(app, [*args], env={"COLUMNS": "400"})
     assert "presumed" in table.stdout and "proxy" in table.stdout

@@ -165,3 +165,22 @@ def test_pricing_show_text_says_retired_as_the_label_does():
     text = CliRunner().invoke(app, ["pricing", "show", "deepseek-chat", "--as-of", "2026-12-01"])
     assert text.exit_code == 0, text.output
     assert "RETIRED     since 2026-07-24" in text.output and "deprecated  " not in text.output
+
+
+def test_cost_and_budget_tables_name_the_proxy_as_count_does(mirror, monkeypatch):
+    """cost and budget tables said 'gemini (proxy)' while count and the diagnostics said
+    'gemini (proxy: gemma-3)'; budget rows did not carry proxy_of at all."""
+    from typer.testing import CliRunner
+
+    from tokcost.cli.app import app
+
+    monkeypatch.setenv("TOKCOST_TOKENIZERS_DIR", str(mirror))
+    runner = CliRunner()
+    for args in (["cost", "--text", "안녕하세요", "-m", "gemini-2.5-pro"],
+                 ["budget", "-m", "gemini-2.5-pro", "--requests-per-day", "100"]):
+        md = runner.invoke(app, [*args, "-f", "markdown"])
+        assert md.exit_code == 0, md.output
+        assert "| gemini (proxy: gemma-3) |" in md.stdout, md.output
+        doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+        assert [(r["tokenizer_match"], r["proxy_of"]) for r in doc["rows"]] == [
+            ("proxy", "gemma-3")]

@@ -517,6 +517,8 @@ def budget_records(inp: BudgetInput, models: Sequence[str] | None, opts: CostOpt
         row.update(input_tokens=round(ko_in), output_tokens=round(ko_out),
                    ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi,
                    exactness=tok.resolution.entry.exactness, **count_labels(m.match, tok))
+        if tok.resolution.proxy_of:  # a stand-in (Gemma 3 for Gemini): named, as cost rows do
+            row["proxy_of"] = tok.resolution.proxy_of
         if st.counted_date:  # vendor-api: the day(s) the vendor counted the corpus
             row["counted_date"] = st.counted_date
         row.update(context_fit(m.effective_input_limit, st))

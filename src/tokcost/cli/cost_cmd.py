@@ -39,6 +39,8 @@ MaxAgeOpt = Annotated[
 def _labelled(r) -> None:
     """Table columns of the labels: tokenizer match, price variant/window, date and age."""
     m = r.get("tokenizer_match")
+    if m == "proxy" and r.get("proxy_of"):  # named as count and the diagnostics name it
+        m = f"proxy: {r['proxy_of']}"
     marks = [x for x in (m if m != "exact" else None,
                          "unverified" if r.get("identity") == "unverified" else None) if x]
     r["tokenizer_shown"] = (f"{r.get('tokenizer') or '—'} ({', '.join(marks)})" if marks

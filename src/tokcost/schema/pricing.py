@@ -77,6 +77,8 @@ class _MoneyRow(Row):
     listed_currency: str | None = Field(
         default=None, description="currency the price is listed in; null when unpriced")
     tokenizer: str | None = Field(default=None, description="catalog id of the model's tokenizer")
+    proxy_of: str | None = Field(
+        default=None, description="the tokenizer a proxy stands in for, when it is one")
     tokenizer_match: TokenizerMatch = "none"
     exactness: str | None = Field(
         default=None, description="the catalog's exactness of the tokenizer that counted")
@@ -131,8 +133,6 @@ class CostRecord(_MoneyRow):
     name: str | None = Field(default=None, description="the model's display name")
     kind: str | None = Field(default=None, description="api or self-hosted")
     vat_included: bool = False
-    proxy_of: str | None = Field(
-        default=None, description="the tokenizer a proxy stands in for, when it is one")
     cost: float | None = None
     en_cost: float | None = None
     en_input_tokens: int | None = None
